@@ -1,0 +1,116 @@
+import { type z } from 'zod';
+
+import { AppError } from '../core/errors';
+
+import { variables, type VariableName } from './variables';
+
+type Raw = { [K in VariableName]: z.output<(typeof variables)[K]['schema']> | undefined };
+
+/** The platform's configuration: one validated object, built once at start-up from the environment. */
+export interface Config {
+  stateDir: string;
+  toolsDir: string;
+  logLevel: Raw['LOG_LEVEL'] & string;
+  bindHost: string;
+  tools: { python: string; java: string };
+  temporal: {
+    address: string;
+    namespace: string;
+    taskQueue: string;
+    grpcPort: number;
+    uiPort: number;
+    httpPort: number;
+    uiUrl: string;
+  };
+  postgres: {
+    host: string;
+    port: number;
+    user: string;
+    password: string;
+    database: string;
+    mlflowDatabase: string;
+    url: string;
+  };
+  kafka: { brokers: string[]; port: number; controllerPort: number; heap: string; clientId: string };
+  mlflow: { port: number; url: string };
+  api: { port: number; url: string };
+}
+
+/**
+ * Builds the configuration from `env`. Every problem is reported at once, each naming its variable and
+ * what was expected, in an `AppError` with code `CONFIG_INVALID`.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  const raw: Partial<Record<VariableName, unknown>> = {};
+  for (const name of Object.keys(variables) as VariableName[]) {
+    const { schema, defaultValue } = variables[name];
+    const given = env[name] === '' ? undefined : env[name];
+    const value = given ?? defaultValue;
+    if (value === undefined) continue;
+    const parsed = schema.safeParse(value);
+    if (parsed.success) raw[name] = parsed.data;
+    else problems.push(`${name}=${JSON.stringify(value)}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  }
+  if (problems.length > 0) {
+    throw new AppError('CONFIG_INVALID', `Invalid configuration:\n  ${problems.join('\n  ')}`, { operational: true });
+  }
+  return assemble(raw as Raw);
+}
+
+function assemble(v: Raw): Config {
+  const req = <K extends VariableName>(name: K): NonNullable<Raw[K]> => {
+    const value = v[name];
+    if (value === undefined || value === null) throw new AppError('CONFIG_INVALID', `${name} is required`);
+    return value as NonNullable<Raw[K]>;
+  };
+  const host = req('BIND_HOST');
+  const pg = {
+    host: v.POSTGRES_HOST ?? host,
+    port: req('POSTGRES_PORT'),
+    user: req('POSTGRES_USER'),
+    password: req('POSTGRES_PASSWORD'),
+    database: req('POSTGRES_DB'),
+  };
+  const apiPort = req('API_PORT');
+  return {
+    stateDir: req('AQI_STATE_DIR'),
+    toolsDir: req('AQI_TOOLS_DIR'),
+    logLevel: req('LOG_LEVEL'),
+    bindHost: host,
+    tools: { python: req('AQI_PYTHON'), java: req('AQI_JAVA') },
+    temporal: {
+      address: v.TEMPORAL_ADDRESS ?? `${host}:${req('TEMPORAL_GRPC_PORT')}`,
+      namespace: req('TEMPORAL_NAMESPACE'),
+      taskQueue: req('TEMPORAL_TASK_QUEUE'),
+      grpcPort: req('TEMPORAL_GRPC_PORT'),
+      uiPort: req('TEMPORAL_UI_PORT'),
+      httpPort: req('TEMPORAL_HTTP_PORT'),
+      uiUrl: stripSlash(v.TEMPORAL_UI_URL ?? `http://${host}:${req('TEMPORAL_UI_PORT')}`),
+    },
+    postgres: {
+      ...pg,
+      mlflowDatabase: req('MLFLOW_DB'),
+      url: `postgresql://${encodeURIComponent(pg.user)}:${encodeURIComponent(pg.password)}@${pg.host}:${pg.port}/${pg.database}`,
+    },
+    kafka: {
+      brokers: (v.KAFKA_BROKERS ?? `${host}:${req('KAFKA_PORT')}`)
+        .split(',')
+        .map((b) => b.trim())
+        .filter(Boolean),
+      port: req('KAFKA_PORT'),
+      controllerPort: req('KAFKA_CONTROLLER_PORT'),
+      heap: req('KAFKA_HEAP'),
+      clientId: req('KAFKA_CLIENT_ID'),
+    },
+    mlflow: {
+      port: req('MLFLOW_PORT'),
+      url: stripSlash(v.MLFLOW_TRACKING_URI ?? `http://${host}:${req('MLFLOW_PORT')}`),
+    },
+    api: { port: apiPort, url: stripSlash(v.API_PUBLIC_URL ?? `http://${host}:${apiPort}`) },
+  };
+}
+
+function stripSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}

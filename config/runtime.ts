@@ -1,0 +1,27 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+import { AppError } from '../core/errors';
+
+import { loadConfig, type Config } from './index';
+
+export const repoRoot = path.resolve(__dirname, '..');
+
+/**
+ * Entry points call this once: it reads `.env` from the repository root when present (variables already
+ * set in the environment win), validates everything, and stops the process with a clear message if a
+ * value is wrong.
+ */
+export function configFromEnvironment(): Config {
+  const envFile = path.join(repoRoot, '.env');
+  if (existsSync(envFile)) process.loadEnvFile(envFile);
+  try {
+    return loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'CONFIG_INVALID') {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable the platform reads, with its default and the reason it exists.
+ * `.env.example` is checked against this list by a test, so the two cannot drift apart.
+ */
+const port = z.coerce.number().int().min(1).max(65535);
+const text = z.string().min(1);
+
+function variable<T extends z.ZodType>(schema: T, defaultValue: string | undefined, doc: string) {
+  return { schema, defaultValue, doc };
+}
+
+export const variables = {
+  AQI_STATE_DIR: variable(text, '.stack', 'Runtime state of the embedded stack: data, logs, pid files'),
+  AQI_TOOLS_DIR: variable(text, '.tools', 'Installed tools shared by every stack: Python venvs, Kafka jars'),
+  LOG_LEVEL: variable(
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']),
+    'info',
+    'Log level of workers, API and stack commands',
+  ),
+  BIND_HOST: variable(text, '127.0.0.1', 'Interface the embedded services listen on'),
+  AQI_PYTHON: variable(text, 'python3', 'Python 3.10+ used to create the Temporal CLI and MLflow venvs'),
+  AQI_JAVA: variable(text, 'java', 'Java 17+ that runs the Kafka broker'),
+
+  TEMPORAL_GRPC_PORT: variable(port, '7233', 'Temporal frontend gRPC port (dev server)'),
+  TEMPORAL_UI_PORT: variable(port, '8233', 'Temporal Web UI port (dev server)'),
+  TEMPORAL_HTTP_PORT: variable(port, '7243', 'Temporal HTTP API port (dev server)'),
+  TEMPORAL_ADDRESS: variable(text, undefined, 'host:port of Temporal; defaults to BIND_HOST:TEMPORAL_GRPC_PORT'),
+  TEMPORAL_UI_URL: variable(
+    z.url(),
+    undefined,
+    'Public URL of the Web UI; defaults to http://BIND_HOST:TEMPORAL_UI_PORT',
+  ),
+  TEMPORAL_NAMESPACE: variable(text, 'aqi', 'Temporal namespace of every workflow'),
+  TEMPORAL_TASK_QUEUE: variable(text, 'aqi-pipeline', 'Task queue of the pipeline worker'),
+
+  POSTGRES_PORT: variable(port, '5432', 'PostgreSQL port (embedded server)'),
+  POSTGRES_HOST: variable(text, undefined, 'PostgreSQL host; defaults to BIND_HOST'),
+  POSTGRES_USER: variable(text, 'aqi', 'PostgreSQL role of the platform'),
+  POSTGRES_PASSWORD: variable(text, 'aqi', 'Password of POSTGRES_USER'),
+  POSTGRES_DB: variable(text, 'aqi', 'Database of the platform (readings, reports)'),
+  MLFLOW_DB: variable(text, 'mlflow', 'Database MLflow keeps its tracking and registry store in'),
+
+  KAFKA_PORT: variable(port, '9092', 'Kafka broker port (embedded broker)'),
+  KAFKA_CONTROLLER_PORT: variable(port, '9093', 'Kafka KRaft controller port (embedded broker)'),
+  KAFKA_HEAP: variable(
+    z.string().regex(/^\d+[mg]$/, 'a JVM size such as 512m or 1g'),
+    '512m',
+    'Max JVM heap of the broker',
+  ),
+  KAFKA_BROKERS: variable(text, undefined, 'Comma-separated host:port list; defaults to BIND_HOST:KAFKA_PORT'),
+  KAFKA_CLIENT_ID: variable(text, 'aqi-platform', 'Client id the platform uses towards Kafka'),
+
+  MLFLOW_PORT: variable(port, '5000', 'MLflow tracking server port (embedded server)'),
+  MLFLOW_TRACKING_URI: variable(z.url(), undefined, 'MLflow server URL; defaults to http://BIND_HOST:MLFLOW_PORT'),
+
+  API_PORT: variable(z.coerce.number().int().min(0).max(65535), '8000', 'HTTP port of the API (0 picks a free one)'),
+  API_PUBLIC_URL: variable(z.url(), undefined, 'URL users reach the API at; defaults to http://BIND_HOST:API_PORT'),
+} as const;
+
+export type VariableName = keyof typeof variables;

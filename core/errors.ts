@@ -1,0 +1,30 @@
+/**
+ * The one error type of the platform. `code` names the failure mode, `httpStatus` is what the API answers,
+ * and `operational` tells an expected failure (bad input, a service down) from a bug.
+ */
+export class AppError extends Error {
+  readonly code: string;
+  readonly httpStatus: number;
+  readonly operational: boolean;
+
+  constructor(
+    code: string,
+    message: string,
+    options: { httpStatus?: number; operational?: boolean; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.httpStatus = options.httpStatus ?? 500;
+    this.operational = options.operational ?? true;
+  }
+}
+
+/** Turns anything thrown into a one-line message, following `cause` chains. */
+export function describeError(err: unknown): string {
+  if (err instanceof Error) {
+    const cause = err.cause === undefined ? '' : ` (cause: ${describeError(err.cause)})`;
+    return `${err.message}${cause}`;
+  }
+  return String(err);
+}

@@ -1,0 +1,77 @@
+import path from 'node:path';
+
+import { Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+
+import type { Config } from '../config';
+import { repoRoot } from '../config/runtime';
+
+import type { StackLayout } from './layout';
+import { runningPid, startDetached, stopDetached } from './processes';
+import { probeQuietly, waitUntilReady } from './wait';
+
+/** The platform's own long-running processes, started in the background by `npm start`. */
+export interface AppProcess {
+  name: 'worker' | 'api';
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  isReady(): Promise<boolean>;
+  addresses(): Record<string, string>;
+}
+
+const tsEntry = (file: string) => ['--import', 'tsx', path.join(repoRoot, file)];
+
+export function appProcesses(config: Config, layout: StackLayout): AppProcess[] {
+  const workerReady = async () => {
+    const connection = await Connection.connect({ address: config.temporal.address, connectTimeout: 2000 });
+    try {
+      const queue = await connection.workflowService.describeTaskQueue({
+        namespace: config.temporal.namespace,
+        taskQueue: { name: config.temporal.taskQueue },
+        taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+      });
+      // A poller seen in the last minute may belong to a worker that was just stopped: also want our pid.
+      return (queue.pollers?.length ?? 0) > 0 && runningPid(layout, 'worker') !== undefined;
+    } finally {
+      await connection.close();
+    }
+  };
+  const apiReady = async () => (await fetch(`${config.api.url}/health`, { signal: AbortSignal.timeout(2000) })).ok;
+
+  const managed = (
+    name: AppProcess['name'],
+    entry: string,
+    isReady: () => Promise<boolean>,
+    addresses: () => Record<string, string>,
+  ): AppProcess => ({
+    name,
+    isReady,
+    addresses,
+    start: async () => {
+      if (runningPid(layout, name) === undefined) {
+        startDetached(layout, { name, command: process.execPath, args: tsEntry(entry), cwd: repoRoot });
+      }
+      await waitUntilReady(name, isReady, {
+        timeoutMs: 90_000,
+        logFile: layout.logFile(name),
+        alive: () => runningPid(layout, name) !== undefined,
+      });
+    },
+    stop: async () => {
+      await stopDetached(layout, name, 25_000);
+    },
+  });
+
+  return [
+    managed('worker', 'workers/pipeline-worker.ts', workerReady, () => ({ taskQueue: config.temporal.taskQueue })),
+    managed('api', 'api/server.ts', apiReady, () => ({ url: config.api.url })),
+  ];
+}
+
+export async function appStatus(processes: AppProcess[]) {
+  return Object.fromEntries(
+    await Promise.all(
+      processes.map(async (p) => [p.name, { ...p.addresses(), up: (await probeQuietly(p.isReady)).ready }] as const),
+    ),
+  );
+}

@@ -1,0 +1,125 @@
+import { parseArgs } from 'node:util';
+
+import { migrate } from '../adapters/postgres/migrations';
+import { createPool } from '../adapters/postgres/pool';
+import { runDoctor } from '../cli/doctor';
+import type { Config } from '../config';
+import { configFromEnvironment } from '../config/runtime';
+import { formatReport } from '../core/doctor';
+import { describeError } from '../core/errors';
+
+import { appProcesses, appStatus } from './app-processes';
+import { createStack } from './stack';
+
+const help = `Usage: tsx stack/cli.ts <command> [options]
+
+The embedded local stack: Temporal dev server, PostgreSQL, Kafka (KRaft) and MLflow, installed from the
+package registries and run without Docker, plus the platform's worker and API.
+
+Commands:
+  start      everything: install what is missing, start the stack, migrate, start the worker and the
+             API in the background, run the doctor workflow, print the URLs       (npm start)
+  stop       stop the API, the worker and every stack service                       (npm stop)
+  up         start the stack services only (no worker, no API)
+  down       same as stop
+  status     show each service's address and whether it answers    (npm run stack:status)
+  migrate    apply pending database migrations                          (npm run db:migrate)
+
+Options:
+  --json     status: print one JSON object
+  -h, --help show this help
+
+Configuration comes from the environment and .env (see .env.example); AQI_STATE_DIR chooses the stack
+instance (data, logs, pids) and AQI_TOOLS_DIR the shared installs.`;
+
+const say = (message: string) => console.log(`[stack] ${message}`);
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+  });
+  const command = positionals[0];
+  if (values.help || command === undefined || command === 'help') {
+    console.log(help);
+    return command === undefined && !values.help ? 2 : 0;
+  }
+  const config = configFromEnvironment();
+  const stack = createStack(config, say);
+  const apps = appProcesses(config, stack.layout);
+
+  switch (command) {
+    case 'up':
+      await stack.up();
+      say(`stack is up (state in ${stack.layout.stateDir})`);
+      return 0;
+    case 'start':
+      return start(config, stack, apps);
+    case 'stop':
+    case 'down':
+      for (const app of [...apps].reverse()) await app.stop();
+      await stack.down();
+      say('stopped');
+      return 0;
+    case 'status': {
+      const status = { ...(await stack.status()), ...(await appStatus(apps)) };
+      if (values.json) console.log(JSON.stringify(status));
+      else
+        for (const [name, s] of Object.entries(status))
+          console.log(`${s.up ? 'up  ' : 'down'}  ${name.padEnd(9)} ${describe(s)}`);
+      return 0;
+    }
+    case 'migrate': {
+      const pool = createPool(config, { max: 1, applicationName: 'aqi-migrate' });
+      try {
+        const applied = await migrate(pool);
+        say(applied.length > 0 ? `applied ${applied.join(', ')}` : 'database schema is up to date');
+      } finally {
+        await pool.end();
+      }
+      return 0;
+    }
+    default:
+      console.error(`unknown command "${command}"\n\n${help}`);
+      return 2;
+  }
+}
+
+async function start(config: Config, stack: ReturnType<typeof createStack>, apps: ReturnType<typeof appProcesses>) {
+  const started = Date.now();
+  await stack.up();
+  for (const app of apps) {
+    await app.start();
+    say(`${app.name} running (log: ${stack.layout.logFile(app.name)})`);
+  }
+  say('running the doctor workflow…');
+  const doctor = await runDoctor(config);
+  console.log(formatReport(doctor.report));
+  const status = await stack.status();
+  console.log(`
+Air-quality platform is running (${((Date.now() - started) / 1000).toFixed(1)} s).
+  Temporal Web UI   ${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows
+  Doctor run        ${doctor.url}
+  MLflow UI         ${config.mlflow.url}
+  API               ${config.api.url}  (try ${config.api.url}/health)
+  PostgreSQL        ${String(status.postgres?.url ?? config.postgres.url)}
+  Kafka             ${config.kafka.brokers.join(',')}
+  Logs              ${stack.layout.logsDir}
+Stop everything with: npm stop
+Air quality data by Open-Meteo.com (CAMS), CC BY 4.0.`);
+  return doctor.report.healthy ? 0 : 1;
+}
+
+function describe(s: Record<string, string | boolean>): string {
+  return Object.entries(s)
+    .filter(([k]) => k !== 'up')
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join('  ');
+}
+
+main()
+  .then((code) => process.exit(code))
+  .catch((err: unknown) => {
+    console.error(`[stack] failed: ${describeError(err)}`);
+    process.exit(1);
+  });

@@ -1,0 +1,84 @@
+import { spawn } from 'node:child_process';
+import { existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+import type { StackLayout } from './layout';
+
+export interface DetachedCommand {
+  name: string;
+  command: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+const pidFile = (layout: StackLayout, name: string) => path.join(layout.runDir, `${name}.pid`);
+
+/** True when a process with this pid exists (signal 0 checks without touching it). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function runningPid(layout: StackLayout, name: string): number | undefined {
+  const file = pidFile(layout, name);
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : undefined;
+}
+
+/**
+ * Starts a long-running process in its own process group, detached from this one, with stdout and stderr
+ * appended to `<state>/logs/<name>.log`, and records its pid so `stopDetached` can find it from another run.
+ */
+export function startDetached(layout: StackLayout, cmd: DetachedCommand): number {
+  const log = openSync(layout.logFile(cmd.name), 'a');
+  const child = spawn(cmd.command, cmd.args, {
+    cwd: cmd.cwd,
+    env: cmd.env ?? process.env,
+    detached: true,
+    stdio: ['ignore', log, log],
+  });
+  if (child.pid === undefined) throw new Error(`could not start ${cmd.name} (${cmd.command})`);
+  child.unref();
+  writeFileSync(pidFile(layout, cmd.name), `${child.pid}\n`);
+  return child.pid;
+}
+
+/**
+ * Stops a process started by `startDetached`: SIGTERM to its whole group, then SIGKILL if it is still
+ * there after `graceMs`. Returns false when nothing was running.
+ */
+export async function stopDetached(layout: StackLayout, name: string, graceMs = 15_000): Promise<boolean> {
+  const pid = runningPid(layout, name);
+  rmSyncQuiet(pidFile(layout, name));
+  if (pid === undefined) return false;
+  signalGroup(pid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (isAlive(pid) && Date.now() < deadline) await delay(200);
+  if (isAlive(pid)) signalGroup(pid, 'SIGKILL');
+  while (isAlive(pid)) await delay(100);
+  return true;
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+function rmSyncQuiet(file: string): void {
+  rmSync(file, { force: true });
+}
+
+export const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

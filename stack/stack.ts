@@ -1,0 +1,79 @@
+import { migrate } from '../adapters/postgres/migrations';
+import { createPool } from '../adapters/postgres/pool';
+import type { Config } from '../config';
+
+import { stackLayout, type StackLayout } from './layout';
+import { kafkaService } from './services/kafka';
+import { mlflowService } from './services/mlflow';
+import { postgresService } from './services/postgres';
+import type { Progress, StackService } from './services/service';
+import { temporalService } from './services/temporal';
+import { probeQuietly } from './wait';
+
+export interface Stack {
+  layout: StackLayout;
+  services: { postgres: StackService; temporal: StackService; kafka: StackService; mlflow: StackService };
+  up(): Promise<void>;
+  down(): Promise<void>;
+  status(): Promise<Record<string, Record<string, string | boolean>>>;
+}
+
+/**
+ * The embedded stack: installs (cached) and starts PostgreSQL, Temporal, Kafka and MLflow, applies the
+ * database migrations, and stops them again. Starting twice is harmless: running services are kept.
+ */
+export function createStack(config: Config, progress: Progress): Stack {
+  const layout = stackLayout(config);
+  const services = {
+    postgres: postgresService(config, layout, progress),
+    temporal: temporalService(config, layout, progress),
+    kafka: kafkaService(config, layout, progress),
+    mlflow: mlflowService(config, layout, progress),
+  };
+
+  const timed = async (name: string, step: () => Promise<void>) => {
+    const started = Date.now();
+    await step();
+    progress(`${name} ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  };
+
+  return {
+    layout,
+    services,
+    up: async () => {
+      await Promise.all(Object.values(services).map((s) => s.install()));
+      // PostgreSQL first: MLflow keeps its store there. Temporal and Kafka do not wait for anybody.
+      await Promise.all([
+        (async () => {
+          await timed('postgres', async () => {
+            await services.postgres.start();
+            const pool = createPool(config, { max: 1, applicationName: 'aqi-migrate' });
+            try {
+              const applied = await migrate(pool);
+              if (applied.length > 0) progress(`applied migrations ${applied.join(', ')}`);
+            } finally {
+              await pool.end();
+            }
+          });
+          await timed('mlflow', () => services.mlflow.start());
+        })(),
+        timed('temporal', () => services.temporal.start()),
+        timed('kafka', () => services.kafka.start()),
+      ]);
+    },
+    down: async () => {
+      await services.mlflow.stop();
+      await Promise.all([services.kafka.stop(), services.temporal.stop()]);
+      await services.postgres.stop();
+    },
+    status: async () => {
+      const entries = await Promise.all(
+        Object.values(services).map(async (s) => {
+          const { ready } = await probeQuietly(() => s.isReady());
+          return [s.name, { ...s.addresses(), up: ready }] as const;
+        }),
+      );
+      return Object.fromEntries(entries);
+    },
+  };
+}

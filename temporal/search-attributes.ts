@@ -1,0 +1,14 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+/**
+ * The platform's custom search attributes: what makes its runs findable in the Temporal Web UI, e.g.
+ * `AqiPipeline = "ingestHistory" AND AqiLocations = "lyon"`. Registered by temporal/register.ts.
+ */
+export const searchAttributes = {
+  pipeline: defineSearchAttributeKey('AqiPipeline', SearchAttributeType.KEYWORD),
+  locations: defineSearchAttributeKey('AqiLocations', SearchAttributeType.KEYWORD_LIST),
+  rangeStart: defineSearchAttributeKey('AqiRangeStart', SearchAttributeType.DATETIME),
+  rangeEnd: defineSearchAttributeKey('AqiRangeEnd', SearchAttributeType.DATETIME),
+  modelVersion: defineSearchAttributeKey('AqiModelVersion', SearchAttributeType.KEYWORD),
+  promotionStatus: defineSearchAttributeKey('AqiPromotionStatus', SearchAttributeType.KEYWORD),
+} as const;

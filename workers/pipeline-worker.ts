@@ -1,0 +1,52 @@
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+
+import { createActivities } from '../activities';
+import { createKafka } from '../adapters/kafka/client';
+import { createLogger } from '../adapters/logger';
+import { createMlflowClient } from '../adapters/mlflow/client';
+import { createPool } from '../adapters/postgres/pool';
+import { installTemporalLogging } from '../adapters/temporal/logging';
+import { configFromEnvironment } from '../config/runtime';
+
+/**
+ * The worker of the `aqi-pipeline` task queue: runs every workflow of the platform and its activities.
+ * SIGINT/SIGTERM stop polling, let running activities finish (up to the grace time), then close pools.
+ */
+async function run(): Promise<void> {
+  const config = configFromEnvironment();
+  const logger = createLogger('pipeline-worker', config.logLevel);
+  installTemporalLogging(logger);
+
+  const pool = createPool(config, { applicationName: 'aqi-pipeline-worker' });
+  const clientConnection = await Connection.connect({ address: config.temporal.address });
+  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  try {
+    const worker = await Worker.create({
+      connection,
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
+      workflowsPath: require.resolve('../workflows'),
+      activities: createActivities({
+        pool,
+        kafka: createKafka(config, logger),
+        mlflow: createMlflowClient(config.mlflow.url),
+        temporal: new Client({ connection: clientConnection, namespace: config.temporal.namespace }),
+      }),
+      shutdownGraceTime: '20 seconds',
+    });
+    logger.info(
+      { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, temporal: config.temporal.address },
+      'pipeline worker polling',
+    );
+    await worker.run();
+    logger.info('pipeline worker stopped');
+  } finally {
+    await Promise.allSettled([connection.close(), clientConnection.close(), pool.end()]);
+  }
+}
+
+run().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
