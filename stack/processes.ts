@@ -14,13 +14,25 @@ export interface DetachedCommand {
 
 const pidFile = (layout: StackLayout, name: string) => path.join(layout.runDir, `${name}.pid`);
 
-/** True when a process with this pid exists (signal 0 checks without touching it). */
+/**
+ * True when a process with this pid exists and is not a zombie (signal 0 checks without touching it; a
+ * zombie is dead but lingers until reaped, which some container init processes never do).
+ */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  return !isZombie(pid);
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return false;
   }
 }
 
@@ -60,7 +72,8 @@ export async function stopDetached(layout: StackLayout, name: string, graceMs = 
   signalGroup(pid, 'SIGTERM');
   const deadline = Date.now() + graceMs;
   while (isAlive(pid) && Date.now() < deadline) await delay(200);
-  if (isAlive(pid)) signalGroup(pid, 'SIGKILL');
+  // Whatever of the group outlived its leader (orphaned helpers) goes too.
+  signalGroup(pid, 'SIGKILL');
   while (isAlive(pid)) await delay(100);
   return true;
 }

@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { AppError } from '../core/errors';
+
+import { loadConfig } from './index';
+import { variables } from './variables';
+
+describe('loadConfig', () => {
+  it('when nothing is set, then the documented defaults build the local-stack addresses', () => {
+    const config = loadConfig({});
+
+    expect(config.temporal).toMatchObject({
+      address: '127.0.0.1:7233',
+      namespace: 'aqi',
+      uiUrl: 'http://127.0.0.1:8233',
+    });
+    expect(config.postgres.url).toBe('postgresql://aqi:aqi@127.0.0.1:5432/aqi');
+    expect(config.kafka.brokers).toEqual(['127.0.0.1:9092']);
+    expect(config.mlflow.url).toBe('http://127.0.0.1:5000');
+    expect(config.api.url).toBe('http://127.0.0.1:8000');
+  });
+
+  it('when ports change, then derived addresses follow unless given explicitly', () => {
+    const config = loadConfig({
+      POSTGRES_PORT: '15432',
+      KAFKA_BROKERS: 'kafka-1:9092, kafka-2:9092',
+      MLFLOW_TRACKING_URI: 'http://mlflow:5000/',
+    });
+
+    expect(config.postgres.url).toBe('postgresql://aqi:aqi@127.0.0.1:15432/aqi');
+    expect(config.kafka.brokers).toEqual(['kafka-1:9092', 'kafka-2:9092']);
+    expect(config.mlflow.url).toBe('http://mlflow:5000');
+  });
+
+  it('when values are invalid, then one error names every bad variable and what was expected', () => {
+    const error = (() => {
+      try {
+        loadConfig({ POSTGRES_PORT: 'five', LOG_LEVEL: 'loud', KAFKA_HEAP: '2 gigs' });
+      } catch (err) {
+        return err;
+      }
+      return undefined;
+    })();
+
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({ code: 'CONFIG_INVALID' });
+    const message = (error as Error).message;
+    expect(message).toMatch(/POSTGRES_PORT="five": .*number/);
+    expect(message).toMatch(/LOG_LEVEL="loud": .*(fatal|info)/);
+    expect(message).toMatch(/KAFKA_HEAP="2 gigs": a JVM size/);
+  });
+
+  it('when a variable is set to an empty string, then its default applies', () => {
+    expect(loadConfig({ TEMPORAL_NAMESPACE: '' }).temporal.namespace).toBe('aqi');
+  });
+});
+
+describe('.env.example', () => {
+  const lines = readFileSync(path.resolve(__dirname, '..', '.env.example'), 'utf8').split('\n');
+  const documented = new Map(
+    lines
+      .map((line) => /^#? ?([A-Z][A-Z0-9_]+)=(.*)$/.exec(line))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => [m[1] as string, m[2] as string]),
+  );
+
+  it('when compared with the config schema, then it documents every variable with its default and nothing else', () => {
+    expect([...documented.keys()].sort()).toEqual(Object.keys(variables).sort());
+    for (const [name, spec] of Object.entries(variables)) {
+      expect([name, documented.get(name)]).toEqual([name, spec.defaultValue ?? '']);
+    }
+  });
+});

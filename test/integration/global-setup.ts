@@ -1,0 +1,26 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+
+import { repoRoot } from '../../config/runtime';
+
+import { stackCommand, testEnv, testStateDir } from './test-env';
+
+/**
+ * Starts a fresh test stack exactly as `npm start` does (stack, migrations, worker, API, doctor) on the
+ * test ports. A stack left over by an interrupted run is stopped and its state wiped first.
+ */
+export default function globalSetup(): void {
+  Object.assign(process.env, testEnv);
+  if (existsSync(testStateDir)) {
+    run('stop');
+    rmSync(testStateDir, { recursive: true, force: true });
+  }
+  run('start');
+}
+
+function run(command: string): void {
+  const { command: node, args, env } = stackCommand(command);
+  console.log(`\n[integration] stack ${command} (state: ${testStateDir})`);
+  const result = spawnSync(node, args, { cwd: repoRoot, env, stdio: 'inherit', timeout: 20 * 60_000 });
+  if (result.status !== 0) throw new Error(`test stack "${command}" failed with exit code ${String(result.status)}`);
+}

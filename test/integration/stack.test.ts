@@ -1,0 +1,64 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+import { repoRoot } from '../../config/runtime';
+
+import { stackCommand, testConfig, testStateDir } from './test-env';
+
+const run = promisify(execFile);
+const config = testConfig();
+
+async function cli(...args: string[]) {
+  const { command, args: full, env } = stackCommand(...args);
+  return run(command, full, { cwd: repoRoot, env, timeout: 5 * 60_000 });
+}
+
+const pids = () =>
+  Object.fromEntries(
+    ['temporal', 'kafka', 'mlflow', 'worker', 'api'].map((name) => [
+      name,
+      readFileSync(path.join(testStateDir, 'run', `${name}.pid`), 'utf8').trim(),
+    ]),
+  );
+
+describe('embedded stack commands', () => {
+  it('when status is asked for JSON, then it prints every address and that each service is up', async () => {
+    const { stdout } = await cli('status', '--json');
+    const status = JSON.parse(stdout) as Record<string, Record<string, unknown>>;
+
+    expect(status).toMatchObject({
+      temporal: { grpc: config.temporal.address, ui: config.temporal.uiUrl, http: `http://127.0.0.1:17243`, up: true },
+      postgres: { url: config.postgres.url, up: true },
+      kafka: { brokers: '127.0.0.1:19092', up: true },
+      mlflow: { url: 'http://127.0.0.1:15000', up: true },
+      api: { url: 'http://127.0.0.1:18000', up: true },
+      worker: { up: true },
+    });
+  });
+
+  it('when up runs on a running stack, then it keeps the running processes', async () => {
+    const before = pids();
+
+    await cli('up');
+
+    expect(pids()).toEqual(before);
+  });
+
+  it('when the Temporal Web UI and MLflow are asked over HTTP, then they answer', async () => {
+    const ui = await fetch(config.temporal.uiUrl);
+    const mlflow = await fetch(`${config.mlflow.url}/health`);
+
+    expect(ui.status).toBe(200);
+    expect(mlflow.status).toBe(200);
+    expect((await mlflow.text()).trim()).toBe('OK');
+  });
+
+  it('when an unknown command is given, then it exits 2 with the usage', async () => {
+    const error = await cli('launch').catch((err: { code: number; stderr: string }) => err);
+
+    expect(error).toMatchObject({ code: 2 });
+    expect((error as { stderr: string }).stderr).toContain('Usage: tsx stack/cli.ts <command>');
+  });
+});
