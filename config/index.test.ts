@@ -3,8 +3,9 @@ import path from 'node:path';
 
 import { AppError } from '../core/errors';
 
-import { loadConfig } from './index';
 import { variables } from './variables';
+
+import { loadConfig } from './index';
 
 describe('loadConfig', () => {
   it('when nothing is set, then the documented defaults build the local-stack addresses', () => {

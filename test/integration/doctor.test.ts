@@ -1,5 +1,5 @@
-import { connectTemporal } from '../../adapters/temporal/client';
 import { createPool } from '../../adapters/postgres/pool';
+import { connectTemporal } from '../../adapters/temporal/client';
 import { runDoctor } from '../../cli/doctor';
 import { dependencies } from '../../core/doctor';
 

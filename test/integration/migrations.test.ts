@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import pg from 'pg';
+import type pg from 'pg';
 
 import { migrate } from '../../adapters/postgres/migrations';
 import { createPool } from '../../adapters/postgres/pool';
