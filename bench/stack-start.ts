@@ -103,4 +103,9 @@ function main(): void {
   console.log(`scratch directory: ${scratch} (remove it when done)`);
 }
 
-main();
+try {
+  main();
+} catch (err) {
+  console.error(`[bench] failed: ${err instanceof Error ? err.message : String(err)} (scratch: ${scratch})`);
+  process.exit(1);
+}

@@ -58,18 +58,33 @@ describe('loadConfig', () => {
 });
 
 describe('.env.example', () => {
-  const lines = readFileSync(path.resolve(__dirname, '..', '.env.example'), 'utf8').split('\n');
-  const documented = new Map(
-    lines
-      .map((line) => /^#? ?([A-Z][A-Z0-9_]+)=(.*)$/.exec(line))
-      .filter((m): m is RegExpExecArray => m !== null)
-      .map((m) => [m[1] as string, m[2] as string]),
-  );
+  const [platformPart = '', composePart = ''] = readFileSync(
+    path.resolve(__dirname, '..', '.env.example'),
+    'utf8',
+  ).split('# --- docker-compose only');
+  const documented = (text: string) =>
+    new Map(
+      text
+        .split('\n')
+        .map((line) => /^#? ?([A-Z][A-Z0-9_]+)=(.*)$/.exec(line))
+        .filter((m): m is RegExpExecArray => m !== null)
+        .map((m) => [m[1] as string, m[2] as string]),
+    );
 
   it('when compared with the config schema, then it documents every variable with its default and nothing else', () => {
-    expect([...documented.keys()].sort()).toEqual(Object.keys(variables).sort());
+    const platform = documented(platformPart);
+
+    expect([...platform.keys()].sort()).toEqual(Object.keys(variables).sort());
     for (const [name, spec] of Object.entries(variables)) {
-      expect([name, documented.get(name)]).toEqual([name, spec.defaultValue ?? '']);
+      expect([name, platform.get(name)]).toEqual([name, spec.defaultValue ?? '']);
     }
+  });
+
+  it('when compared with docker-compose.yml, then every compose-only variable it documents is used there', () => {
+    const compose = readFileSync(path.resolve(__dirname, '..', 'docker-compose.yml'), 'utf8');
+    const names = [...documented(composePart).keys()];
+
+    expect(names.length).toBeGreaterThan(0);
+    for (const name of names) expect([name, compose.includes(`\${${name}`)]).toEqual([name, true]);
   });
 });

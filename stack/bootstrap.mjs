@@ -16,8 +16,11 @@ if (major < 20 || (major === 20 && minor < 12)) {
 }
 
 if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtimeMs) {
-  console.log('[bootstrap] installing npm dependencies (npm ci)…');
+  // `npm install`, not `npm ci`: the versions still come from package-lock.json, but some registry mirrors
+  // lack the other platforms' optional binaries (@swc/core-*, @unrs/resolver-binding-*), so the lock has no
+  // entry for them and `npm ci` would refuse it as out of sync on every platform.
+  console.log('[bootstrap] installing npm dependencies (npm install, versions from package-lock.json)…');
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const result = spawnSync(npm, ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  const result = spawnSync(npm, ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }

@@ -1,4 +1,4 @@
-import { Connection } from '@temporalio/client';
+import { Connection, isGrpcServiceError } from '@temporalio/client';
 import type { SearchAttributeType } from '@temporalio/common';
 import { msToTs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
@@ -9,6 +9,7 @@ import { describeError } from '../core/errors';
 
 import { searchAttributes } from './search-attributes';
 
+const GRPC_NOT_FOUND = 5;
 const IndexedValueType = temporal.api.enums.v1.IndexedValueType;
 
 const indexedType: Record<SearchAttributeType, temporal.api.enums.v1.IndexedValueType> = {
@@ -39,7 +40,9 @@ export async function registerTemporal(config: Config, progress: (message: strin
       });
       progress(`registered Temporal namespace ${namespace}`);
     }
-    const existing = await connection.operatorService.listSearchAttributes({ namespace });
+    const existing = await retryWhileNamespaceIsNew(() =>
+      connection.operatorService.listSearchAttributes({ namespace }),
+    );
     const known = new Set(Object.keys(existing.customAttributes ?? {}));
     const missing = Object.values(searchAttributes).filter((key) => !known.has(key.name));
     if (missing.length > 0) {
@@ -51,6 +54,22 @@ export async function registerTemporal(config: Config, progress: (message: strin
     }
   } finally {
     await connection.close();
+  }
+}
+
+/**
+ * A namespace registered a moment ago is unknown to the rest of a multi-service server for up to ~10 s
+ * (its namespace cache refreshes on a timer), so NOT_FOUND is retried for a while.
+ */
+async function retryWhileNamespaceIsNew<T>(call: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await call();
+    } catch (err) {
+      if (!isGrpcServiceError(err) || err.code !== GRPC_NOT_FOUND || Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
   }
 }
 
