@@ -1,4 +1,8 @@
-import { WorkflowIdConflictPolicy } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
+} from '@temporalio/client';
 
 import { connectTemporal, workflowUrl } from '../adapters/temporal/client';
 import type { Config } from '../config';
@@ -18,18 +22,26 @@ export interface DoctorRun {
 export async function runDoctor(config: Config, now = new Date()): Promise<DoctorRun> {
   const client = await connectTemporal(config);
   try {
-    // One doctor run per second at most: a double click or a retried command joins the running one.
+    // One doctor run per second at most: a double click or a retried command joins the running or
+    // finished run of that second instead of starting another.
     const workflowId = `doctor-${now.toISOString().slice(0, 19).replace(/:/g, '')}`;
-    const handle = await client.workflow.start('doctor', {
-      taskQueue: config.temporal.taskQueue,
-      workflowId,
-      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-      workflowExecutionTimeout: '5 minutes',
-      typedSearchAttributes: [{ key: searchAttributes.pipeline, value: 'doctor' }],
-    });
-    const report = await handle.result();
-    const runId = handle.firstExecutionRunId;
-    return { workflowId, runId, url: workflowUrl(config, workflowId, runId), report: report as DoctorReport };
+    let handle;
+    try {
+      handle = await client.workflow.start('doctor', {
+        taskQueue: config.temporal.taskQueue,
+        workflowId,
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        workflowExecutionTimeout: '5 minutes',
+        typedSearchAttributes: [{ key: searchAttributes.pipeline, value: 'doctor' }],
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      handle = client.workflow.getHandle(workflowId);
+    }
+    const report = (await handle.result()) as DoctorReport;
+    const { runId } = await handle.describe();
+    return { workflowId, runId, url: workflowUrl(config, workflowId, runId), report };
   } finally {
     await client.connection.close();
   }
