@@ -3,8 +3,8 @@
  *
  *   npm run bench:stack            (about 5 minutes; needs network access to the package registries)
  *
- * 1. Clones the repository's HEAD into a scratch directory with empty tool and state directories, then
- *    times `npm start` there: npm ci + Python venvs + Kafka jars + first start (cold).
+ * 1. Clones the repository's HEAD into a scratch directory with empty tool, state, npm-cache and pip-cache
+ *    directories, then times `npm start` there: npm install + Python venvs + Kafka jars + first start (cold).
  * 2. `npm stop`, then times `npm start` again (warm: everything installed, data kept).
  * 3. Sums the resident memory of every process group the stack started.
  * 4. `npm stop`, and prints a Markdown row for docs/benchmarks.md (also written to reports/).
@@ -30,6 +30,9 @@ const env: NodeJS.ProcessEnv = {
   KAFKA_CONTROLLER_PORT: '39093',
   MLFLOW_PORT: '35000',
   API_PORT: '38000',
+  // Truly cold: no npm or pip cache either, so every package is downloaded from its registry.
+  npm_config_cache: path.join(scratch, 'npm-cache'),
+  PIP_NO_CACHE_DIR: '1',
 };
 
 function timed(label: string, args: string[]): number {
