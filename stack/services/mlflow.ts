@@ -59,7 +59,13 @@ export function mlflowService(config: Config, layout: StackLayout, progress: Pro
             '--workers',
             '1',
           ],
-          env: { ...process.env, MLFLOW_HOME: layout.dataDir('mlflow'), PYTHONUNBUFFERED: '1' },
+          env: {
+            ...process.env,
+            PYTHONUNBUFFERED: '1',
+            // Server-side GenAI jobs (LLM judges, trace roll-ups) run in seven extra Python processes,
+            // ~1.6 GiB together, and nothing in this platform uses them.
+            MLFLOW_SERVER_ENABLE_JOB_EXECUTION: 'false',
+          },
         });
       }
       // The first start creates MLflow's schema in PostgreSQL, which takes a while.
