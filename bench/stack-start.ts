@@ -7,11 +7,12 @@
  *    directories, then times `npm start` there: npm install + Python venvs + Kafka jars + first start (cold).
  * 2. `npm stop`, then times `npm start` again (warm: everything installed, data kept).
  * 3. Sums the resident memory of every process group the stack started.
- * 4. `npm stop`, and prints a Markdown row for docs/benchmarks.md (also written to reports/).
+ * 4. `npm stop`, checks that no port is left listening, prints a Markdown row for docs/benchmarks.md
+ *    (the JSON goes to reports/bench-stack.json) and removes the scratch directory.
  * The scratch stack uses its own ports (offset +30000 from the defaults) so a running stack is untouched.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
 
@@ -103,7 +104,10 @@ function main(): void {
         .map(([k, v]) => `${k} ${v}`)
         .join(', ')}) |`,
   );
-  console.log(`scratch directory: ${scratch} (remove it when done)`);
+  // Leave nothing behind: the scratch clone and, when PostgreSQL had to live outside it, that cluster.
+  const relocated = path.join(env.AQI_STATE_DIR as string, 'postgres', 'location');
+  if (existsSync(relocated)) rmSync(readFileSync(relocated, 'utf8').trim(), { recursive: true, force: true });
+  rmSync(scratch, { recursive: true, force: true });
 }
 
 try {

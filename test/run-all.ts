@@ -5,9 +5,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import path from 'node:path';
 
 import { z } from 'zod';
+
+import { testEnv } from './integration/test-env';
 
 const root = path.resolve(__dirname, '..');
 const reports = path.join(root, 'reports');
@@ -22,26 +25,59 @@ function step(title: string, command: string, args: string[]): boolean {
   return ok;
 }
 
+async function listeningTestPorts(): Promise<number[]> {
+  const ports = Object.entries(testEnv)
+    .filter(([name, value]) => name.endsWith('_PORT') && value !== '')
+    .map(([, value]) => Number(value));
+  const open = await Promise.all(
+    ports.map(
+      (port) =>
+        new Promise<boolean>((resolve) => {
+          const socket = connect({ host: '127.0.0.1', port });
+          socket.once('connect', () => {
+            socket.destroy();
+            resolve(true);
+          });
+          socket.once('error', () => resolve(false));
+        }),
+    ),
+  );
+  return ports.filter((_, i) => open[i]);
+}
+
 const jestReport = z.object({ numPassedTests: z.number(), numFailedTests: z.number(), numTotalTests: z.number() });
 
-mkdirSync(reports, { recursive: true });
-const staticChecks = [
-  step('lint', bin('eslint'), ['.']),
-  step('format', bin('prettier'), ['--check', '.', '--log-level', 'warn']),
-  step('typecheck', bin('tsc'), ['--noEmit']),
-];
-const jestFile = path.join(reports, 'jest.json');
-const jestOk = step('tests', bin('jest'), ['--ci', '--maxWorkers=2', '--json', `--outputFile=${jestFile}`]);
+async function main(): Promise<number> {
+  mkdirSync(reports, { recursive: true });
+  const staticChecks = [
+    step('lint', bin('eslint'), ['.']),
+    step('format', bin('prettier'), ['--check', '.', '--log-level', 'warn']),
+    step('typecheck', bin('tsc'), ['--noEmit']),
+  ];
+  const jestFile = path.join(reports, 'jest.json');
+  const jestOk = step('tests', bin('jest'), ['--ci', '--maxWorkers=2', '--json', `--outputFile=${jestFile}`]);
 
-let passed = 0;
-let failed = staticChecks.filter((ok) => !ok).length;
-try {
-  const report = jestReport.parse(JSON.parse(readFileSync(jestFile, 'utf8')));
-  passed += report.numPassedTests;
-  failed += report.numFailedTests;
-  if (!jestOk && report.numFailedTests === 0) failed += 1; // a suite that failed to load or a setup error
-} catch {
-  failed += 1;
+  // The integration stack must be gone after its teardown: `stop` may leave nothing listening.
+  const leftovers = await listeningTestPorts();
+  if (leftovers.length > 0) console.log(`\n=== stop left ports listening: ${leftovers.join(', ')}`);
+
+  let passed = 0;
+  let failed = staticChecks.filter((ok) => !ok).length + (leftovers.length > 0 ? 1 : 0);
+  try {
+    const report = jestReport.parse(JSON.parse(readFileSync(jestFile, 'utf8')));
+    passed += report.numPassedTests;
+    failed += report.numFailedTests;
+    if (!jestOk && report.numFailedTests === 0) failed += 1; // a suite that failed to load or a setup error
+  } catch {
+    failed += 1;
+  }
+  console.log(`\n${passed} passed, ${failed} failed`);
+  return failed === 0 && jestOk ? 0 : 1;
 }
-console.log(`\n${passed} passed, ${failed} failed`);
-process.exit(failed === 0 && jestOk ? 0 : 1);
+
+main()
+  .then((code) => process.exit(code))
+  .catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
