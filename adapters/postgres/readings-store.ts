@@ -1,0 +1,135 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+
+import { measuredVariables, type Reading } from '../../core/air-quality/reading';
+import { AppError } from '../../core/errors';
+
+/** A reading tied to the location it was requested for, with the indices the platform computed for it. */
+export interface ReadingToStore {
+  locationId: string;
+  reading: Reading;
+  indices: { method: string; value: number; dominant: string }[];
+}
+
+export interface StoreResult {
+  /** Rows that were new or whose values changed (an upstream correction). */
+  written: number;
+  /** Rows already stored with the same values: a replay or a retry. */
+  unchanged: number;
+  indicesWritten: number;
+}
+
+const valueColumns = [...measuredVariables, 'reported_european_aqi', 'reported_us_aqi'] as const;
+const readingColumns = ['location_id', 'observed_at', ...valueColumns, 'source', 'run_id'] as const;
+const indexColumns = ['location_id', 'observed_at', 'method', 'value', 'dominant'] as const;
+
+/**
+ * Bulk upsert: COPY into a temporary staging table, then one INSERT … ON CONFLICT per table, all in one
+ * transaction. Rows identical to what is stored are left alone, so replaying a range writes nothing, and
+ * duplicates inside one batch keep their last occurrence.
+ */
+export async function storeReadings(
+  pool: pg.Pool,
+  rows: readonly ReadingToStore[],
+  meta: { source: string; runId: string },
+): Promise<StoreResult> {
+  if (rows.length === 0) return { written: 0, unchanged: 0, indicesWritten: 0 };
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('CREATE TEMP TABLE readings_staging (LIKE readings INCLUDING DEFAULTS) ON COMMIT DROP');
+    await client.query('ALTER TABLE readings_staging ADD COLUMN seq bigserial');
+    await client.query('CREATE TEMP TABLE indices_staging (LIKE reading_indices) ON COMMIT DROP');
+    await copy(
+      client,
+      'readings_staging',
+      readingColumns,
+      rows.map((r) => readingRow(r, meta)),
+    );
+    await copy(
+      client,
+      'indices_staging',
+      indexColumns,
+      rows.flatMap((r) => r.indices.map((i) => [r.locationId, r.reading.observedAt, i.method, i.value, i.dominant])),
+    );
+
+    const set = valueColumns.map((c) => `${c} = EXCLUDED.${c}`).join(', ');
+    const changed = `(${valueColumns.map((c) => `readings.${c}`).join(', ')}) IS DISTINCT FROM (${valueColumns
+      .map((c) => `EXCLUDED.${c}`)
+      .join(', ')})`;
+    const written = await client.query(
+      `INSERT INTO readings (${readingColumns.join(', ')})
+       SELECT DISTINCT ON (location_id, observed_at) ${readingColumns.join(', ')} FROM readings_staging
+       ORDER BY location_id, observed_at, seq DESC
+       ON CONFLICT (location_id, observed_at) DO UPDATE
+         SET ${set}, source = EXCLUDED.source, run_id = EXCLUDED.run_id, ingested_at = now()
+         WHERE ${changed}`,
+    );
+    const distinct = await client.query<{ n: string }>(
+      'SELECT count(DISTINCT (location_id, observed_at)) AS n FROM readings_staging',
+    );
+    const indices = await client.query(
+      `INSERT INTO reading_indices (${indexColumns.join(', ')})
+       SELECT DISTINCT ON (location_id, observed_at, method) ${indexColumns.join(', ')} FROM indices_staging
+       ORDER BY location_id, observed_at, method
+       ON CONFLICT (location_id, observed_at, method) DO UPDATE
+         SET value = EXCLUDED.value, dominant = EXCLUDED.dominant
+         WHERE (reading_indices.value, reading_indices.dominant) IS DISTINCT FROM (EXCLUDED.value, EXCLUDED.dominant)`,
+    );
+    await client.query('COMMIT');
+    const total = Number(distinct.rows[0]?.n ?? 0);
+    return {
+      written: written.rowCount ?? 0,
+      unchanged: total - (written.rowCount ?? 0),
+      indicesWritten: indices.rowCount ?? 0,
+    };
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    if ((err as { code?: string }).code === '23503') {
+      throw new AppError('UNKNOWN_LOCATION', `readings name a location that is not in the locations table`, {
+        httpStatus: 400,
+        cause: err,
+      });
+    }
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+function readingRow(row: ReadingToStore, meta: { source: string; runId: string }): unknown[] {
+  const { reading } = row;
+  return [
+    row.locationId,
+    reading.observedAt,
+    ...measuredVariables.map((v) => reading.values[v] ?? null),
+    reading.reported.european_aqi ?? null,
+    reading.reported.us_aqi ?? null,
+    meta.source,
+    meta.runId,
+  ];
+}
+
+async function copy(client: pg.PoolClient, table: string, columns: readonly string[], rows: unknown[][]) {
+  const sql = `COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`;
+  await pipeline(Readable.from(csvLines(rows)), client.query(copyFrom(sql)));
+}
+
+/** CSV for COPY: an unquoted empty field is NULL, strings are always quoted. */
+function* csvLines(rows: unknown[][]): Generator<string> {
+  for (const row of rows) {
+    yield `${row.map(csvField).join(',')}\n`;
+  }
+}
+
+function csvField(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new AppError('INVALID_READING', `non-finite value ${value} cannot be stored`);
+    return String(value);
+  }
+  return `"${String(value).replace(/"/g, '""')}"`;
+}
