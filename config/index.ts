@@ -33,6 +33,12 @@ export interface Config {
   };
   kafka: { brokers: string[]; port: number; controllerPort: number; heap: string; clientId: string };
   mlflow: { port: number; url: string };
+  source: {
+    kind: 'replay' | 'open-meteo';
+    /** Base URL the Open-Meteo client calls: the live API or the replay server, by `kind`. */
+    url: string;
+    replay: { port: number; dataDir: string; now: string };
+  };
   api: { port: number; url: string };
 }
 
@@ -106,6 +112,11 @@ function assemble(v: Raw): Config {
     mlflow: {
       port: req('MLFLOW_PORT'),
       url: stripSlash(v.MLFLOW_TRACKING_URI ?? `http://${host}:${req('MLFLOW_PORT')}`),
+    },
+    source: {
+      kind: req('AQI_SOURCE'),
+      url: stripSlash(req('AQI_SOURCE') === 'replay' ? `http://${host}:${req('REPLAY_PORT')}` : req('OPEN_METEO_URL')),
+      replay: { port: req('REPLAY_PORT'), dataDir: req('REPLAY_DATA_DIR'), now: req('REPLAY_NOW') },
     },
     api: { port: apiPort, url: stripSlash(v.API_PUBLIC_URL ?? `http://${host}:${apiPort}`) },
   };

@@ -55,6 +55,28 @@ export const variables = {
   MLFLOW_PORT: variable(port, '5000', 'MLflow tracking server port (embedded server)'),
   MLFLOW_TRACKING_URI: variable(z.url(), undefined, 'MLflow server URL; defaults to http://BIND_HOST:MLFLOW_PORT'),
 
+  AQI_SOURCE: variable(
+    z.enum(['replay', 'open-meteo']),
+    'replay',
+    'Where readings come from: the replay server over bundled exports (offline) or the live Open-Meteo API',
+  ),
+  OPEN_METEO_URL: variable(
+    z.url(),
+    'https://air-quality-api.open-meteo.com',
+    'Base URL of the live Open-Meteo Air Quality API',
+  ),
+  REPLAY_PORT: variable(port, '8100', 'Port of the Open-Meteo-compatible replay server (embedded stack)'),
+  REPLAY_DATA_DIR: variable(
+    text,
+    '../shared/data/open-meteo',
+    'Folder of Open-Meteo CSV exports the replay server serves',
+  ),
+  REPLAY_NOW: variable(
+    z.iso.datetime({ offset: true }),
+    '2024-12-31T23:00:00Z',
+    'The replay server\'s clock: what "current" and "past_days" are relative to',
+  ),
+
   API_PORT: variable(z.coerce.number().int().min(0).max(65535), '8000', 'HTTP port of the API (0 picks a free one)'),
   API_PUBLIC_URL: variable(z.url(), undefined, 'URL users reach the API at; defaults to http://BIND_HOST:API_PORT'),
 } as const;
