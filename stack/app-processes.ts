@@ -2,9 +2,11 @@ import path from 'node:path';
 
 import { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
+import { Kafka, logLevel } from 'kafkajs';
 
 import type { Config } from '../config';
 import { repoRoot } from '../config/runtime';
+import { defaultGroupId } from '../workers/stream/processor';
 
 import type { StackLayout } from './layout';
 import { runningPid, startDetached, stopDetached } from './processes';
@@ -12,7 +14,7 @@ import { probeQuietly, waitUntilReady } from './wait';
 
 /** The platform's own long-running processes, started in the background by `npm start`. */
 export interface AppProcess {
-  name: 'worker' | 'api';
+  name: 'worker' | 'stream' | 'api';
   start(): Promise<void>;
   stop(): Promise<void>;
   isReady(): Promise<boolean>;
@@ -34,6 +36,22 @@ export function appProcesses(config: Config, layout: StackLayout): AppProcess[] 
       return (queue.pollers?.length ?? 0) > 0 && runningPid(layout, 'worker') !== undefined;
     } finally {
       await connection.close();
+    }
+  };
+  // The stream processor is up when its consumer group is stable with at least one member.
+  const streamReady = async () => {
+    const admin = new Kafka({
+      clientId: 'aqi-stack',
+      brokers: config.kafka.brokers,
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    await admin.connect();
+    try {
+      const { groups } = await admin.describeGroups([defaultGroupId]);
+      const group = groups[0];
+      return group?.state === 'Stable' && group.members.length > 0 && runningPid(layout, 'stream') !== undefined;
+    } finally {
+      await admin.disconnect();
     }
   };
   const apiReady = async () => (await fetch(`${config.api.url}/health`, { signal: AbortSignal.timeout(2000) })).ok;
@@ -64,6 +82,7 @@ export function appProcesses(config: Config, layout: StackLayout): AppProcess[] 
 
   return [
     managed('worker', 'workers/pipeline-worker.ts', workerReady, () => ({ taskQueue: config.temporal.taskQueue })),
+    managed('stream', 'workers/stream-processor.ts', streamReady, () => ({ groupId: defaultGroupId })),
     managed('api', 'api/server.ts', apiReady, () => ({ url: config.api.url })),
   ];
 }

@@ -6,21 +6,29 @@ import { stackLayout, type StackLayout } from './layout';
 import { kafkaService } from './services/kafka';
 import { mlflowService } from './services/mlflow';
 import { postgresService } from './services/postgres';
+import { replayService } from './services/replay';
 import type { Progress, StackService } from './services/service';
 import { temporalService } from './services/temporal';
 import { probeQuietly } from './wait';
 
 export interface Stack {
   layout: StackLayout;
-  services: { postgres: StackService; temporal: StackService; kafka: StackService; mlflow: StackService };
+  services: {
+    postgres: StackService;
+    temporal: StackService;
+    kafka: StackService;
+    mlflow: StackService;
+    replay: StackService;
+  };
   up(): Promise<void>;
   down(): Promise<void>;
   status(): Promise<Record<string, Record<string, string | boolean>>>;
 }
 
 /**
- * The embedded stack: installs (cached) and starts PostgreSQL, Temporal, Kafka and MLflow, applies the
- * database migrations, and stops them again. Starting twice is harmless: running services are kept.
+ * The embedded stack: installs (cached) and starts PostgreSQL, Temporal, Kafka, MLflow and, when the readings
+ * come from it (AQI_SOURCE=replay), the Open-Meteo replay server; applies the database migrations, and stops
+ * them again. Starting twice is harmless: running services are kept.
  */
 export function createStack(config: Config, progress: Progress): Stack {
   const layout = stackLayout(config);
@@ -29,7 +37,10 @@ export function createStack(config: Config, progress: Progress): Stack {
     temporal: temporalService(config, layout, progress),
     kafka: kafkaService(config, layout, progress),
     mlflow: mlflowService(config, layout, progress),
+    replay: replayService(config, layout),
   };
+  // What this configuration runs; `down` stops the replay server regardless, in case AQI_SOURCE changed meanwhile.
+  const wanted = Object.values(services).filter((s) => s !== services.replay || config.source.kind === 'replay');
 
   const timed = async (name: string, step: () => Promise<void>) => {
     const started = Date.now();
@@ -41,7 +52,7 @@ export function createStack(config: Config, progress: Progress): Stack {
     layout,
     services,
     up: async () => {
-      await Promise.all(Object.values(services).map((s) => s.install()));
+      await Promise.all(wanted.map((s) => s.install()));
       // PostgreSQL first: MLflow keeps its store there. Temporal and Kafka do not wait for anybody.
       await Promise.all([
         (async () => {
@@ -59,16 +70,17 @@ export function createStack(config: Config, progress: Progress): Stack {
         })(),
         timed('temporal', () => services.temporal.start()),
         timed('kafka', () => services.kafka.start()),
+        ...(wanted.includes(services.replay) ? [timed('replay', () => services.replay.start())] : []),
       ]);
     },
     down: async () => {
       await services.mlflow.stop();
-      await Promise.all([services.kafka.stop(), services.temporal.stop()]);
+      await Promise.all([services.kafka.stop(), services.temporal.stop(), services.replay.stop()]);
       await services.postgres.stop();
     },
     status: async () => {
       const entries = await Promise.all(
-        Object.values(services).map(async (s) => {
+        wanted.map(async (s) => {
           const { ready } = await probeQuietly(() => s.isReady());
           return [s.name, { ...s.addresses(), up: ready }] as const;
         }),

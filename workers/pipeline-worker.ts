@@ -5,6 +5,7 @@ import { createActivities } from '../activities';
 import { createKafka } from '../adapters/kafka/client';
 import { createLogger } from '../adapters/logger';
 import { createMlflowClient } from '../adapters/mlflow/client';
+import { createOpenMeteoClient } from '../adapters/open-meteo/client';
 import { createPool } from '../adapters/postgres/pool';
 import { installTemporalLogging } from '../adapters/temporal/logging';
 import { configFromEnvironment } from '../config/runtime';
@@ -19,6 +20,10 @@ async function run(): Promise<void> {
   installTemporalLogging(logger);
 
   const pool = createPool(config, { applicationName: 'aqi-pipeline-worker' });
+  const kafka = createKafka(config, logger);
+  // Idempotent: a producer retry after a lost acknowledgement does not write the message twice.
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  await producer.connect();
   const clientConnection = await Connection.connect({ address: config.temporal.address });
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   try {
@@ -29,20 +34,27 @@ async function run(): Promise<void> {
       workflowsPath: require.resolve('../workflows'),
       activities: createActivities({
         pool,
-        kafka: createKafka(config, logger),
+        kafka,
+        producer,
+        source: { name: config.source.kind, client: createOpenMeteoClient({ baseUrl: config.source.url }) },
         mlflow: createMlflowClient(config.mlflow.url),
         temporal: new Client({ connection: clientConnection, namespace: config.temporal.namespace }),
       }),
       shutdownGraceTime: '20 seconds',
     });
     logger.info(
-      { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, temporal: config.temporal.address },
+      {
+        taskQueue: config.temporal.taskQueue,
+        namespace: config.temporal.namespace,
+        temporal: config.temporal.address,
+        source: `${config.source.kind} ${config.source.url}`,
+      },
       'pipeline worker polling',
     );
     await worker.run();
     logger.info('pipeline worker stopped');
   } finally {
-    await Promise.allSettled([connection.close(), clientConnection.close(), pool.end()]);
+    await Promise.allSettled([connection.close(), clientConnection.close(), producer.disconnect(), pool.end()]);
   }
 }
 

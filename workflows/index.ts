@@ -1,2 +1,5 @@
 // Every workflow the pipeline worker runs. The worker bundles this file, so it must only export workflows.
+export { checkDataQuality } from './check-data-quality';
 export { doctor } from './doctor';
+export { ingestHistory } from './ingest-history';
+export { ingestHourly } from './ingest-hourly';

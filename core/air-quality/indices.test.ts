@@ -33,4 +33,13 @@ describe('indicesForPlace', () => {
     expect(records[0]?.map((r) => r.method)).toContain('eaqi-eea-2024');
     expect(records[0]?.find((r) => r.method === 'eaqi-open-meteo-pre-2026-08')?.dominant).not.toBe('pm2_5');
   });
+
+  it('when an hour is written with milliseconds, then it still gets its indices', () => {
+    const readings = hours(25, 12);
+    const last = readings[24];
+    if (!last) throw new Error('fixture');
+    readings[24] = { ...last, observedAt: last.observedAt.replace('Z', '.000Z') };
+
+    expect(indicesForPlace(readings)[24]?.length).toBe(3);
+  });
 });

@@ -18,10 +18,11 @@ export interface IndexRecord {
  */
 export function indicesForPlace(readings: readonly Reading[]): IndexRecord[][] {
   const series = toHourlySeries(readings);
-  const position = new Map(series.observedAt.map((at, i) => [at, i]));
+  // By instant, not by string: `…T05:00:00Z` and `…T05:00:00.000Z` are the same hour.
+  const position = new Map(series.observedAt.map((at, i) => [Date.parse(at), i]));
   const perMethod: (AqiValue | null)[][] = [...europeanAqiMethods.map((m) => europeanAqi(series, m)), usAqi(series)];
   return readings.map((r) => {
-    const i = position.get(r.observedAt) ?? -1;
+    const i = position.get(Date.parse(r.observedAt)) ?? -1;
     return perMethod.flatMap((values) => {
       const v = values[i];
       return v ? [{ method: v.method, value: v.value, dominant: v.dominant }] : [];

@@ -17,7 +17,7 @@ async function cli(...args: string[]) {
 
 const pids = () =>
   Object.fromEntries(
-    ['temporal', 'kafka', 'mlflow', 'worker', 'api'].map((name) => [
+    ['temporal', 'kafka', 'mlflow', 'replay', 'worker', 'stream', 'api'].map((name) => [
       name,
       readFileSync(path.join(testStateDir, 'run', `${name}.pid`), 'utf8').trim(),
     ]),
@@ -35,6 +35,8 @@ describe('embedded stack commands', () => {
       mlflow: { url: 'http://127.0.0.1:15000', up: true },
       api: { url: 'http://127.0.0.1:18000', up: true },
       worker: { up: true },
+      stream: { groupId: 'aqi-stream-processor', up: true },
+      replay: { url: 'http://127.0.0.1:18100', up: true },
     });
   });
 

@@ -18,6 +18,8 @@ export const testEnv = {
   KAFKA_CONTROLLER_PORT: '19093',
   MLFLOW_PORT: '15000',
   API_PORT: '18000',
+  REPLAY_PORT: '18100',
+  AQI_SOURCE: 'replay',
   // Derived addresses must follow the ports above, whatever the developer's .env says.
   TEMPORAL_ADDRESS: '',
   TEMPORAL_UI_URL: '',

@@ -1,0 +1,149 @@
+import { Context } from '@temporalio/activity';
+import type { Producer } from 'kafkajs';
+
+import { findLocations, type Location } from '../adapters/postgres/locations';
+import type { Pool } from '../adapters/postgres/pool';
+import { storeRawPayloads } from '../adapters/postgres/raw-payloads';
+import { storeReadings } from '../adapters/postgres/readings-store';
+import { indicesForPlace } from '../core/air-quality/indices';
+import type { RawReadingMessage } from '../core/air-quality/messages';
+import type { Reading } from '../core/air-quality/reading';
+import { AppError } from '../core/errors';
+import { parseHour, toHourString, type HistoryChunk } from '../core/ingestion/chunks';
+import { topics } from '../core/topics';
+
+import { failFastOnPermanent } from './failures';
+
+/** What the ingestion activities need from an Open-Meteo-compatible source (live API or replay server). */
+export interface HourlySource {
+  fetchHourly(request: { locations: Location[]; from: string; to: string }): Promise<{
+    readings: { locationId: string; reading: Reading }[];
+    payloads: { requestKey: string; url: string; body: unknown }[];
+  }>;
+}
+
+export interface IngestionDeps {
+  pool: Pool;
+  source: { name: string; client: HourlySource };
+  producer: Producer;
+}
+
+export interface ChunkResult {
+  locationId: string;
+  fetched: number;
+  written: number;
+  unchanged: number;
+}
+
+const dayMs = 24 * 3600_000;
+
+export function createIngestionActivities({ pool, source, producer }: IngestionDeps) {
+  const runIdOf = () => Context.current().info.workflowExecution?.workflowId ?? 'unknown';
+
+  const activities = {
+    /**
+     * Backfill one location × month straight into PostgreSQL (COPY + upsert). The day before the chunk is
+     * fetched too, when the source has it, so the first hours get their 24-hour PM averages even though
+     * chunks run in parallel; only the chunk's own hours are stored.
+     */
+    async ingestHistoryChunk(chunk: HistoryChunk): Promise<ChunkResult> {
+      const [location] = await findLocations(pool, [chunk.locationId]);
+      if (!location) throw new AppError('UNKNOWN_LOCATION', chunk.locationId);
+      const fetched = await source.client.fetchHourly({ locations: [location], from: chunk.from, to: chunk.to });
+      const before = await source.client
+        .fetchHourly({
+          locations: [location],
+          from: toHourString(parseHour(chunk.from, 'from') - dayMs),
+          to: toHourString(parseHour(chunk.from, 'from') - 3600_000),
+        })
+        .catch((err: unknown) => {
+          // Before the source's first hour there is simply no history: those hours get fewer indices.
+          if (err instanceof AppError && err.code === 'OPEN_METEO_ERROR') return { readings: [], payloads: [] };
+          throw err;
+        });
+      const chunkReadings = fetched.readings.map((r) => r.reading);
+      const history = before.readings.map((r) => r.reading);
+      const indices = indicesForPlace([...history, ...chunkReadings]).slice(history.length);
+      const runId = runIdOf();
+      await storeRawPayloads(
+        pool,
+        fetched.payloads.map((p) => ({ requestId: p.requestKey, url: p.url, body: p.body })),
+        { source: source.name, runId, fetchedAt: new Date().toISOString() },
+      );
+      const stored = await storeReadings(
+        pool,
+        chunkReadings.map((reading, i) => ({ locationId: location.id, reading, indices: indices[i] ?? [] })),
+        { source: source.name, runId },
+      );
+      return {
+        locationId: location.id,
+        fetched: chunkReadings.length,
+        written: stored.written,
+        unchanged: stored.unchanged,
+      };
+    },
+
+    /** Fetches the hours of the window and publishes them to `aqi.raw`, keyed by location. */
+    async publishRawReadings(input: {
+      locationIds: string[];
+      from: string;
+      to: string;
+    }): Promise<{ published: number }> {
+      const locations = await findLocations(pool, input.locationIds);
+      const fetched = await source.client.fetchHourly({ locations, from: input.from, to: input.to });
+      const runId = runIdOf();
+      const fetchedAt = new Date().toISOString();
+      await storeRawPayloads(
+        pool,
+        fetched.payloads.map((p) => ({ requestId: p.requestKey, url: p.url, body: p.body })),
+        { source: source.name, runId, fetchedAt },
+      );
+      const messages = fetched.readings.map(({ locationId, reading }) => {
+        const message: RawReadingMessage = {
+          schema: 'aqi.raw/v1',
+          locationId,
+          source: source.name,
+          runId,
+          fetchedAt,
+          reading,
+        };
+        return { key: locationId, value: JSON.stringify(message) };
+      });
+      await producer.send({ topic: topics.aqiRaw, messages });
+      return { published: messages.length };
+    },
+
+    /**
+     * Succeeds once the `expected` (published) readings of the window are stored; otherwise throws, and the activity's
+     * retry policy is the wait. Stored rows count whoever wrote them, so a replayed hour passes at once.
+     */
+    async awaitReadingsPersisted(input: {
+      locationIds: string[];
+      from: string;
+      to: string;
+      /** How many readings were published for the window. */
+      expected: number;
+    }): Promise<{ persisted: number }> {
+      const { expected } = input;
+      const { rows } = await pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM readings
+         WHERE location_id = ANY($1::text[]) AND observed_at BETWEEN $2 AND $3`,
+        [input.locationIds, input.from, input.to],
+      );
+      const persisted = rows[0]?.n ?? 0;
+      if (persisted < expected) {
+        throw new AppError('NOT_YET_PERSISTED', `stream processor has stored ${persisted} of ${expected} readings`);
+      }
+      return { persisted };
+    },
+  };
+  // The first two talk to the source: a refusal from it (bad coordinates, range) is final.
+  return {
+    ...activities,
+    ingestHistoryChunk: (chunk: HistoryChunk) => failFastOnPermanent(() => activities.ingestHistoryChunk(chunk)),
+    publishRawReadings: (input: Parameters<typeof activities.publishRawReadings>[0]) =>
+      failFastOnPermanent(() => activities.publishRawReadings(input)),
+  };
+}
+
+export type IngestionActivities = ReturnType<typeof createIngestionActivities>;

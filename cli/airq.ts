@@ -1,0 +1,144 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+
+import type { Client, WorkflowHandle } from '@temporalio/client';
+
+import { connectTemporal, workflowUrl } from '../adapters/temporal/client';
+import { startOrJoin } from '../adapters/temporal/start-or-join';
+import type { Config } from '../config';
+import { configFromEnvironment } from '../config/runtime';
+import { describeError } from '../core/errors';
+import { parseHour } from '../core/ingestion/chunks';
+import { ingestHistoryWorkflowId, ingestHourlyWorkflowId } from '../core/ingestion/workflow-ids';
+import type { IngestHistoryProgress, IngestHistoryResult } from '../workflows/ingest-history';
+
+const help = `Usage: airq <command> [options]      (npx airq … or npm run airq -- …)
+
+Operator commands: each starts a Temporal workflow (or joins the one already doing that work, since ids
+are derived from the work) and prints its Temporal Web UI link.
+
+Commands:
+  backfill      --from <hour> --to <hour> [--locations lyon,paris] [--dry-run] [--parallel N]
+                ingest a history range straight into PostgreSQL, with a progress bar
+  ingest-hour   --hour <hour> [--locations …]
+                fetch one hour (and the two before) through Kafka, wait until stored
+
+Hours are ISO UTC instants on the hour, e.g. 2024-01-01T00:00:00Z (a date alone means its first or last
+hour). Locations default to every seeded one: lyon, marseille, paris.
+  -h, --help    this help`;
+
+const defaultLocations = ['lyon', 'marseille', 'paris'];
+
+function hourArg(value: string | undefined, name: string, endOfDay = false): string {
+  if (!value) throw new Error(`--${name} is required`);
+  const iso = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T${endOfDay ? '23' : '00'}:00:00Z` : value;
+  return new Date(parseHour(iso, `--${name}`)).toISOString().replace('.000Z', 'Z');
+}
+
+async function start(
+  client: Client,
+  config: Config,
+  workflow: string,
+  workflowId: string,
+  args: unknown,
+): Promise<WorkflowHandle> {
+  const { handle, started } = await startOrJoin(client, config, workflow, workflowId, args);
+  console.log(
+    `${started ? 'started' : 'joined the existing run of'} ${workflowId}\n  ${workflowUrl(config, workflowId)}`,
+  );
+  return handle;
+}
+
+function bar(p: IngestHistoryProgress): string {
+  const width = 30;
+  const done = p.chunksTotal === 0 ? width : Math.round((p.chunksDone / p.chunksTotal) * width);
+  return `[${'#'.repeat(done)}${'.'.repeat(width - done)}] ${p.chunksDone}/${p.chunksTotal} chunks, ${p.rowsWritten} rows written, ${p.rowsUnchanged} unchanged`;
+}
+
+async function backfill(client: Client, config: Config, values: Record<string, string | boolean | undefined>) {
+  const locationIds = String(values.locations ?? defaultLocations.join(','))
+    .split(',')
+    .filter(Boolean);
+  const from = hourArg(values.from as string | undefined, 'from');
+  const to = hourArg(values.to as string | undefined, 'to', true);
+  const dryRun = values['dry-run'] === true;
+  const id = ingestHistoryWorkflowId(locationIds, from, to) + (dryRun ? '-dry-run' : '');
+  const parallel = values.parallel ? Number(values.parallel) : undefined;
+  const handle = await start(client, config, 'ingestHistory', id, {
+    locationIds,
+    from,
+    to,
+    dryRun,
+    maxParallelChunks: parallel,
+  });
+  const result = handle.result() as Promise<IngestHistoryResult>;
+  const interactive = process.stdout.isTTY;
+  let finished = false;
+  void result.finally(() => (finished = true)).catch(() => undefined);
+  while (!finished) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    if (finished) break;
+    const progress = await handle.query<IngestHistoryProgress>('progress').catch(() => undefined);
+    if (progress) process.stdout.write(interactive ? `\r${bar(progress)}` : `${bar(progress)}\n`);
+  }
+  const final = await result;
+  if (interactive) process.stdout.write('\n');
+  if (final.dryRun) {
+    console.log(`dry run: ${final.chunks.length} chunks would be ingested`);
+    for (const c of final.chunks) console.log(`  ${c.locationId} ${c.from} .. ${c.to}`);
+  } else {
+    console.log(bar(final));
+  }
+}
+
+async function ingestHour(client: Client, config: Config, values: Record<string, string | boolean | undefined>) {
+  const locationIds = String(values.locations ?? defaultLocations.join(','))
+    .split(',')
+    .filter(Boolean);
+  const hour = hourArg(values.hour as string | undefined, 'hour');
+  const handle = await start(client, config, 'ingestHourly', ingestHourlyWorkflowId(locationIds, hour), {
+    locationIds,
+    hour,
+  });
+  console.log(JSON.stringify(await handle.result()));
+}
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      from: { type: 'string' },
+      to: { type: 'string' },
+      hour: { type: 'string' },
+      locations: { type: 'string' },
+      parallel: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const command = positionals[0];
+  if (values.help || !command) {
+    console.log(help);
+    return values.help ? 0 : 2;
+  }
+  const config = configFromEnvironment();
+  const client = await connectTemporal(config);
+  try {
+    if (command === 'backfill') await backfill(client, config, values);
+    else if (command === 'ingest-hour') await ingestHour(client, config, values);
+    else {
+      console.error(`unknown command "${command}"\n\n${help}`);
+      return 2;
+    }
+    return 0;
+  } finally {
+    await client.connection.close();
+  }
+}
+
+main()
+  .then((code) => process.exit(code))
+  .catch((err: unknown) => {
+    console.error(`airq: ${describeError(err)}`);
+    process.exit(1);
+  });

@@ -1,0 +1,40 @@
+import { hoursIn, planHistoryChunks } from './chunks';
+import { ingestHistoryWorkflowId, ingestHourlyWorkflowId } from './workflow-ids';
+
+describe('backfill chunk plan', () => {
+  it('when a year is planned for three locations, then it is one chunk per location and month covering every hour once', () => {
+    const chunks = planHistoryChunks(['paris', 'lyon', 'marseille'], '2024-01-01T00:00:00Z', '2024-12-31T23:00:00Z');
+
+    expect(chunks).toHaveLength(36);
+    expect(chunks.slice(0, 3)).toEqual([
+      { locationId: 'lyon', from: '2024-01-01T00:00:00Z', to: '2024-01-31T23:00:00Z' },
+      { locationId: 'marseille', from: '2024-01-01T00:00:00Z', to: '2024-01-31T23:00:00Z' },
+      { locationId: 'paris', from: '2024-01-01T00:00:00Z', to: '2024-01-31T23:00:00Z' },
+    ]);
+    const lyonHours = chunks.filter((c) => c.locationId === 'lyon').reduce((sum, c) => sum + hoursIn(c), 0);
+    expect(lyonHours).toBe(8784);
+  });
+
+  it('when the range starts and ends inside months, then the first and last chunks are clipped', () => {
+    const chunks = planHistoryChunks(['lyon'], '2024-02-28T05:00:00Z', '2024-03-02T10:00:00Z');
+
+    expect(chunks).toEqual([
+      { locationId: 'lyon', from: '2024-02-28T05:00:00Z', to: '2024-02-29T23:00:00Z' },
+      { locationId: 'lyon', from: '2024-03-01T00:00:00Z', to: '2024-03-02T10:00:00Z' },
+    ]);
+  });
+
+  it('when the range is not on whole hours or reversed, then planning refuses', () => {
+    expect(() => planHistoryChunks(['lyon'], '2024-01-01T00:30:00Z', '2024-01-02T00:00:00Z')).toThrow(/whole UTC hour/);
+    expect(() => planHistoryChunks(['lyon'], '2024-01-02T00:00:00Z', '2024-01-01T00:00:00Z')).toThrow(/before/);
+  });
+});
+
+describe('workflow ids', () => {
+  it('when the same work is asked twice in any location order, then the id is the same', () => {
+    expect(ingestHistoryWorkflowId(['paris', 'lyon'], '2024-01-01T00:00:00Z', '2024-12-31T23:00:00Z')).toBe(
+      ingestHistoryWorkflowId(['lyon', 'paris', 'lyon'], '2024-01-01T00:00:00Z', '2024-12-31T23:00:00Z'),
+    );
+    expect(ingestHourlyWorkflowId(['lyon'], '2024-01-01T05:00:00Z')).toBe('ingest-hourly-lyon-2024-01-01T05');
+  });
+});

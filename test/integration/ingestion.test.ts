@@ -1,0 +1,202 @@
+import type { Client } from '@temporalio/client';
+import { WorkflowFailedError } from '@temporalio/client';
+
+import type { QualityOutcome } from '../../activities/quality';
+import { createPool } from '../../adapters/postgres/pool';
+import { connectTemporal } from '../../adapters/temporal/client';
+import { startOrJoin } from '../../adapters/temporal/start-or-join';
+import {
+  dataQualityWorkflowId,
+  ingestHistoryWorkflowId,
+  ingestHourlyWorkflowId,
+} from '../../core/ingestion/workflow-ids';
+import type { IngestHistoryProgress, IngestHistoryResult } from '../../workflows/ingest-history';
+import type { IngestHourlyResult } from '../../workflows/ingest-hourly';
+
+import { testConfig } from './test-env';
+
+/**
+ * The ingestion workflows on the test stack: its pipeline worker, its stream processor and its replay
+ * server over the real Lyon 2024 export (Air quality data by Open-Meteo.com (CAMS), CC BY 4.0).
+ */
+const config = testConfig();
+const pool = createPool(config, { max: 2 });
+let client: Client;
+
+jest.setTimeout(180_000);
+
+beforeAll(async () => {
+  client = await connectTemporal(config);
+});
+afterAll(async () => {
+  await client.connection.close();
+  await pool.end();
+});
+
+const count = async (from: string, to: string) =>
+  (
+    await pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM readings WHERE location_id = 'lyon' AND observed_at BETWEEN $1 AND $2`,
+      [from, to],
+    )
+  ).rows[0]?.n;
+
+describe('ingestHistory (backfill)', () => {
+  const from = '2024-02-01T00:00:00Z';
+  const to = '2024-03-31T23:00:00Z';
+
+  it('when run as a dry run, then it returns the chunk plan and writes nothing', async () => {
+    const id = `${ingestHistoryWorkflowId(['lyon'], from, to)}-dry-run`;
+    const { handle } = await startOrJoin(client, config, 'ingestHistory', id, {
+      locationIds: ['lyon'],
+      from,
+      to,
+      dryRun: true,
+    });
+
+    const result = (await handle.result()) as IngestHistoryResult;
+
+    expect(result.dryRun).toBe(true);
+    expect(result.chunks).toEqual([
+      { locationId: 'lyon', from, to: '2024-02-29T23:00:00Z' },
+      { locationId: 'lyon', from: '2024-03-01T00:00:00Z', to },
+    ]);
+    expect(await count(from, to)).toBe(0);
+  });
+
+  it('when two months are backfilled, then every hour is stored once, and running it again changes nothing', async () => {
+    const id = ingestHistoryWorkflowId(['lyon'], from, to);
+    const first = await startOrJoin(client, config, 'ingestHistory', id, { locationIds: ['lyon'], from, to });
+    const result = (await first.handle.result()) as IngestHistoryResult;
+    const progress = await first.handle.query<IngestHistoryProgress>('progress');
+
+    const again = await startOrJoin(client, config, 'ingestHistory', id, { locationIds: ['lyon'], from, to });
+
+    expect(result).toMatchObject({
+      chunksTotal: 2,
+      chunksDone: 2,
+      rowsFetched: 1440,
+      rowsWritten: 1440,
+      rowsUnchanged: 0,
+    });
+    expect(progress).toMatchObject({ chunksDone: 2, rowsWritten: 1440 });
+    expect(again.started).toBe(false);
+    expect(await count(from, to)).toBe(1440);
+    const description = await first.handle.describe();
+    expect(description.searchAttributes).toMatchObject({ AqiPipeline: ['ingestHistory'], AqiLocations: ['lyon'] });
+  });
+
+  it('when an overlapping range is backfilled, then the overlap is recognised as unchanged', async () => {
+    const overlapFrom = '2024-03-31T00:00:00Z';
+    const overlapTo = '2024-04-01T23:00:00Z';
+    const { handle } = await startOrJoin(
+      client,
+      config,
+      'ingestHistory',
+      ingestHistoryWorkflowId(['lyon'], overlapFrom, overlapTo),
+      {
+        locationIds: ['lyon'],
+        from: overlapFrom,
+        to: overlapTo,
+      },
+    );
+
+    const result = (await handle.result()) as IngestHistoryResult;
+
+    expect(result).toMatchObject({ rowsFetched: 48, rowsWritten: 24, rowsUnchanged: 24 });
+  });
+
+  it('when the range is outside the data the source holds, then the run fails at once without retrying', async () => {
+    const badFrom = '2019-01-01T00:00:00Z';
+    const badTo = '2019-01-01T23:00:00Z';
+    const { handle } = await startOrJoin(
+      client,
+      config,
+      'ingestHistory',
+      ingestHistoryWorkflowId(['lyon'], badFrom, badTo),
+      {
+        locationIds: ['lyon'],
+        from: badFrom,
+        to: badTo,
+      },
+    );
+
+    const error = await handle.result().catch((err: unknown) => err);
+
+    expect(error).toBeInstanceOf(WorkflowFailedError);
+    expect(String(((error as WorkflowFailedError).cause?.cause as Error | undefined)?.message)).toMatch(
+      /refused the request/,
+    );
+  });
+});
+
+describe('checkDataQuality', () => {
+  it('when the backfilled window is checked, then a report is stored and its verdict is not a failure', async () => {
+    const from = '2024-02-01T00:00:00Z';
+    const to = '2024-03-01T00:00:00Z';
+    const { handle } = await startOrJoin(
+      client,
+      config,
+      'checkDataQuality',
+      dataQualityWorkflowId(['lyon'], from, to),
+      {
+        locationIds: ['lyon'],
+        from,
+        to,
+      },
+    );
+
+    const outcome = (await handle.result()) as QualityOutcome;
+
+    const { rows } = await pool.query('SELECT verdict, location_ids FROM quality_reports WHERE id = $1', [
+      outcome.reportId,
+    ]);
+    expect(outcome.rowsChecked).toBe(696);
+    expect(['pass', 'warn']).toContain(outcome.verdict);
+    expect(rows).toEqual([{ verdict: outcome.verdict, location_ids: ['lyon'] }]);
+  });
+
+  it('when the window has no data at all, then the run fails with a DataQualityError carrying the report id', async () => {
+    const from = '2023-01-01T00:00:00Z';
+    const to = '2023-01-02T00:00:00Z';
+    const { handle } = await startOrJoin(
+      client,
+      config,
+      'checkDataQuality',
+      dataQualityWorkflowId(['paris'], from, to),
+      {
+        locationIds: ['paris'],
+        from,
+        to,
+      },
+    );
+
+    const error = (await handle.result().catch((err: unknown) => err)) as WorkflowFailedError;
+
+    expect(error).toBeInstanceOf(WorkflowFailedError);
+    expect(error.cause).toMatchObject({ type: 'DataQualityError', nonRetryable: true });
+    expect((error.cause as Error | undefined)?.message).toMatch(/report \d+.*completeness/);
+  });
+});
+
+describe('ingestHourly (through Kafka and the stream processor)', () => {
+  it('when an hour is ingested, then its readings go through aqi.raw and are stored with their indices', async () => {
+    const hour = '2024-12-31T23:00:00Z';
+    const { handle } = await startOrJoin(client, config, 'ingestHourly', ingestHourlyWorkflowId(['lyon'], hour), {
+      locationIds: ['lyon'],
+      hour,
+    });
+
+    const result = (await handle.result()) as IngestHourlyResult;
+
+    expect(result).toEqual({ from: '2024-12-31T21:00:00Z', to: hour, published: 3, persisted: 3 });
+    const { rows } = await pool.query<{ source: string; run_id: string; methods: number }>(
+      `SELECT r.source, r.run_id, count(i.method)::int AS methods FROM readings r
+       LEFT JOIN reading_indices i USING (location_id, observed_at)
+       WHERE r.location_id = 'lyon' AND r.observed_at = $1 GROUP BY r.source, r.run_id`,
+      [hour],
+    );
+    expect(rows).toEqual([{ source: 'replay', run_id: handle.workflowId, methods: expect.any(Number) }]);
+    expect(rows[0]?.methods).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,96 @@
+/**
+ * ingestHistory: backfills a time range for some locations, straight into PostgreSQL.
+ *   1. Plan the chunks (location × month) and tag the run with search attributes (findable in the UI).
+ *   2. dryRun: return the plan and stop.
+ *   3. Run the chunks with bounded parallelism; each is an idempotent activity (upserts), so a retry, a
+ *      worker crash or a second run of the same range writes nothing twice.
+ *   4. When Temporal suggests it (long ranges), continue as new with the chunks still to do.
+ * The `progress` query reports chunks done/total and rows written at any time.
+ */
+import {
+  continueAsNew,
+  defineQuery,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+
+import type { ChunkResult, IngestionActivities } from '../activities/ingestion';
+import { planHistoryChunks, type HistoryChunk } from '../core/ingestion/chunks';
+import { searchAttributes } from '../temporal/search-attributes';
+
+export interface IngestHistoryInput {
+  locationIds: string[];
+  /** First hour, inclusive (ISO, whole UTC hour). */
+  from: string;
+  /** Last hour, inclusive. */
+  to: string;
+  dryRun?: boolean;
+  maxParallelChunks?: number;
+  /** Carried across continue-as-new; callers leave it out. */
+  carried?: { remaining: HistoryChunk[]; progress: IngestHistoryProgress };
+}
+
+export interface IngestHistoryProgress {
+  chunksTotal: number;
+  chunksDone: number;
+  rowsFetched: number;
+  rowsWritten: number;
+  rowsUnchanged: number;
+}
+
+export interface IngestHistoryResult extends IngestHistoryProgress {
+  dryRun: boolean;
+  chunks: HistoryChunk[];
+}
+
+export const ingestHistoryProgressQuery = defineQuery<IngestHistoryProgress>('progress');
+
+// A month of one location takes seconds; five minutes leaves room for a slow source and its retries.
+const { ingestHistoryChunk } = proxyActivities<IngestionActivities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
+});
+
+export async function ingestHistory(input: IngestHistoryInput): Promise<IngestHistoryResult> {
+  const plan = input.carried?.remaining ?? planHistoryChunks(input.locationIds, input.from, input.to);
+  const progress: IngestHistoryProgress = input.carried?.progress ?? {
+    chunksTotal: plan.length,
+    chunksDone: 0,
+    rowsFetched: 0,
+    rowsWritten: 0,
+    rowsUnchanged: 0,
+  };
+  setHandler(ingestHistoryProgressQuery, () => progress);
+  upsertSearchAttributes([
+    { key: searchAttributes.pipeline, value: 'ingestHistory' },
+    { key: searchAttributes.locations, value: [...input.locationIds].sort() },
+    { key: searchAttributes.rangeStart, value: new Date(input.from) },
+    { key: searchAttributes.rangeEnd, value: new Date(input.to) },
+  ]);
+  if (input.dryRun) return { ...progress, dryRun: true, chunks: plan };
+
+  const queue = [...plan];
+  let stopTaking = false;
+  const record = (result: ChunkResult) => {
+    progress.chunksDone += 1;
+    progress.rowsFetched += result.fetched;
+    progress.rowsWritten += result.written;
+    progress.rowsUnchanged += result.unchanged;
+  };
+  const runner = async () => {
+    while (!stopTaking) {
+      const chunk = queue.shift();
+      if (!chunk) return;
+      record(await ingestHistoryChunk(chunk));
+      if (workflowInfo().continueAsNewSuggested) stopTaking = true;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, input.maxParallelChunks ?? 4) }, runner));
+
+  if (queue.length > 0) {
+    await continueAsNew<typeof ingestHistory>({ ...input, carried: { remaining: queue, progress } });
+  }
+  return { ...progress, dryRun: false, chunks: plan };
+}
