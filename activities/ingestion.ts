@@ -16,6 +16,7 @@ import { failFastOnPermanent } from './failures';
 
 /** What the ingestion activities need from an Open-Meteo-compatible source (live API or replay server). */
 export interface HourlySource {
+  fetchCurrent(locations: Location[]): Promise<{ locationId: string; reading: Reading }[]>;
   fetchHourly(request: { locations: Location[]; from: string; to: string }): Promise<{
     readings: { locationId: string; reading: Reading }[];
     payloads: { requestKey: string; url: string; body: unknown }[];
@@ -83,6 +84,17 @@ export function createIngestionActivities({ pool, source, producer }: IngestionD
       };
     },
 
+    /**
+     * The newest complete hour the source has for these locations, from its `current` answer: the live
+     * API's present, or the replay server's clock. Scheduled runs ingest "the latest hour" through this.
+     */
+    async latestSourceHour(input: { locationIds: string[] }): Promise<string> {
+      const current = await source.client.fetchCurrent(await findLocations(pool, input.locationIds));
+      const hours = current.map((c) => Math.floor(Date.parse(c.reading.observedAt) / 3600_000) * 3600_000);
+      if (hours.length === 0) throw new AppError('OPEN_METEO_ERROR', 'the source reported no current hour');
+      return toHourString(Math.min(...hours));
+    },
+
     /** Fetches the hours of the window and publishes them to `aqi.raw`, keyed by location. */
     async publishRawReadings(input: {
       locationIds: string[];
@@ -137,10 +149,12 @@ export function createIngestionActivities({ pool, source, producer }: IngestionD
       return { persisted };
     },
   };
-  // The first two talk to the source: a refusal from it (bad coordinates, range) is final.
+  // These talk to the source: a refusal from it (bad coordinates, range) is final.
   return {
     ...activities,
     ingestHistoryChunk: (chunk: HistoryChunk) => failFastOnPermanent(() => activities.ingestHistoryChunk(chunk)),
+    latestSourceHour: (input: { locationIds: string[] }) =>
+      failFastOnPermanent(() => activities.latestSourceHour(input)),
     publishRawReadings: (input: Parameters<typeof activities.publishRawReadings>[0]) =>
       failFastOnPermanent(() => activities.publishRawReadings(input)),
   };

@@ -3,13 +3,15 @@ import { parseArgs } from 'node:util';
 
 import type { Client, WorkflowHandle } from '@temporalio/client';
 
+import type { QualityOutcome } from '../activities/quality';
 import { connectTemporal, workflowUrl } from '../adapters/temporal/client';
+import { applySchedules, platformSchedules, removeSchedules } from '../adapters/temporal/schedules';
 import { startOrJoin } from '../adapters/temporal/start-or-join';
 import type { Config } from '../config';
 import { configFromEnvironment } from '../config/runtime';
 import { describeError } from '../core/errors';
 import { parseHour } from '../core/ingestion/chunks';
-import { ingestHistoryWorkflowId, ingestHourlyWorkflowId } from '../core/ingestion/workflow-ids';
+import { dataQualityWorkflowId, ingestHistoryWorkflowId, ingestHourlyWorkflowId } from '../core/ingestion/workflow-ids';
 import type { IngestHistoryProgress, IngestHistoryResult } from '../workflows/ingest-history';
 
 const help = `Usage: airq <command> [options]      (npx airq … or npm run airq -- …)
@@ -20,8 +22,14 @@ are derived from the work) and prints its Temporal Web UI link.
 Commands:
   backfill      --from <hour> --to <hour> [--locations lyon,paris] [--dry-run] [--parallel N]
                 ingest a history range straight into PostgreSQL, with a progress bar
-  ingest-hour   --hour <hour> [--locations …]
-                fetch one hour (and the two before) through Kafka, wait until stored
+  ingest-hour   [--hour <hour>] [--locations …]
+                fetch one hour (and the two before) through Kafka, wait until stored;
+                without --hour, the source's latest hour
+  quality       --from <hour> --to <hour> [--locations …]
+                check the stored readings of [from, to]; exit 1 when the verdict is fail
+  schedules     [--locations …] [--remove]
+                create or update the Temporal Schedules (hourly ingest at :05, daily quality at
+                00:30); offline, the replay data's latest hours only cover lyon: --locations lyon
 
 Hours are ISO UTC instants on the hour, e.g. 2024-01-01T00:00:00Z (a date alone means its first or last
 hour). Locations default to every seeded one: lyon, marseille, paris.
@@ -103,6 +111,46 @@ async function ingestHour(client: Client, config: Config, values: Record<string,
   console.log(JSON.stringify(await handle.result()));
 }
 
+async function quality(client: Client, config: Config, values: Record<string, string | boolean | undefined>) {
+  const locationIds = locationsOf(values);
+  const from = hourArg(values.from as string | undefined, 'from');
+  // The window is [from, to) inside the workflow; the command takes an inclusive last hour like backfill.
+  const to = new Date(Date.parse(hourArg(values.to as string | undefined, 'to', true)) + 3600_000)
+    .toISOString()
+    .replace('.000Z', 'Z');
+  const id = dataQualityWorkflowId(locationIds, from, to);
+  const handle = await start(client, config, 'checkDataQuality', id, { locationIds, from, to });
+  try {
+    const outcome = (await handle.result()) as QualityOutcome;
+    console.log(`verdict ${outcome.verdict} (report ${outcome.reportId}, ${outcome.rowsChecked} rows)`);
+    for (const finding of outcome.findings) console.log(`  ${finding}`);
+    return 0;
+  } catch (err) {
+    console.log(`verdict fail: ${describeError(err)}`);
+    return 1;
+  }
+}
+
+async function schedules(client: Client, config: Config, values: Record<string, string | boolean | undefined>) {
+  const wanted = platformSchedules(config, locationsOf(values));
+  if (values.remove === true) {
+    await removeSchedules(
+      client,
+      wanted.map((s) => s.scheduleId),
+    );
+    console.log(`removed ${wanted.map((s) => s.scheduleId).join(', ')}`);
+    return;
+  }
+  for (const line of await applySchedules(client, wanted)) console.log(line);
+  console.log(`  ${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/schedules`);
+}
+
+function locationsOf(values: Record<string, string | boolean | undefined>): string[] {
+  return String(values.locations ?? defaultLocations.join(','))
+    .split(',')
+    .filter(Boolean);
+}
+
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
@@ -113,6 +161,7 @@ async function main(): Promise<number> {
       locations: { type: 'string' },
       parallel: { type: 'string' },
       'dry-run': { type: 'boolean' },
+      remove: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -126,6 +175,8 @@ async function main(): Promise<number> {
   try {
     if (command === 'backfill') await backfill(client, config, values);
     else if (command === 'ingest-hour') await ingestHour(client, config, values);
+    else if (command === 'quality') return await quality(client, config, values);
+    else if (command === 'schedules') await schedules(client, config, values);
     else {
       console.error(`unknown command "${command}"\n\n${help}`);
       return 2;

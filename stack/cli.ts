@@ -1,7 +1,11 @@
 import { parseArgs } from 'node:util';
 
+import type { Client } from '@temporalio/client';
+
 import { migrate } from '../adapters/postgres/migrations';
-import { createPool } from '../adapters/postgres/pool';
+import { createPool, type Pool } from '../adapters/postgres/pool';
+import { connectTemporal } from '../adapters/temporal/client';
+import { runBundledPipeline } from '../cli/bundled-pipeline';
 import { runDoctor } from '../cli/doctor';
 import type { Config } from '../config';
 import { configFromEnvironment } from '../config/runtime';
@@ -17,8 +21,10 @@ The embedded local stack: Temporal dev server, PostgreSQL, Kafka (KRaft) and MLf
 package registries and run without Docker, plus the platform's worker and API.
 
 Commands:
-  start      everything: install what is missing, start the stack, migrate, start the worker and the
-             API in the background, run the doctor workflow, print the URLs       (npm start)
+  start      everything: install what is missing, start the stack, migrate, start the worker, the
+             stream processor and the API in the background, run the doctor workflow, then the
+             pipeline on the bundled data (backfill, one hour through Kafka, quality check),
+             and print the URLs                                                     (npm start)
   stop       stop the API, the worker and every stack service                       (npm stop)
   up         start the stack services only (no worker, no API)
   down       same as stop
@@ -95,8 +101,13 @@ async function start(config: Config, stack: ReturnType<typeof createStack>, apps
   say('running the doctor workflow…');
   const doctor = await runDoctor(config);
   console.log(formatReport(doctor.report));
+  if (!doctor.report.healthy) return 1;
+  say('running the pipeline on the bundled data…');
+  const pipeline = await withClients(config, (client, pool) => runBundledPipeline(client, pool, config, say));
   const status = await stack.status();
   console.log(`
+${pipeline.lines.map((l) => `  ${l}`).join('\n')}
+
 Air-quality platform is running (${((Date.now() - started) / 1000).toFixed(1)} s).
   Temporal Web UI   ${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows
   Doctor run        ${doctor.url}
@@ -105,9 +116,19 @@ Air-quality platform is running (${((Date.now() - started) / 1000).toFixed(1)} s
   PostgreSQL        ${String(status.postgres?.url ?? config.postgres.url)}
   Kafka             ${config.kafka.brokers.join(',')}
   Logs              ${stack.layout.logsDir}
-Stop everything with: npm stop
+More: npx airq --help (backfill, ingest-hour, quality, schedules). Stop everything with: npm stop
 Air quality data by Open-Meteo.com (CAMS), CC BY 4.0.`);
-  return doctor.report.healthy ? 0 : 1;
+  return pipeline.healthy ? 0 : 1;
+}
+
+async function withClients<T>(config: Config, body: (client: Client, pool: Pool) => Promise<T>): Promise<T> {
+  const client = await connectTemporal(config);
+  const pool = createPool(config, { max: 2, applicationName: 'aqi-start' });
+  try {
+    return await body(client, pool);
+  } finally {
+    await Promise.allSettled([client.connection.close(), pool.end()]);
+  }
 }
 
 function describe(s: Record<string, string | boolean>): string {

@@ -8,18 +8,25 @@
  */
 import { ApplicationFailure, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
 
+import type { IngestionActivities } from '../activities/ingestion';
 import type { QualityActivities, QualityOutcome } from '../activities/quality';
+import { parseHour, toHourString } from '../core/ingestion/chunks';
 import { searchAttributes } from '../temporal/search-attributes';
 
 export interface CheckDataQualityInput {
   locationIds: string[];
-  /** First hour of the window, inclusive. */
-  from: string;
+  /** First hour of the window, inclusive. Left out with `to` (schedules): the source's last 24 hours. */
+  from?: string;
   /** End of the window, exclusive. */
-  to: string;
+  to?: string;
   /** The clock freshness is judged against; defaults to the workflow's start time. */
   now?: string;
 }
+
+const { latestSourceHour } = proxyActivities<IngestionActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', maximumAttempts: 5 },
+});
 
 const { assessDataQuality } = proxyActivities<QualityActivities>({
   startToCloseTimeout: '2 minutes',
@@ -27,13 +34,21 @@ const { assessDataQuality } = proxyActivities<QualityActivities>({
 });
 
 export async function checkDataQuality(input: CheckDataQualityInput): Promise<QualityOutcome> {
+  const window =
+    input.from !== undefined && input.to !== undefined
+      ? { from: input.from, to: input.to }
+      : lastDayBefore(await latestSourceHour({ locationIds: input.locationIds }));
   upsertSearchAttributes([
     { key: searchAttributes.pipeline, value: 'checkDataQuality' },
     { key: searchAttributes.locations, value: [...input.locationIds].sort() },
-    { key: searchAttributes.rangeStart, value: new Date(input.from) },
-    { key: searchAttributes.rangeEnd, value: new Date(input.to) },
+    { key: searchAttributes.rangeStart, value: new Date(window.from) },
+    { key: searchAttributes.rangeEnd, value: new Date(window.to) },
   ]);
-  const outcome = await assessDataQuality({ ...input, now: input.now ?? new Date().toISOString() });
+  const outcome = await assessDataQuality({
+    locationIds: input.locationIds,
+    ...window,
+    now: input.now ?? new Date().toISOString(),
+  });
   if (outcome.verdict === 'fail') {
     throw ApplicationFailure.create({
       type: 'DataQualityError',
@@ -43,4 +58,10 @@ export async function checkDataQuality(input: CheckDataQualityInput): Promise<Qu
     });
   }
   return outcome;
+}
+
+/** The 24 hours up to and including `latestHour`, as a [from, to) window. */
+function lastDayBefore(latestHour: string): { from: string; to: string } {
+  const end = parseHour(latestHour, 'latest hour') + 3600_000;
+  return { from: toHourString(end - 24 * 3600_000), to: toHourString(end) };
 }

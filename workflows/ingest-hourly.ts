@@ -1,6 +1,7 @@
 /**
  * ingestHourly: brings one hour (and the few before it, in case the source revised them) in through the
  * stream.
+ *   0. Without an explicit hour (a schedule), ask the source for its latest hour.
  *   1. Fetch the window from the source and publish each reading to Kafka `aqi.raw` (key = location).
  *   2. Wait, with an activity whose retries are the wait, until the stream processor has stored them.
  *   3. Return the counts.
@@ -13,8 +14,8 @@ import { searchAttributes } from '../temporal/search-attributes';
 
 export interface IngestHourlyInput {
   locationIds: string[];
-  /** The hour to ingest (ISO, whole UTC hour). */
-  hour: string;
+  /** The hour to ingest (ISO, whole UTC hour); left out (schedules), the source's latest hour. */
+  hour?: string;
   /** Hours before `hour` fetched again, because the source revises recent hours. Default 2. */
   lookbackHours?: number;
 }
@@ -26,7 +27,7 @@ export interface IngestHourlyResult {
   persisted: number;
 }
 
-const { publishRawReadings } = proxyActivities<IngestionActivities>({
+const { publishRawReadings, latestSourceHour } = proxyActivities<IngestionActivities>({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '2 seconds', maximumAttempts: 5 },
 });
@@ -38,7 +39,8 @@ const { awaitReadingsPersisted } = proxyActivities<IngestionActivities>({
 });
 
 export async function ingestHourly(input: IngestHourlyInput): Promise<IngestHourlyResult> {
-  const to = toHourString(parseHour(input.hour, 'hour'));
+  const hour = input.hour ?? (await latestSourceHour({ locationIds: input.locationIds }));
+  const to = toHourString(parseHour(hour, 'hour'));
   const from = toHourString(parseHour(to, 'hour') - (input.lookbackHours ?? 2) * 3600_000);
   upsertSearchAttributes([
     { key: searchAttributes.pipeline, value: 'ingestHourly' },

@@ -27,11 +27,11 @@ describe('indicesForPlace', () => {
     });
   });
 
-  it('when the first hour has no history, then only the hourly methods can say something', () => {
+  it('when the first hour has no PM history, then only the hourly method records an index', () => {
     const records = indicesForPlace(hours(25, 12));
 
-    expect(records[0]?.map((r) => r.method)).toContain('eaqi-eea-2024');
-    expect(records[0]?.find((r) => r.method === 'eaqi-open-meteo-pre-2026-08')?.dominant).not.toBe('pm2_5');
+    // Pre-2026 EAQI and US AQI need the 24-hour PM mean; an index from NO2/O3 alone would understate the hour.
+    expect(records[0]?.map((r) => r.method)).toEqual(['eaqi-eea-2024']);
   });
 
   it('when an hour is written with milliseconds, then it still gets its indices', () => {

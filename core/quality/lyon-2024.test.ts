@@ -63,8 +63,9 @@ describe('assessQuality over the real Lyon 2024 export', () => {
     // The source's index also used NO2/O3, so a lower platform value on these rows proves nothing; a higher
     // one would (same bands, a subset of the inputs). The largest overshoot in the year is exactly 0.5.
     expect(consistency?.status).toBe('pass');
-    expect(consistency?.detail).toMatch(/^0 of 8784 compared rows .* 0 with the platform above/);
-    expect(consistency?.detail).toContain('8784 rows lack some of pm2_5/pm10/nitrogen_dioxide/ozone/sulphur_dioxide');
+    // The first 24 hours have no PM history, so no index is recorded for them: 8,760 are compared.
+    expect(consistency?.detail).toMatch(/^0 of 8760 compared rows .* 0 with the platform above/);
+    expect(consistency?.detail).toContain('8760 rows lack some of pm2_5/pm10/nitrogen_dioxide/ozone/sulphur_dioxide');
     expect(report.verdict).toBe('warn');
   });
 });

@@ -1,0 +1,65 @@
+import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+
+import type { Config } from '../../config';
+
+/** The platform's recurring runs, replacing cron: each schedule starts a workflow without an explicit window. */
+export function platformSchedules(config: Config, locationIds: readonly string[]): ScheduleOptions[] {
+  const common = {
+    // A run still going when the next one is due is let finish; the next is skipped, not stacked.
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
+  } as const;
+  return [
+    {
+      scheduleId: 'aqi-hourly-ingest',
+      // Five past the hour, when the source has published the hour before.
+      spec: { cronExpressions: ['5 * * * *'] },
+      action: {
+        type: 'startWorkflow',
+        workflowType: 'ingestHourly',
+        taskQueue: config.temporal.taskQueue,
+        workflowId: 'scheduled-ingest-hourly',
+        args: [{ locationIds: [...locationIds] }],
+      },
+      memo: { description: 'ingest the latest hour of every location through Kafka' },
+      ...common,
+    },
+    {
+      scheduleId: 'aqi-daily-quality',
+      spec: { cronExpressions: ['30 0 * * *'] },
+      action: {
+        type: 'startWorkflow',
+        workflowType: 'checkDataQuality',
+        taskQueue: config.temporal.taskQueue,
+        workflowId: 'scheduled-quality',
+        args: [{ locationIds: [...locationIds] }],
+      },
+      memo: { description: 'check the data quality of the last 24 hours' },
+      ...common,
+    },
+  ];
+}
+
+/** Creates each schedule, or updates it in place when it exists: running the command twice is harmless. */
+export async function applySchedules(client: Client, schedules: ScheduleOptions[]): Promise<string[]> {
+  const applied: string[] = [];
+  for (const options of schedules) {
+    try {
+      await client.schedule.create(options);
+      applied.push(`created ${options.scheduleId}`);
+    } catch (err) {
+      if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+      await client.schedule.getHandle(options.scheduleId).update((previous) => ({
+        ...previous,
+        spec: options.spec,
+        action: options.action,
+        policies: { ...previous.policies, ...options.policies },
+      }));
+      applied.push(`updated ${options.scheduleId}`);
+    }
+  }
+  return applied;
+}
+
+export async function removeSchedules(client: Client, scheduleIds: readonly string[]): Promise<void> {
+  for (const id of scheduleIds) await client.schedule.getHandle(id).delete().catch(() => undefined);
+}
