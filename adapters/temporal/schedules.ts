@@ -61,5 +61,9 @@ export async function applySchedules(client: Client, schedules: ScheduleOptions[
 }
 
 export async function removeSchedules(client: Client, scheduleIds: readonly string[]): Promise<void> {
-  for (const id of scheduleIds) await client.schedule.getHandle(id).delete().catch(() => undefined);
+  for (const id of scheduleIds)
+    await client.schedule
+      .getHandle(id)
+      .delete()
+      .catch(() => undefined);
 }

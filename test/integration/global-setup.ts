@@ -15,7 +15,13 @@ export default function globalSetup(): void {
     run('stop');
     rmSync(testStateDir, { recursive: true, force: true });
   }
-  run('start');
+  try {
+    run('start');
+  } catch (err) {
+    // Jest skips the teardown when the setup fails: stop what did start, so nothing is left running.
+    run('stop');
+    throw err;
+  }
 }
 
 function run(command: string): void {

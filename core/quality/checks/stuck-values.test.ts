@@ -11,6 +11,18 @@ const row = (h: number, values: QualityRow['values']): QualityRow => ({
 const stuck = (rows: QualityRow[]) => checkStuckValues(buildContext(syntheticInput(rows)));
 
 describe('checkStuckValues', () => {
+  it('when a coarse-resolution variable (dust in whole µg/m³) holds one value for two days, then it is not watched', () => {
+    const rows = Array.from({ length: 42 }, (_, h) => row(h, { dust: 1, ammonia: 2 }));
+
+    expect(stuck(rows)).toMatchObject({ status: 'pass', violations: 0 });
+  });
+
+  it('when a watched pollutant holds one value for a day, then the check fails', () => {
+    const rows = Array.from({ length: 24 }, (_, h) => row(h, { nitrogen_dioxide: 12.3 }));
+
+    expect(stuck(rows)).toMatchObject({ status: 'fail', violations: 1 });
+  });
+
   it('when UV, dust and pollen stay at 0 all night, then that is physics, not a stuck source', () => {
     const rows = [0, 1, 2, 3, 4].map((h) => row(h, { uv_index: 0, dust: 0, birch_pollen: 0 }));
 

@@ -1,4 +1,4 @@
-import { measuredVariables, type MeasuredVariable } from '../../air-quality/reading';
+import type { MeasuredVariable } from '../../air-quality/reading';
 import { hourMs, isoHour, type QualityContext, type TimedRow } from '../context';
 import { ViolationLog, type QualityCheck, type QualityStatus } from '../report';
 
@@ -17,6 +17,22 @@ export const zeroRunExemptVariables: readonly MeasuredVariable[] = [
   'mugwort_pollen',
   'olive_pollen',
   'ragweed_pollen',
+];
+
+/**
+ * The variables watched for stuck values: the pollutants the indices and the models are built from, which
+ * the source reports at 0.1 µg/m³ (UV at 0.05). Dust, ammonia, aerosol depth and pollen come in whole units
+ * or coarse steps, so the same value for a day is ordinary there (dust = 1 µg/m³ for 42 h at Marseille in
+ * the bundled data) and says nothing about a stuck feed.
+ */
+export const stuckWatchedVariables: readonly MeasuredVariable[] = [
+  'pm2_5',
+  'pm10',
+  'carbon_monoxide',
+  'nitrogen_dioxide',
+  'sulphur_dioxide',
+  'ozone',
+  'uv_index',
 ];
 
 interface Run {
@@ -59,7 +75,7 @@ export function checkStuckValues(context: QualityContext): QualityCheck {
   const runsPerVariable = new Map<MeasuredVariable, number>();
 
   for (const [locationId, series] of context.hoursByLocation) {
-    for (const variable of measuredVariables) {
+    for (const variable of stuckWatchedVariables) {
       for (const run of runsOf(series, variable, stuckRunWarnHours)) {
         const { observedAt } = run.start.row;
         log.add({ locationId, observedAt, variable, value: run.value });

@@ -1,0 +1,183 @@
+/**
+ * Benchmark: backfill speed, raw COPY speed, stream throughput and hourly-ingest wall time.
+ *
+ *   npm run bench:ingestion          (about 3 minutes; the tools must be installed, e.g. by `npm start`)
+ *
+ * Runs on a stack of its own (ports offset +40000, a scratch state directory, shared tool installs), so
+ * a running `npm start` stack and its data are untouched:
+ * 1. backfill the Lyon 2024 export (8,784 h) with ingestHistory; wall time and the activities' own time
+ *    (sum of ActivityTaskStarted → Completed in the workflow history);
+ * 2. COPY the same rows into a bare table: the floor any backfill stands on;
+ * 3. produce 10,000 readings to aqi.raw and time until the stream processor has stored them all;
+ * 4. time one ingestHourly run (fetch → Kafka → stream processor → stored) end to end;
+ * then stop the stack and remove the scratch directory. Prints a Markdown table for docs/benchmarks.md.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+import { from as copyFrom } from 'pg-copy-streams';
+
+import { createKafka } from '../adapters/kafka/client';
+import { createLogger } from '../adapters/logger';
+import { createPool } from '../adapters/postgres/pool';
+import { connectTemporal } from '../adapters/temporal/client';
+import { startOrJoin } from '../adapters/temporal/start-or-join';
+import { loadConfig } from '../config';
+import { repoRoot } from '../config/runtime';
+import type { RawReadingMessage } from '../core/air-quality/messages';
+import { parseOpenMeteoCsv } from '../core/air-quality/open-meteo/csv';
+import { measuredVariables } from '../core/air-quality/reading';
+import { topics } from '../core/topics';
+import { appProcesses } from '../stack/app-processes';
+import { stackLayout } from '../stack/layout';
+
+const scratch = mkdtempSync(path.join('/var/tmp', 'aqi-bench-ingest-'));
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  AQI_STATE_DIR: scratch,
+  LOG_LEVEL: 'warn',
+  TEMPORAL_GRPC_PORT: '47233',
+  TEMPORAL_UI_PORT: '48233',
+  TEMPORAL_HTTP_PORT: '47243',
+  POSTGRES_PORT: '45432',
+  KAFKA_PORT: '49092',
+  KAFKA_CONTROLLER_PORT: '49093',
+  MLFLOW_PORT: '45000',
+  API_PORT: '48000',
+  REPLAY_PORT: '48100',
+};
+const config = loadConfig(env);
+const lyon = parseOpenMeteoCsv(
+  readFileSync(path.resolve(repoRoot, '..', 'shared', 'data', 'open-meteo', 'lyon-2024-hourly.csv'), 'utf8'),
+);
+
+function stack(command: string): void {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'stack', 'cli.ts'), command], {
+    env,
+    stdio: 'inherit',
+  });
+  if (result.status !== 0) throw new Error(`stack ${command} failed`);
+}
+
+async function main() {
+  // `up` plus the worker and the stream processor, without npm start's own pipeline (it would backfill first).
+  stack('up');
+  const apps = appProcesses(config, stackLayout(config)).filter((a) => a.name !== 'api');
+  for (const app of apps) await app.start();
+
+  const client = await connectTemporal(config);
+  const pool = createPool(config, { max: 4 });
+  const results: string[] = [];
+  try {
+    // 1. Backfill through the workflow.
+    const from = '2024-01-01T00:00:00Z';
+    const to = '2024-12-31T23:00:00Z';
+    const started = performance.now();
+    const { handle } = await startOrJoin(client, config, 'ingestHistory', `bench-backfill-${Date.now()}`, {
+      locationIds: ['lyon'],
+      from,
+      to,
+    });
+    const backfill = (await handle.result()) as { rowsWritten: number };
+    const wall = (performance.now() - started) / 1000;
+    let activitySeconds = 0;
+    const open = new Map<string, number>();
+    for (const event of (await handle.fetchHistory()).events ?? []) {
+      const at = Number(event.eventTime?.seconds ?? 0) + (event.eventTime?.nanos ?? 0) / 1e9;
+      if (event.activityTaskStartedEventAttributes)
+        open.set(String(event.activityTaskStartedEventAttributes.scheduledEventId), at);
+      const done = event.activityTaskCompletedEventAttributes;
+      if (done) activitySeconds += at - (open.get(String(done.scheduledEventId)) ?? at);
+    }
+    results.push(
+      `| backfill, Lyon 2024 via ingestHistory (12 chunks, 4 in parallel) | ${backfill.rowsWritten} rows | ${wall.toFixed(1)} s wall, ${activitySeconds.toFixed(1)} s summed activity time | ${Math.round(backfill.rowsWritten / wall)} rows/s |`,
+    );
+
+    // 2. Raw COPY of the same rows, no staging, no upsert, no indices.
+    await pool.query(`CREATE TABLE bench_copy (LIKE readings)`);
+    const copyStarted = performance.now();
+    const client2 = await pool.connect();
+    try {
+      const lines = lyon.map(
+        (r) =>
+          `lyon,${r.observedAt},${measuredVariables.map((v) => r.values[v] ?? '').join(',')},,,bench,bench,${r.observedAt}\n`,
+      );
+      await pipeline(
+        Readable.from([lines.join('')]),
+        client2.query(
+          copyFrom(
+            `COPY bench_copy (location_id, observed_at, ${measuredVariables.join(', ')}, reported_european_aqi, reported_us_aqi, source, run_id, ingested_at) FROM STDIN WITH (FORMAT csv)`,
+          ),
+        ),
+      );
+    } finally {
+      client2.release();
+    }
+    const copySeconds = (performance.now() - copyStarted) / 1000;
+    results.push(
+      `| raw COPY of the same rows into a bare table | ${lyon.length} rows | ${copySeconds.toFixed(2)} s | ${Math.round(lyon.length / copySeconds)} rows/s |`,
+    );
+
+    // 3. Stream: 10,000 readings (paris, consecutive hours from the Lyon values) through the stream processor.
+    const kafka = createKafka(config, createLogger('bench', 'warn'));
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    const base = Date.UTC(2030, 0, 1);
+    const messages = Array.from({ length: 10_000 }, (_, i) => {
+      const source = lyon[i % lyon.length];
+      if (!source) throw new Error('no data');
+      const message: RawReadingMessage = {
+        schema: 'aqi.raw/v1',
+        locationId: 'paris',
+        source: 'bench',
+        runId: 'bench-stream',
+        fetchedAt: new Date().toISOString(),
+        reading: { ...source, observedAt: new Date(base + i * 3600_000).toISOString().replace('.000Z', 'Z') },
+      };
+      return { key: 'paris', value: JSON.stringify(message) };
+    });
+    const streamStarted = performance.now();
+    for (let i = 0; i < messages.length; i += 1000) {
+      await producer.send({ topic: topics.aqiRaw, messages: messages.slice(i, i + 1000) });
+    }
+    await producer.disconnect();
+    for (;;) {
+      const { rows } = await pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM readings WHERE source = 'bench'`,
+      );
+      if ((rows[0]?.n ?? 0) >= messages.length) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const streamSeconds = (performance.now() - streamStarted) / 1000;
+    results.push(
+      `| stream, produce → validate → index → upsert → publish | ${messages.length} messages | ${streamSeconds.toFixed(2)} s | ${Math.round(messages.length / streamSeconds)} msg/s |`,
+    );
+
+    // 4. One hourly ingest end to end.
+    const hourStarted = performance.now();
+    const hourly = await startOrJoin(client, config, 'ingestHourly', `bench-hourly-${Date.now()}`, {
+      locationIds: ['lyon'],
+      hour: '2024-12-31T23:00:00Z',
+    });
+    await hourly.handle.result();
+    results.push(
+      `| ingestHourly, 3 hours of Lyon through Kafka, until stored | 3 readings | ${((performance.now() - hourStarted) / 1000).toFixed(2)} s wall | - |`,
+    );
+  } finally {
+    await Promise.allSettled([client.connection.close(), pool.end()]);
+    for (const app of apps) await app.stop();
+    stack('down');
+    const relocated = path.join(scratch, 'postgres', 'location');
+    if (existsSync(relocated)) rmSync(readFileSync(relocated, 'utf8').trim(), { recursive: true, force: true });
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  console.log(`\n| measurement | volume | time | rate |\n|---|---|---|---|\n${results.join('\n')}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(`[bench] failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
