@@ -54,8 +54,26 @@ async function main(): Promise<number> {
     step('format', bin('prettier'), ['--check', '.', '--log-level', 'warn']),
     step('typecheck', bin('tsc'), ['--noEmit']),
   ];
-  const jestFile = path.join(reports, 'jest.json');
-  const jestOk = step('tests', bin('jest'), ['--ci', '--maxWorkers=2', '--json', `--outputFile=${jestFile}`]);
+  // Unit tests in parallel; integration tests one file at a time, as they share one stack and its data.
+  const unitFile = path.join(reports, 'jest-unit.json');
+  const integrationFile = path.join(reports, 'jest-integration.json');
+  const unitOk = step('unit tests', bin('jest'), [
+    '--ci',
+    '--selectProjects',
+    'unit',
+    '--maxWorkers=2',
+    '--json',
+    `--outputFile=${unitFile}`,
+  ]);
+  const integrationOk = step('integration tests', bin('jest'), [
+    '--ci',
+    '--selectProjects',
+    'integration',
+    '--runInBand',
+    '--json',
+    `--outputFile=${integrationFile}`,
+  ]);
+  const jestOk = unitOk && integrationOk;
 
   // The integration stack must be gone after its teardown: `stop` may leave nothing listening.
   const leftovers = await listeningTestPorts();
@@ -63,13 +81,18 @@ async function main(): Promise<number> {
 
   let passed = 0;
   let failed = staticChecks.filter((ok) => !ok).length + (leftovers.length > 0 ? 1 : 0);
-  try {
-    const report = jestReport.parse(JSON.parse(readFileSync(jestFile, 'utf8')));
-    passed += report.numPassedTests;
-    failed += report.numFailedTests;
-    if (!jestOk && report.numFailedTests === 0) failed += 1; // a suite that failed to load or a setup error
-  } catch {
-    failed += 1;
+  for (const [file, ok] of [
+    [unitFile, unitOk],
+    [integrationFile, integrationOk],
+  ] as const) {
+    try {
+      const report = jestReport.parse(JSON.parse(readFileSync(file, 'utf8')));
+      passed += report.numPassedTests;
+      failed += report.numFailedTests;
+      if (!ok && report.numFailedTests === 0) failed += 1; // a suite that failed to load or a setup error
+    } catch {
+      failed += 1;
+    }
   }
   console.log(`\n${passed} passed, ${failed} failed`);
   return failed === 0 && jestOk ? 0 : 1;
