@@ -82,7 +82,11 @@ export function kafkaService(config: Config, layout: StackLayout, progress: Prog
     if (existsSync(path.join(logDirs, 'meta.properties'))) return;
     progress(`formatting Kafka storage in ${logDirs}`);
     const clusterId = Buffer.from(randomUUID().replace(/-/g, ''), 'hex').toString('base64url');
-    await run(config.tools.java, java('kafka.tools.StorageTool', ['format', '-t', clusterId, '-c', properties]));
+    // `=` form: a base64url id may start with '-', which would otherwise read as an option.
+    await run(
+      config.tools.java,
+      java('kafka.tools.StorageTool', ['format', `--cluster-id=${clusterId}`, `--config=${properties}`]),
+    );
   };
 
   const isReady = async () => {
