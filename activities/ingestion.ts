@@ -48,6 +48,8 @@ export function createIngestionActivities({ pool, source, producer }: IngestionD
      * chunks run in parallel; only the chunk's own hours are stored.
      */
     async ingestHistoryChunk(chunk: HistoryChunk): Promise<ChunkResult> {
+      const heartbeat = (step: string) => Context.current().heartbeat({ step, chunk });
+      heartbeat('fetch');
       const [location] = await findLocations(pool, [chunk.locationId]);
       if (!location) throw new AppError('UNKNOWN_LOCATION', chunk.locationId);
       const fetched = await source.client.fetchHourly({ locations: [location], from: chunk.from, to: chunk.to });
@@ -62,6 +64,7 @@ export function createIngestionActivities({ pool, source, producer }: IngestionD
           if (err instanceof AppError && err.code === 'OPEN_METEO_ERROR') return { readings: [], payloads: [] };
           throw err;
         });
+      heartbeat('store');
       const chunkReadings = fetched.readings.map((r) => r.reading);
       const history = before.readings.map((r) => r.reading);
       const indices = indicesForPlace([...history, ...chunkReadings]).slice(history.length);

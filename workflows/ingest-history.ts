@@ -47,9 +47,11 @@ export interface IngestHistoryResult extends IngestHistoryProgress {
 
 export const ingestHistoryProgressQuery = defineQuery<IngestHistoryProgress>('progress');
 
-// A month of one location takes seconds; five minutes leaves room for a slow source and its retries.
+// A month of one location takes seconds; five minutes leaves room for a slow source and its retries. The
+// activity heartbeats between its steps, so a chunk whose worker died is retried after 20 s, not 5 min.
 const { ingestHistoryChunk } = proxyActivities<IngestionActivities>({
   startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
 });
 
