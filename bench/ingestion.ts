@@ -3,7 +3,7 @@
  *
  *   npm run bench:ingestion          (about 3 minutes; the tools must be installed, e.g. by `npm start`)
  *
- * Runs on a stack of its own (ports offset +40000, a scratch state directory, shared tool installs), so
+ * Runs on a stack of its own (ports 26xxx, a scratch state directory, shared tool installs), so
  * a running `npm start` stack and its data are untouched:
  * 1. backfill the Lyon 2024 export (8,784 h) with ingestHistory; wall time and the activities' own time
  *    (sum of ActivityTaskStarted → Completed in the workflow history);
@@ -39,17 +39,20 @@ const env: NodeJS.ProcessEnv = {
   ...process.env,
   AQI_STATE_DIR: scratch,
   LOG_LEVEL: 'warn',
-  TEMPORAL_GRPC_PORT: '47233',
-  TEMPORAL_UI_PORT: '48233',
-  TEMPORAL_HTTP_PORT: '47243',
-  POSTGRES_PORT: '45432',
-  KAFKA_PORT: '49092',
-  KAFKA_CONTROLLER_PORT: '49093',
-  MLFLOW_PORT: '45000',
-  API_PORT: '48000',
-  REPLAY_PORT: '48100',
+  // Below 32768: ports in Linux's ephemeral range can be taken by any outgoing connection.
+  TEMPORAL_GRPC_PORT: '26233',
+  TEMPORAL_UI_PORT: '26234',
+  TEMPORAL_HTTP_PORT: '26243',
+  POSTGRES_PORT: '26432',
+  KAFKA_PORT: '26092',
+  KAFKA_CONTROLLER_PORT: '26093',
+  MLFLOW_PORT: '26500',
+  API_PORT: '26800',
+  REPLAY_PORT: '26810',
 };
 const config = loadConfig(env);
+// The worker and stream processor started below inherit this environment: point it at the bench stack.
+Object.assign(process.env, env);
 const lyon = parseOpenMeteoCsv(
   readFileSync(path.resolve(repoRoot, '..', 'shared', 'data', 'open-meteo', 'lyon-2024-hourly.csv'), 'utf8'),
 );
@@ -63,14 +66,26 @@ function stack(command: string): void {
 }
 
 async function main() {
-  // `up` plus the worker and the stream processor, without npm start's own pipeline (it would backfill first).
-  stack('up');
   const apps = appProcesses(config, stackLayout(config)).filter((a) => a.name !== 'api');
-  for (const app of apps) await app.start();
+  const results: string[] = [];
+  try {
+    // `up` plus the worker and the stream processor, without npm start's own pipeline (it would backfill first).
+    stack('up');
+    for (const app of apps) await app.start();
+    await measure(results);
+  } finally {
+    for (const app of apps) await app.stop();
+    stack('down');
+    const relocated = path.join(scratch, 'postgres', 'location');
+    if (existsSync(relocated)) rmSync(readFileSync(relocated, 'utf8').trim(), { recursive: true, force: true });
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  console.log(`\n| measurement | volume | time | rate |\n|---|---|---|---|\n${results.join('\n')}`);
+}
 
+async function measure(results: string[]) {
   const client = await connectTemporal(config);
   const pool = createPool(config, { max: 4 });
-  const results: string[] = [];
   try {
     // 1. Backfill through the workflow.
     const from = '2024-01-01T00:00:00Z';
@@ -156,25 +171,19 @@ async function main() {
       `| stream, produce → validate → index → upsert → publish | ${messages.length} messages | ${streamSeconds.toFixed(2)} s | ${Math.round(messages.length / streamSeconds)} msg/s |`,
     );
 
-    // 4. One hourly ingest end to end.
+    // 4. One hourly ingest end to end, for hours nothing has stored yet (Paris was not backfilled above).
     const hourStarted = performance.now();
     const hourly = await startOrJoin(client, config, 'ingestHourly', `bench-hourly-${Date.now()}`, {
-      locationIds: ['lyon'],
-      hour: '2024-12-31T23:00:00Z',
+      locationIds: ['paris'],
+      hour: '2025-06-02T23:00:00Z',
     });
     await hourly.handle.result();
     results.push(
-      `| ingestHourly, 3 hours of Lyon through Kafka, until stored | 3 readings | ${((performance.now() - hourStarted) / 1000).toFixed(2)} s wall | - |`,
+      `| ingestHourly, 3 new hours of Paris: fetch → Kafka → stream processor → stored | 3 readings | ${((performance.now() - hourStarted) / 1000).toFixed(2)} s wall | - |`,
     );
   } finally {
     await Promise.allSettled([client.connection.close(), pool.end()]);
-    for (const app of apps) await app.stop();
-    stack('down');
-    const relocated = path.join(scratch, 'postgres', 'location');
-    if (existsSync(relocated)) rmSync(readFileSync(relocated, 'utf8').trim(), { recursive: true, force: true });
-    rmSync(scratch, { recursive: true, force: true });
   }
-  console.log(`\n| measurement | volume | time | rate |\n|---|---|---|---|\n${results.join('\n')}`);
 }
 
 main().catch((err: unknown) => {

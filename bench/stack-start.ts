@@ -9,7 +9,7 @@
  * 3. Sums the resident memory of every process group the stack started.
  * 4. `npm stop`, checks that no port is left listening, prints a Markdown row for docs/benchmarks.md
  *    (the JSON goes to reports/bench-stack.json) and removes the scratch directory.
- * The scratch stack uses its own ports (offset +30000 from the defaults) so a running stack is untouched.
+ * The scratch stack uses its own ports (25xxx) so a running stack is untouched.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,14 +23,16 @@ const env: NodeJS.ProcessEnv = {
   ...process.env,
   AQI_STATE_DIR: path.join(scratch, 'state'),
   AQI_TOOLS_DIR: path.join(scratch, 'tools'),
-  TEMPORAL_GRPC_PORT: '37233',
-  TEMPORAL_UI_PORT: '38233',
-  TEMPORAL_HTTP_PORT: '37243',
-  POSTGRES_PORT: '35432',
-  KAFKA_PORT: '39092',
-  KAFKA_CONTROLLER_PORT: '39093',
-  MLFLOW_PORT: '35000',
-  API_PORT: '38000',
+  // Below 32768: ports in Linux's ephemeral range can be taken by any outgoing connection.
+  TEMPORAL_GRPC_PORT: '25233',
+  TEMPORAL_UI_PORT: '25234',
+  TEMPORAL_HTTP_PORT: '25243',
+  POSTGRES_PORT: '25432',
+  KAFKA_PORT: '25092',
+  KAFKA_CONTROLLER_PORT: '25093',
+  MLFLOW_PORT: '25500',
+  API_PORT: '25800',
+  REPLAY_PORT: '25810',
   // Truly cold: no npm or pip cache either, so every package is downloaded from its registry.
   npm_config_cache: path.join(scratch, 'npm-cache'),
   PIP_NO_CACHE_DIR: '1',
@@ -78,13 +80,9 @@ function main(): void {
   const warm = timed('warm start', ['start']);
   const memory = stackMemory();
   timed('stop', ['stop']);
-  const listening = spawnSync(
-    'sh',
-    ['-c', "ss -ltn | grep -E ':3(7233|8233|7243|5432|9092|9093|5000|8000) ' || true"],
-    {
-      encoding: 'utf8',
-    },
-  ).stdout.trim();
+  const listening = spawnSync('sh', ['-c', "ss -ltn | grep -E ':25(233|234|243|432|092|093|500|800|810) ' || true"], {
+    encoding: 'utf8',
+  }).stdout.trim();
 
   const totalMiB = Object.values(memory).reduce((a, b) => a + b, 0);
   const result = {
