@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 
 import { Connection } from '@temporalio/client';
 
+import { closeOnSignals } from '../adapters/http/graceful-shutdown';
 import { createLogger } from '../adapters/logger';
 import { createPool } from '../adapters/postgres/pool';
 import { configFromEnvironment } from '../config/runtime';
@@ -31,16 +32,7 @@ async function run(): Promise<void> {
     logger.info({ port, url: `http://${config.bindHost}:${port}` }, 'api listening');
   });
 
-  const shutdown = (signal: string) => {
-    logger.info({ signal }, 'api shutting down');
-    server.close(() => {
-      void Promise.allSettled([pool.end(), temporal.close()]).then(() => process.exit(0));
-    });
-    server.closeIdleConnections();
-    setTimeout(() => process.exit(1), 10_000).unref();
-  };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  closeOnSignals(server, logger, { name: 'api', release: () => Promise.allSettled([pool.end(), temporal.close()]) });
 }
 
 run().catch((err: unknown) => {

@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
+import { closeOnSignals } from '../adapters/http/graceful-shutdown';
 import { createLogger } from '../adapters/logger';
 import { createReplayServer } from '../adapters/open-meteo/replay-server';
 import { configFromEnvironment, repoRoot } from '../config/runtime';
@@ -25,14 +26,7 @@ async function run(): Promise<void> {
   const { port: bound } = server.address() as AddressInfo;
   logger.info({ url: `http://${config.bindHost}:${bound}`, dataDir, now }, 'replay server listening');
 
-  const shutdown = (signal: string) => {
-    logger.info({ signal }, 'replay server shutting down');
-    server.close(() => process.exit(0));
-    server.closeIdleConnections();
-    setTimeout(() => process.exit(1), 10_000).unref();
-  };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  closeOnSignals(server, logger, { name: 'replay server' });
 }
 
 run().catch((err: unknown) => {
