@@ -87,7 +87,7 @@ export function checkStuckValues(context: QualityContext): QualityCheck {
     }
   }
 
-  const rule = `runs of ≥ ${stuckRunWarnHours} identical hourly values warn, ≥ ${stuckRunFailHours} fail; zeros of ${zeroRunExemptVariables.length} variables exempt`;
+  const rule = `runs of ≥ ${stuckRunWarnHours} identical hourly values warn, ≥ ${stuckRunFailHours} fail; zeros of ${stuckWatchedVariables.filter((v) => zeroRunExemptVariables.includes(v)).join(', ')} exempt`;
   // Which variables repeat tells a stuck feed (all of them) from a coarse one (one low-valued gas).
   const perVariable = [...runsPerVariable]
     .sort((a, b) => b[1] - a[1])
