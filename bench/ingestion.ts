@@ -49,6 +49,7 @@ const env: NodeJS.ProcessEnv = {
   MLFLOW_PORT: '26500',
   API_PORT: '26800',
   REPLAY_PORT: '26810',
+  REPLAY_URL: '',
 };
 const config = loadConfig(env);
 // The worker and stream processor started below inherit this environment: point it at the bench stack.

@@ -66,6 +66,11 @@ export const variables = {
     'Base URL of the live Open-Meteo Air Quality API',
   ),
   REPLAY_PORT: variable(port, '8100', 'Port of the Open-Meteo-compatible replay server (embedded stack)'),
+  REPLAY_URL: variable(
+    z.url(),
+    undefined,
+    'URL of the replay server clients call; defaults to http://BIND_HOST:REPLAY_PORT',
+  ),
   REPLAY_DATA_DIR: variable(
     text,
     '../shared/data/open-meteo',

@@ -27,6 +27,7 @@ export const testEnv = {
   KAFKA_BROKERS: '',
   MLFLOW_TRACKING_URI: '',
   API_PUBLIC_URL: '',
+  REPLAY_URL: '',
 } as const;
 
 export const testStateDir = path.resolve(repoRoot, testEnv.AQI_STATE_DIR);
