@@ -70,6 +70,8 @@ async function main(): Promise<number> {
     '--selectProjects',
     'integration',
     '--runInBand',
+    // The teardown has stopped the stack by then; a client socket still closing must not hold CI hostage.
+    '--forceExit',
     '--json',
     `--outputFile=${integrationFile}`,
   ]);
