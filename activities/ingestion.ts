@@ -29,6 +29,18 @@ export interface IngestionDeps {
   producer: Producer;
 }
 
+/** A published reading, as the wait for the stream processor checks it. */
+export interface PublishedReading {
+  locationId: string;
+  observedAt: string;
+  values: Reading['values'];
+}
+
+const sameValue = (stored: unknown, published: number | null | undefined): boolean =>
+  published === null || published === undefined
+    ? stored === null
+    : typeof stored === 'number' && Math.abs(stored - published) < 1e-9;
+
 export interface ChunkResult {
   locationId: string;
   fetched: number;
@@ -103,7 +115,7 @@ export function createIngestionActivities({ pool, source, producer }: IngestionD
       locationIds: string[];
       from: string;
       to: string;
-    }): Promise<{ published: number }> {
+    }): Promise<{ published: number; expected: PublishedReading[] }> {
       const locations = await findLocations(pool, input.locationIds);
       const fetched = await source.client.fetchHourly({ locations, from: input.from, to: input.to });
       const runId = runIdOf();
@@ -125,29 +137,35 @@ export function createIngestionActivities({ pool, source, producer }: IngestionD
         return { key: locationId, value: JSON.stringify(message) };
       });
       await producer.send({ topic: topics.aqiRaw, messages });
-      return { published: messages.length };
+      const expected = fetched.readings.map(({ locationId, reading }) => ({
+        locationId,
+        observedAt: reading.observedAt,
+        values: reading.values,
+      }));
+      return { published: messages.length, expected };
     },
 
     /**
-     * Succeeds once the `expected` (published) readings of the window are stored; otherwise throws, and the activity's
-     * retry policy is the wait. Stored rows count whoever wrote them, so a replayed hour passes at once.
+     * Succeeds once every published reading is stored with the values published (not merely present: a
+     * revised hour is only done when its new values are in); otherwise throws, and the activity's retry
+     * policy is the wait. An hour replayed with unchanged values passes at once.
      */
-    async awaitReadingsPersisted(input: {
-      locationIds: string[];
-      from: string;
-      to: string;
-      /** How many readings were published for the window. */
-      expected: number;
-    }): Promise<{ persisted: number }> {
-      const { expected } = input;
-      const { rows } = await pool.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM readings
-         WHERE location_id = ANY($1::text[]) AND observed_at BETWEEN $2 AND $3`,
-        [input.locationIds, input.from, input.to],
+    async awaitReadingsPersisted(input: { expected: PublishedReading[] }): Promise<{ persisted: number }> {
+      const { rows } = await pool.query<Record<string, unknown>>(
+        `SELECT r.* FROM readings r
+         JOIN unnest($1::text[], $2::timestamptz[]) AS e(location_id, observed_at) USING (location_id, observed_at)`,
+        [input.expected.map((e) => e.locationId), input.expected.map((e) => e.observedAt)],
       );
-      const persisted = rows[0]?.n ?? 0;
-      if (persisted < expected) {
-        throw new AppError('NOT_YET_PERSISTED', `stream processor has stored ${persisted} of ${expected} readings`);
+      const stored = new Map(rows.map((r) => [`${String(r.location_id)}|${(r.observed_at as Date).getTime()}`, r]));
+      const persisted = input.expected.filter((e) => {
+        const row = stored.get(`${e.locationId}|${Date.parse(e.observedAt)}`);
+        return row !== undefined && Object.entries(e.values).every(([v, value]) => sameValue(row[v], value));
+      }).length;
+      if (persisted < input.expected.length) {
+        throw new AppError(
+          'NOT_YET_PERSISTED',
+          `stream processor has stored ${persisted} of ${input.expected.length} readings as published`,
+        );
       }
       return { persisted };
     },

@@ -28,6 +28,8 @@ export interface IngestHistoryInput {
   to: string;
   dryRun?: boolean;
   maxParallelChunks?: number;
+  /** Continue as new after this many chunks (besides whenever Temporal suggests it); tests use it. */
+  chunksPerRun?: number;
   /** Carried across continue-as-new; callers leave it out. */
   carried?: { remaining: HistoryChunk[]; progress: IngestHistoryProgress };
 }
@@ -81,10 +83,13 @@ export async function ingestHistory(input: IngestHistoryInput): Promise<IngestHi
     progress.rowsWritten += result.written;
     progress.rowsUnchanged += result.unchanged;
   };
+  let takenThisRun = 0;
   const runner = async () => {
     while (!stopTaking) {
       const chunk = queue.shift();
       if (!chunk) return;
+      takenThisRun += 1;
+      if (input.chunksPerRun !== undefined && takenThisRun >= input.chunksPerRun) stopTaking = true;
       record(await ingestHistoryChunk(chunk));
       if (workflowInfo().continueAsNewSuggested) stopTaking = true;
     }

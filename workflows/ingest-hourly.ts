@@ -48,7 +48,7 @@ export async function ingestHourly(input: IngestHourlyInput): Promise<IngestHour
     { key: searchAttributes.rangeStart, value: new Date(from) },
     { key: searchAttributes.rangeEnd, value: new Date(to) },
   ]);
-  const { published } = await publishRawReadings({ locationIds: input.locationIds, from, to });
-  const { persisted } = await awaitReadingsPersisted({ locationIds: input.locationIds, from, to, expected: published });
+  const { published, expected } = await publishRawReadings({ locationIds: input.locationIds, from, to });
+  const { persisted } = await awaitReadingsPersisted({ expected });
   return { from, to, published, persisted };
 }

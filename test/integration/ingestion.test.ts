@@ -1,6 +1,8 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowFailedError } from '@temporalio/client';
+import type { Producer } from 'kafkajs';
 
+import { createIngestionActivities } from '../../activities/ingestion';
 import type { QualityOutcome } from '../../activities/quality';
 import { createPool } from '../../adapters/postgres/pool';
 import { connectTemporal } from '../../adapters/temporal/client';
@@ -203,5 +205,85 @@ describe('ingestHourly (through Kafka and the stream processor)', () => {
       [hour],
     );
     expect(rows).toEqual([{ source: 'replay', methods: 3 }]);
+  });
+
+  it('when a stored hour differs from the source, then the run waits for the corrected values, not just the row', async () => {
+    const hour = '2024-12-31T23:00:00Z';
+    const tampered = '2024-12-31T22:00:00Z';
+    const before = await pool.query<{ pm10: number }>(
+      `SELECT pm10 FROM readings WHERE location_id = 'lyon' AND observed_at = $1`,
+      [tampered],
+    );
+    await pool.query(`UPDATE readings SET pm10 = pm10 + 100 WHERE location_id = 'lyon' AND observed_at = $1`, [
+      tampered,
+    ]);
+    const { handle } = await startOrJoin(
+      client,
+      config,
+      'ingestHourly',
+      `revised-${ingestHourlyWorkflowId(['lyon'], hour)}`,
+      {
+        locationIds: ['lyon'],
+        hour,
+      },
+    );
+
+    const result = (await handle.result()) as IngestHourlyResult;
+
+    const after = await pool.query<{ pm10: number }>(
+      `SELECT pm10 FROM readings WHERE location_id = 'lyon' AND observed_at = $1`,
+      [tampered],
+    );
+    expect(result).toMatchObject({ published: 3, persisted: 3 });
+    expect(after.rows[0]?.pm10).toBe(before.rows[0]?.pm10);
+  });
+});
+
+describe('awaitReadingsPersisted', () => {
+  it('when a published value is not yet the stored one, then it keeps waiting; once equal, it passes', async () => {
+    const activities = createIngestionActivities({
+      pool,
+      source: { name: 'unused', client: { fetchHourly: jest.fn(), fetchCurrent: jest.fn() } },
+      producer: {} as Producer,
+    });
+    const observedAt = '2024-12-31T20:00:00Z';
+    const { rows } = await pool.query<{ pm10: number }>(
+      `SELECT pm10 FROM readings WHERE location_id = 'lyon' AND observed_at = $1`,
+      [observedAt],
+    );
+    const stored = rows[0]?.pm10 ?? Number.NaN;
+
+    const revised = activities.awaitReadingsPersisted({
+      expected: [{ locationId: 'lyon', observedAt, values: { pm10: stored + 1 } }],
+    });
+    const same = activities.awaitReadingsPersisted({
+      expected: [{ locationId: 'lyon', observedAt, values: { pm10: stored } }],
+    });
+
+    await expect(revised).rejects.toMatchObject({ code: 'NOT_YET_PERSISTED' });
+    await expect(same).resolves.toEqual({ persisted: 1 });
+  });
+});
+
+describe('ingestHistory on long ranges', () => {
+  it('when a run reaches its chunk budget, then it continues as new and the chain ends with every chunk done', async () => {
+    const from = '2024-04-01T00:00:00Z';
+    const to = '2024-06-30T23:00:00Z';
+    const id = `continue-as-new-${ingestHistoryWorkflowId(['lyon'], from, to)}`;
+    const { handle } = await startOrJoin(client, config, 'ingestHistory', id, {
+      locationIds: ['lyon'],
+      from,
+      to,
+      maxParallelChunks: 1,
+      chunksPerRun: 1,
+    });
+
+    const result = (await handle.result()) as IngestHistoryResult;
+
+    const statuses: string[] = [];
+    for await (const run of client.workflow.list({ query: `WorkflowId = '${id}'` })) statuses.push(run.status.name);
+    expect(statuses.sort()).toEqual(['COMPLETED', 'CONTINUED_AS_NEW', 'CONTINUED_AS_NEW']);
+    expect(result).toMatchObject({ chunksTotal: 3, chunksDone: 3, rowsFetched: 2184 });
+    expect(await count(from, to)).toBe(2184);
   });
 });
