@@ -29,7 +29,7 @@ import { loadConfig } from '../config';
 import { repoRoot } from '../config/runtime';
 import type { RawReadingMessage } from '../core/air-quality/messages';
 import { parseOpenMeteoCsv } from '../core/air-quality/open-meteo/csv';
-import { measuredVariables } from '../core/air-quality/reading';
+import { formatObservedAt, measuredVariables } from '../core/air-quality/reading';
 import { topics } from '../core/topics';
 import { appProcesses } from '../stack/app-processes';
 import { stackLayout } from '../stack/layout';
@@ -156,7 +156,7 @@ async function measure(results: string[]) {
         fetchedAt: new Date().toISOString(),
         reading: {
           ...source,
-          observedAt: new Date(base + Math.floor(i / 3) * 3600_000).toISOString().replace('.000Z', 'Z'),
+          observedAt: formatObservedAt(base + Math.floor(i / 3) * 3600_000),
         },
       };
       return { key: locationId, value: JSON.stringify(message) };

@@ -10,7 +10,7 @@ import { startOrJoin } from '../adapters/temporal/start-or-join';
 import type { Config } from '../config';
 import { configFromEnvironment } from '../config/runtime';
 import { describeError } from '../core/errors';
-import { parseHour } from '../core/ingestion/chunks';
+import { parseHour, toHourString } from '../core/ingestion/chunks';
 import { dataQualityWorkflowId, ingestHistoryWorkflowId, ingestHourlyWorkflowId } from '../core/ingestion/workflow-ids';
 import type { IngestHistoryProgress, IngestHistoryResult } from '../workflows/ingest-history';
 
@@ -40,7 +40,7 @@ const defaultLocations = ['lyon', 'marseille', 'paris'];
 function hourArg(value: string | undefined, name: string, endOfDay = false): string {
   if (!value) throw new Error(`--${name} is required`);
   const iso = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T${endOfDay ? '23' : '00'}:00:00Z` : value;
-  return new Date(parseHour(iso, `--${name}`)).toISOString().replace('.000Z', 'Z');
+  return toHourString(parseHour(iso, `--${name}`));
 }
 
 async function start(
@@ -115,9 +115,7 @@ async function quality(client: Client, config: Config, values: Record<string, st
   const locationIds = locationsOf(values);
   const from = hourArg(values.from as string | undefined, 'from');
   // The window is [from, to) inside the workflow; the command takes an inclusive last hour like backfill.
-  const to = new Date(Date.parse(hourArg(values.to as string | undefined, 'to', true)) + 3600_000)
-    .toISOString()
-    .replace('.000Z', 'Z');
+  const to = toHourString(Date.parse(hourArg(values.to as string | undefined, 'to', true)) + 3600_000);
   const id = dataQualityWorkflowId(locationIds, from, to);
   const handle = await start(client, config, 'checkDataQuality', id, { locationIds, from, to });
   try {

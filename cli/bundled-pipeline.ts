@@ -8,7 +8,8 @@ import { workflowUrl } from '../adapters/temporal/client';
 import { startOrJoin } from '../adapters/temporal/start-or-join';
 import type { Config } from '../config';
 import { describeError } from '../core/errors';
-import { dataQualityWorkflowId, ingestHistoryWorkflowId } from '../core/ingestion/workflow-ids';
+import { toHourString } from '../core/ingestion/chunks';
+import { dataQualityWorkflowId, ingestHistoryWorkflowId, ingestHourlyWorkflowId } from '../core/ingestion/workflow-ids';
 import type { IngestHistoryProgress, IngestHistoryResult } from '../workflows/ingest-history';
 import type { IngestHourlyResult } from '../workflows/ingest-hourly';
 
@@ -98,7 +99,7 @@ export async function runBundledPipeline(
 
   const current = backfills.filter((b) => b.from <= now && now <= b.to).flatMap((b) => b.locationIds);
   if (current.length > 0) {
-    const id = `ingest-hourly-${[...current].sort().join('+')}-${now.slice(0, 13)}`;
+    const id = ingestHourlyWorkflowId(current, now);
     say(`ingesting the replay clock's latest hour ${now} through Kafka (${id})`);
     const { handle } = await startOrJoin(client, config, 'ingestHourly', id, { locationIds: current, hour: now });
     const result = (await handle.result()) as IngestHourlyResult;
@@ -108,7 +109,7 @@ export async function runBundledPipeline(
   }
 
   for (const b of backfills) {
-    const to = new Date(Date.parse(b.to) + 3600_000).toISOString().replace('.000Z', 'Z');
+    const to = toHourString(Date.parse(b.to) + 3600_000);
     const id = dataQualityWorkflowId(b.locationIds, b.from, to);
     say(`checking data quality of ${b.locationIds.join(', ')} ${b.from} .. ${b.to}`);
     const { handle } = await startOrJoin(client, config, 'checkDataQuality', id, {

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 
-import { measuredVariables } from '../../core/air-quality/reading';
+import { formatObservedAt, measuredVariables } from '../../core/air-quality/reading';
 import type { QualityReport, QualityRow } from '../../core/quality/assess';
 
 /** The stored readings of a window [from, to) with the platform's pre-2026 EAQI, as the checks read them. */
@@ -21,7 +21,7 @@ export async function loadQualityRows(
   );
   return rows.map((row) => ({
     locationId: row.location_id as string,
-    observedAt: (row.observed_at as Date).toISOString().replace('.000Z', 'Z'),
+    observedAt: formatObservedAt(row.observed_at as Date),
     values: Object.fromEntries(measuredVariables.map((v) => [v, (row[v] as number | null) ?? null])),
     reportedEuropeanAqi: (row.reported_european_aqi as number | null) ?? null,
     computedEuropeanAqi: (row.computed_european_aqi as number | null) ?? null,

@@ -1,6 +1,11 @@
 import type pg from 'pg';
 
-import { measuredVariables, type MeasuredVariable, type Reading } from '../../core/air-quality/reading';
+import {
+  formatObservedAt,
+  measuredVariables,
+  type MeasuredVariable,
+  type Reading,
+} from '../../core/air-quality/reading';
 
 const hourMs = 3600_000;
 
@@ -51,7 +56,7 @@ function toReading(row: HistoryRow): Reading {
     latitude: row.latitude,
     longitude: row.longitude,
     // The hour format of toHourlySeries, so indicesForPlace finds each reading in its series.
-    observedAt: row.observed_at.toISOString().replace('.000Z', 'Z'),
+    observedAt: formatObservedAt(row.observed_at),
     values,
     reported,
   };

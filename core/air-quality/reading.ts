@@ -46,3 +46,8 @@ export const reading = z.object({
   reported: z.partialRecord(z.enum(reportedIndices), finiteOrMissing),
 });
 export type Reading = z.infer<typeof reading>;
+
+/** The one way an hour is written: `2024-01-01T05:00:00Z` (what `observedAt` accepts, no milliseconds). */
+export function formatObservedAt(instant: number | Date): string {
+  return new Date(instant).toISOString().replace('.000Z', 'Z');
+}

@@ -1,7 +1,7 @@
 import { AppError } from '../errors';
 
 import type { HourlySeries } from './interpolate';
-import { measuredVariables, type Reading } from './reading';
+import { formatObservedAt, measuredVariables, type Reading } from './reading';
 
 const hourMs = 3600_000;
 
@@ -23,7 +23,7 @@ export function toHourlySeries(readings: readonly Reading[]): HourlySeries {
   const hours = Array.from({ length: (last - first) / hourMs + 1 }, (_, i) => first + i * hourMs);
   const present = measuredVariables.filter((v) => readings.some((r) => v in r.values));
   return {
-    observedAt: hours.map((t) => new Date(t).toISOString().replace('.000Z', 'Z')),
+    observedAt: hours.map(formatObservedAt),
     values: Object.fromEntries(present.map((v) => [v, hours.map((t) => byHour.get(t)?.values[v] ?? null)])),
   };
 }

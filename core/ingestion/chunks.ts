@@ -1,3 +1,5 @@
+import { formatObservedAt } from '../air-quality/reading';
+
 /**
  * How a backfill is cut into chunks: one location × one calendar month (UTC), clipped to the range. A
  * month is small enough to retry cheaply (744 rows) and large enough that a year of three cities is 36
@@ -13,9 +15,7 @@ export interface HistoryChunk {
 
 const hourMs = 3600_000;
 
-export function toHourString(ms: number): string {
-  return new Date(ms).toISOString().replace('.000Z', 'Z');
-}
+export const toHourString = (ms: number): string => formatObservedAt(ms);
 
 /** Parses an ISO instant that must fall on a whole UTC hour. */
 export function parseHour(value: string, name: string): number {

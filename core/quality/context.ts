@@ -1,4 +1,4 @@
-import type { MeasuredVariable } from '../air-quality/reading';
+import { formatObservedAt, type MeasuredVariable } from '../air-quality/reading';
 import { AppError } from '../errors';
 
 import { resolveQualityThresholds, type QualityThresholds } from './thresholds';
@@ -63,7 +63,7 @@ function parseTime(text: string, what: string): number {
 export const floorHour = (t: number): number => Math.floor(t / hourMs) * hourMs;
 
 /** An hour in the format the readings use, e.g. `2024-01-01T05:00:00Z`. */
-export const isoHour = (t: number): string => new Date(t).toISOString().replace('.000Z', 'Z');
+export const isoHour = (t: number): string => formatObservedAt(t);
 
 export function buildContext(input: QualityInput): QualityContext {
   const windowStart = parseTime(input.window.start, 'window start');

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 
 import { rawReadingMessage, type RawReadingMessage } from '../../core/air-quality/messages';
+import { formatObservedAt } from '../../core/air-quality/reading';
 
 import { utf8Text } from './dead-letter';
 
@@ -39,7 +40,7 @@ export function decodeRawReading(record: { key: Buffer | null; value: Buffer | n
   }
   const at = Date.parse(message.reading.observedAt);
   if (at % hourMs !== 0) return rejected(`reading.observedAt: ${message.reading.observedAt} is not on the hour`);
-  const observedAt = new Date(at).toISOString().replace('.000Z', 'Z');
+  const observedAt = formatObservedAt(at);
   return { ok: true, message: { ...message, reading: { ...message.reading, observedAt } } };
 }
 

@@ -1,5 +1,7 @@
 import type pg from 'pg';
 
+import { listLocations } from '../../adapters/postgres/locations';
+
 /** Whether a location id is in the `locations` table, answered from memory. */
 export interface KnownLocations {
   has(locationId: string): Promise<boolean>;
@@ -19,8 +21,7 @@ export function createKnownLocations(pool: pg.Pool, refreshMs = 30_000): KnownLo
     async has(locationId) {
       if (ids?.has(locationId)) return true;
       if (ids === null || Date.now() - readAt >= refreshMs) {
-        const { rows } = await pool.query<{ id: string }>('SELECT id FROM locations');
-        ids = new Set(rows.map((r) => r.id));
+        ids = new Set((await listLocations(pool)).map((l) => l.id));
         readAt = Date.now();
       }
       return ids.has(locationId);
