@@ -18,6 +18,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
+import { Partitioners } from 'kafkajs';
 import { from as copyFrom } from 'pg-copy-streams';
 
 import { createKafka } from '../adapters/kafka/client';
@@ -140,7 +141,11 @@ async function measure(results: string[]) {
     // 3. Stream: 10,000 readings spread over the three locations (so over the topic's partitions, as real
     // traffic is), consecutive hours from 2030 on with the Lyon values, through the stream processor.
     const kafka = createKafka(config, createLogger('bench', 'warn'));
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    const producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     await producer.connect();
     const base = Date.UTC(2030, 0, 1);
     const locationIds = ['lyon', 'marseille', 'paris'];

@@ -45,6 +45,30 @@ describe('storing readings in PostgreSQL (COPY into staging, then upsert)', () =
     );
   });
 
+  it('when readings are deleted, then their indices go with them and the others stay', async () => {
+    await withScratchDatabase(
+      'aqi_store_delete',
+      async (pool) => {
+        await storeReadings(pool, [row('lyon', 0, 5), row('lyon', 1, 6), row('paris', 0, 7)], meta);
+
+        await pool.query(`DELETE FROM readings WHERE location_id = 'lyon' AND observed_at = $1`, [hour(0)]);
+
+        const { rows } = await pool.query<{ location_id: string; n: number }>(
+          'SELECT location_id, count(*)::int AS n FROM reading_indices GROUP BY location_id ORDER BY location_id',
+        );
+        expect(rows).toEqual([
+          { location_id: 'lyon', n: 2 },
+          { location_id: 'paris', n: 2 },
+        ]);
+        const orphans = await pool.query(
+          'SELECT count(*)::int AS n FROM reading_indices i LEFT JOIN readings r USING (location_id, observed_at) WHERE r.location_id IS NULL',
+        );
+        expect(orphans.rows[0]).toEqual({ n: 0 });
+      },
+      { migrated: true },
+    );
+  });
+
   it('when a stored hour comes again with a corrected value, then only that row is rewritten', async () => {
     await withScratchDatabase(
       'aqi_store_update',

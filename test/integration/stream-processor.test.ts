@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -14,7 +15,7 @@ import type { Reading } from '../../core/air-quality/reading';
 import { createStreamProcessor, type StreamProcessorDeps } from '../../workers/stream/processor';
 
 import { withScratchDatabase } from './scratch-database';
-import { testConfig } from './test-env';
+import { testConfig, testProcessEnv } from './test-env';
 
 // Real values: the Lyon 2024 export (Open-Meteo.com, CAMS, CC BY 4.0), a different stretch of it per city.
 const lyonCsv = path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'open-meteo', 'lyon-2024-hourly.csv');
@@ -297,6 +298,52 @@ describe('stream processor against the test stack', () => {
           );
           expect(letters).toBeGreaterThanOrEqual(100);
           expect(transformed).toBeGreaterThanOrEqual(9900);
+        }),
+      { migrated: true },
+    );
+  });
+
+  it('when the processor process is killed with SIGKILL mid-way and restarted, then the database ends the same', async () => {
+    const database = 'aqi_stream_sigkill';
+    await withScratchDatabase(
+      database,
+      async (pool) =>
+        withTopics(async (topics) => {
+          const groupId = `test-stream-${randomUUID()}`;
+          const child = spawn(
+            process.execPath,
+            [
+              '--import',
+              'tsx',
+              path.join(__dirname, 'stream-child.ts'),
+              groupId,
+              database,
+              topics.raw,
+              topics.transformed,
+              topics.deadLetter,
+            ],
+            { env: testProcessEnv(), stdio: ['ignore', 'inherit', 'inherit'] },
+          );
+          const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+            child.once('exit', (_code, signal) => resolve(signal)),
+          );
+          try {
+            await waitForCommitted(groupId, topics.raw, 2000);
+          } finally {
+            child.kill('SIGKILL');
+          }
+          expect(await exited).toBe('SIGKILL');
+          const killedAt = await committed(groupId, topics.raw);
+          expect(killedAt).toBeLessThan(fixture.messages.length);
+          const { rows } = await pool.query('SELECT count(*)::int AS n FROM readings');
+          expect(rows[0].n).toBeLessThan(9900);
+
+          // The killed member never left the group: the restarted one gets its partitions after the session times out.
+          await runUntilCommitted(pool, topics, groupId, fixture.messages.length);
+
+          await expectStoredExactly(pool);
+          expect(await expectDeadLetters(topics.deadLetter, topics.raw)).toBeGreaterThanOrEqual(100);
+          expect(await expectTransformed(topics.transformed)).toBeGreaterThanOrEqual(9900);
         }),
       { migrated: true },
     );

@@ -60,7 +60,7 @@ const maxMessagesPerSend = 500; // keeps each produce request well under the bro
 export function createStreamProcessor(deps: StreamProcessorDeps): StreamProcessor {
   const { kafka, pool, logger, topics } = deps;
   const groupId = deps.groupId ?? defaultGroupId;
-  const maxMessages = deps.batch?.maxMessages ?? 1000;
+  const maxMessages = deps.batch?.maxMessages ?? 5000;
   const pause = { initialMs: deps.retryPause?.initialMs ?? 1000, maxMs: deps.retryPause?.maxMs ?? 30_000 };
   const knownLocations = createKnownLocations(pool);
   const metrics = createStreamMetrics(logger, deps.metricsIntervalMs);
@@ -71,7 +71,12 @@ export function createStreamProcessor(deps: StreamProcessorDeps): StreamProcesso
     // Murmur2 on the key, as the Java client does: one location, one partition, whoever produces.
     createPartitioner: Partitioners.DefaultPartitioner,
   });
-  const consumer: Consumer = kafka.consumer({ groupId, maxBytesPerPartition: deps.batch?.maxBytesPerPartition });
+  // Fetch a few MB per partition so a chunk (one transaction, one history query per location) holds thousands.
+  const consumer: Consumer = kafka.consumer({
+    groupId,
+    maxBytesPerPartition: deps.batch?.maxBytesPerPartition ?? 4 * 1024 * 1024,
+    maxBytes: 16 * 1024 * 1024,
+  });
   let failures = 0;
 
   consumer.on(consumer.events.CRASH, ({ payload }) => {
