@@ -15,7 +15,7 @@ import type { Reading } from '../../core/air-quality/reading';
 import { createStreamProcessor, type StreamProcessorDeps } from '../../workers/stream/processor';
 
 import { withScratchDatabase } from './scratch-database';
-import { testConfig, testProcessEnv } from './test-env';
+import { testConfig, testEnv, testProcessEnv } from './test-env';
 
 // Real values: the Lyon 2024 export (Open-Meteo.com, CAMS, CC BY 4.0), a different stretch of it per city.
 const lyonCsv = path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'open-meteo', 'lyon-2024-hourly.csv');
@@ -236,7 +236,8 @@ async function expectTransformed(topic: string): Promise<number> {
 /** The pool, except that while `down` every query and connection fails as if PostgreSQL were unreachable. */
 function withOutage(pool: pg.Pool): { pool: pg.Pool; outage: { down: boolean } } {
   const outage = { down: true };
-  const refuse = () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:15432 (outage staged by the test)'));
+  const refuse = () =>
+    Promise.reject(new Error(`connect ECONNREFUSED 127.0.0.1:${testEnv.POSTGRES_PORT} (outage staged by the test)`));
   const flaky = new Proxy(pool, {
     get(target, prop) {
       if (outage.down && (prop === 'query' || prop === 'connect')) return refuse;

@@ -6,19 +6,28 @@ import { repoRoot } from '../../config/runtime';
 /**
  * The integration tests' own stack: its own state directory and ports, so a stack started by `npm start`
  * keeps running untouched. Installs (venvs, jars) are shared through AQI_TOOLS_DIR.
+ *
+ * AQI_TEST_PORT_OFFSET (default 0) shifts every port and the state directory, so a second checkout or a
+ * helper can run integration tests beside a running suite: `AQI_TEST_PORT_OFFSET=100 npx jest …`.
  */
+const offset = Number(process.env.AQI_TEST_PORT_OFFSET ?? 0);
+if (!Number.isInteger(offset) || offset < 0 || offset > 9000) {
+  throw new Error(`AQI_TEST_PORT_OFFSET must be an integer from 0 to 9000, got "${process.env.AQI_TEST_PORT_OFFSET}"`);
+}
+const port = (base: number) => String(base + offset);
+
 export const testEnv = {
-  AQI_STATE_DIR: '.stack-test',
+  AQI_STATE_DIR: offset === 0 ? '.stack-test' : `.stack-test-${offset}`,
   LOG_LEVEL: 'warn',
-  TEMPORAL_GRPC_PORT: '17233',
-  TEMPORAL_UI_PORT: '18233',
-  TEMPORAL_HTTP_PORT: '17243',
-  POSTGRES_PORT: '15432',
-  KAFKA_PORT: '19092',
-  KAFKA_CONTROLLER_PORT: '19093',
-  MLFLOW_PORT: '15000',
-  API_PORT: '18000',
-  REPLAY_PORT: '18100',
+  TEMPORAL_GRPC_PORT: port(17233),
+  TEMPORAL_UI_PORT: port(18233),
+  TEMPORAL_HTTP_PORT: port(17243),
+  POSTGRES_PORT: port(15432),
+  KAFKA_PORT: port(19092),
+  KAFKA_CONTROLLER_PORT: port(19093),
+  MLFLOW_PORT: port(15000),
+  API_PORT: port(18000),
+  REPLAY_PORT: port(18100),
   AQI_SOURCE: 'replay',
   // Derived addresses must follow the ports above, whatever the developer's .env says.
   TEMPORAL_ADDRESS: '',
@@ -28,7 +37,7 @@ export const testEnv = {
   MLFLOW_TRACKING_URI: '',
   API_PUBLIC_URL: '',
   REPLAY_URL: '',
-} as const;
+};
 
 export const testStateDir = path.resolve(repoRoot, testEnv.AQI_STATE_DIR);
 
