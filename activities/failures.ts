@@ -2,8 +2,17 @@ import { ApplicationFailure } from '@temporalio/activity';
 
 import { AppError } from '../core/errors';
 
-/** Failures that no retry can fix: bad input or a refusal from the source. */
-const permanent = new Set(['OPEN_METEO_ERROR', 'UNKNOWN_LOCATION', 'OPEN_METEO_SHAPE', 'OPEN_METEO_UNIT']);
+/** Failures that no retry can fix: bad input, a refusal from the source, a model lifecycle precondition. */
+const permanent = new Set([
+  'OPEN_METEO_ERROR',
+  'UNKNOWN_LOCATION',
+  'OPEN_METEO_SHAPE',
+  'OPEN_METEO_UNIT',
+  'EMPTY_TRAINING_SET',
+  'DATASET_MISMATCH',
+  'INVALID_MODEL',
+  'NOTHING_TO_ROLL_BACK',
+]);
 
 /**
  * Runs an activity body, turning a permanent AppError into a non-retryable ApplicationFailure typed by its

@@ -1,9 +1,10 @@
 import { createDoctorActivities, type DoctorDeps } from './doctor';
 import { createIngestionActivities, type IngestionDeps } from './ingestion';
 import { createQualityActivities } from './quality';
+import { createTrainingActivities, createTrainingComputeActivities, type TrainingDeps } from './training';
 
 /** Everything the activities need from the outside world, injected by the worker (or a test). */
-export type ActivityDeps = DoctorDeps & IngestionDeps;
+export type ActivityDeps = DoctorDeps & IngestionDeps & TrainingDeps;
 
 /** All activities of the pipeline task queue, built from their dependencies. */
 export function createActivities(deps: ActivityDeps) {
@@ -11,7 +12,13 @@ export function createActivities(deps: ActivityDeps) {
     ...createDoctorActivities(deps),
     ...createIngestionActivities(deps),
     ...createQualityActivities(deps),
+    ...createTrainingActivities(deps),
   };
 }
 
 export type Activities = ReturnType<typeof createActivities>;
+
+/** The training worker's activities: the CPU-bound steps only, on their own task queue. */
+export function createTrainingWorkerActivities(deps: Pick<TrainingDeps, 'mlflow'>) {
+  return createTrainingComputeActivities(deps);
+}

@@ -4,11 +4,16 @@ import type { Logger } from '../adapters/logger';
 
 import { errorHandler, notFound } from './middleware/errors';
 import { requestContext } from './middleware/request-context';
+import type { ModelStore } from './models/model-store';
 import { healthRoutes, type ReadinessCheck } from './routes/health';
+import { modelRoutes } from './routes/models';
+import { predictRoutes } from './routes/predict';
 
 export interface AppDeps {
   logger: Logger;
   readiness: Record<string, ReadinessCheck>;
+  models: ModelStore;
+  serving: { predictModel: string; maxBatchRows: number; maxBodyBytes: string };
 }
 
 /** Builds the HTTP app from its dependencies; `server.ts` wires real ones, tests may pass their own. */
@@ -16,8 +21,12 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(requestContext(deps.logger));
-  app.use(express.json({ limit: '5mb' }));
+  app.use(express.json({ limit: deps.serving.maxBodyBytes }));
   app.use(healthRoutes(deps.readiness));
+  app.use(
+    predictRoutes(deps.models, { modelName: deps.serving.predictModel, maxBatchRows: deps.serving.maxBatchRows }),
+  );
+  app.use(modelRoutes(deps.models, deps.serving.predictModel));
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;

@@ -4,10 +4,13 @@ import { Connection } from '@temporalio/client';
 
 import { closeOnSignals } from '../adapters/http/graceful-shutdown';
 import { createLogger } from '../adapters/logger';
+import { createMlflowClient } from '../adapters/mlflow/client';
 import { createPool } from '../adapters/postgres/pool';
 import { configFromEnvironment } from '../config/runtime';
+import { modelNameFor } from '../core/training/promotion';
 
 import { createApp } from './app';
+import { createModelStore } from './models/model-store';
 
 /** The API process: serves the app, and on SIGTERM/SIGINT stops accepting, drains, then closes its pools. */
 async function run(): Promise<void> {
@@ -15,10 +18,29 @@ async function run(): Promise<void> {
   const logger = createLogger('api', config.logLevel);
   const pool = createPool(config, { applicationName: 'aqi-api' });
   const temporal = await Connection.connect({ address: config.temporal.address });
+  const mlflow = createMlflowClient(config.mlflow.url);
+  const predictModel = modelNameFor('instant', 0);
+  const models = createModelStore({
+    mlflow,
+    logger,
+    modelNames: [predictModel, ...config.api.forecastHorizons.map((h) => modelNameFor('forecast', h))],
+  });
+  // Serve at once; the champions arrive as soon as the registry answers (and with every poll after).
+  void models.reload();
+  models.startPolling(config.api.modelPollMs);
 
   const app = createApp({
     logger,
+    models,
+    serving: { predictModel, maxBatchRows: config.api.maxBatchRows, maxBodyBytes: config.api.maxBody },
     readiness: {
+      model: () => {
+        if (!models.get(predictModel)) throw new Error(`no champion of ${predictModel} loaded yet`);
+        return Promise.resolve();
+      },
+      mlflow: async () => {
+        await mlflow.searchRegisteredModels(1);
+      },
       postgres: async () => {
         await pool.query('SELECT 1');
       },
@@ -32,7 +54,13 @@ async function run(): Promise<void> {
     logger.info({ port, url: `http://${config.bindHost}:${port}` }, 'api listening');
   });
 
-  closeOnSignals(server, logger, { name: 'api', release: () => Promise.allSettled([pool.end(), temporal.close()]) });
+  closeOnSignals(server, logger, {
+    name: 'api',
+    release: () => {
+      models.stop();
+      return Promise.allSettled([pool.end(), temporal.close()]);
+    },
+  });
 }
 
 run().catch((err: unknown) => {

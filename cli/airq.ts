@@ -14,6 +14,8 @@ import { parseHour, toHourString } from '../core/ingestion/chunks';
 import { dataQualityWorkflowId, ingestHistoryWorkflowId, ingestHourlyWorkflowId } from '../core/ingestion/workflow-ids';
 import type { IngestHistoryProgress, IngestHistoryResult } from '../workflows/ingest-history';
 
+import { decide, promotions, rollback, train } from './models';
+
 const help = `Usage: airq <command> [options]      (npx airq … or npm run airq -- …)
 
 Operator commands: each starts a Temporal workflow (or joins the one already doing that work, since ids
@@ -30,6 +32,13 @@ Commands:
   schedules     [--locations …] [--remove]
                 create or update the Temporal Schedules (hourly ingest at :05, daily quality at
                 00:30); offline, the replay data's latest hours only cover lyon: --locations lyon
+  train         [--kind instant|forecast] [--horizon H] [--algorithm random-forest|linear]
+                [--params '{"nEstimators":40}'] [--locations lyon] [--approval-timeout 72h] [--wait]
+                train, evaluate and register a candidate; prints how to approve it (--wait: until decided)
+  approve       <workflow id> --approver <name> [--comment …]   send the approvePromotion signal
+  reject        <workflow id> --approver <name> [--comment …]
+  rollback      <model name> --approver <name> [--comment …]    champion back to the previous version
+  promotions    [--model <name>]                                the audit trail of model decisions
 
 Hours are ISO UTC instants on the hour, e.g. 2024-01-01T00:00:00Z (a date alone means its first or last
 hour). Locations default to every seeded one: lyon, marseille, paris.
@@ -160,6 +169,15 @@ async function main(): Promise<number> {
       parallel: { type: 'string' },
       'dry-run': { type: 'boolean' },
       remove: { type: 'boolean' },
+      kind: { type: 'string' },
+      horizon: { type: 'string' },
+      algorithm: { type: 'string' },
+      params: { type: 'string' },
+      'approval-timeout': { type: 'string' },
+      wait: { type: 'boolean' },
+      approver: { type: 'string' },
+      comment: { type: 'string' },
+      model: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -175,6 +193,10 @@ async function main(): Promise<number> {
     else if (command === 'ingest-hour') await ingestHour(client, config, values);
     else if (command === 'quality') return await quality(client, config, values);
     else if (command === 'schedules') await schedules(client, config, values);
+    else if (command === 'train') return await train(client, config, values);
+    else if (command === 'approve' || command === 'reject') await decide(client, values, positionals[1], command);
+    else if (command === 'rollback') await rollback(client, config, values, positionals[1]);
+    else if (command === 'promotions') await promotions(config, values);
     else {
       console.error(`unknown command "${command}"\n\n${help}`);
       return 2;

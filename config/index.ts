@@ -1,6 +1,7 @@
 import { type z } from 'zod';
 
 import { AppError } from '../core/errors';
+import { durationMs } from '../core/training/promotion';
 
 import { variables, type VariableName } from './variables';
 
@@ -17,6 +18,7 @@ export interface Config {
     address: string;
     namespace: string;
     taskQueue: string;
+    trainingTaskQueue: string;
     grpcPort: number;
     uiPort: number;
     httpPort: number;
@@ -32,14 +34,24 @@ export interface Config {
     url: string;
   };
   kafka: { brokers: string[]; port: number; controllerPort: number; heap: string; clientId: string };
-  mlflow: { port: number; url: string };
+  mlflow: { port: number; url: string; experiment: string };
+  promotion: { approvalTimeout: string; tolerance: number };
+  gitCommit?: string;
   source: {
     kind: 'replay' | 'open-meteo';
     /** Base URL the Open-Meteo client calls: the live API or the replay server, by `kind`. */
     url: string;
     replay: { port: number; dataDir: string; now: string };
   };
-  api: { port: number; url: string };
+  api: {
+    port: number;
+    url: string;
+    maxBatchRows: number;
+    maxBody: string;
+    /** Milliseconds between registry polls; 0 turns polling off. */
+    modelPollMs: number;
+    forecastHorizons: number[];
+  };
 }
 
 /**
@@ -89,6 +101,7 @@ function assemble(v: Raw): Config {
       address: v.TEMPORAL_ADDRESS ?? `${host}:${req('TEMPORAL_GRPC_PORT')}`,
       namespace: req('TEMPORAL_NAMESPACE'),
       taskQueue: req('TEMPORAL_TASK_QUEUE'),
+      trainingTaskQueue: req('TEMPORAL_TRAINING_TASK_QUEUE'),
       grpcPort: req('TEMPORAL_GRPC_PORT'),
       uiPort: req('TEMPORAL_UI_PORT'),
       httpPort: req('TEMPORAL_HTTP_PORT'),
@@ -112,13 +125,23 @@ function assemble(v: Raw): Config {
     mlflow: {
       port: req('MLFLOW_PORT'),
       url: stripSlash(v.MLFLOW_TRACKING_URI ?? `http://${host}:${req('MLFLOW_PORT')}`),
+      experiment: req('MLFLOW_EXPERIMENT'),
     },
+    promotion: { approvalTimeout: req('PROMOTION_APPROVAL_TIMEOUT'), tolerance: req('PROMOTION_TOLERANCE') },
+    ...(v.GIT_COMMIT === undefined ? {} : { gitCommit: v.GIT_COMMIT }),
     source: {
       kind: req('AQI_SOURCE'),
       url: stripSlash(req('AQI_SOURCE') === 'replay' ? `http://${host}:${req('REPLAY_PORT')}` : req('OPEN_METEO_URL')),
       replay: { port: req('REPLAY_PORT'), dataDir: req('REPLAY_DATA_DIR'), now: req('REPLAY_NOW') },
     },
-    api: { port: apiPort, url: stripSlash(v.API_PUBLIC_URL ?? `http://${host}:${apiPort}`) },
+    api: {
+      port: apiPort,
+      url: stripSlash(v.API_PUBLIC_URL ?? `http://${host}:${apiPort}`),
+      maxBatchRows: req('API_MAX_BATCH_ROWS'),
+      maxBody: req('API_MAX_BODY'),
+      modelPollMs: durationMs(req('MODEL_POLL_INTERVAL')),
+      forecastHorizons: req('SERVING_FORECAST_HORIZONS').split(',').map(Number),
+    },
   };
 }
 

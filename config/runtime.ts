@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
@@ -24,4 +25,12 @@ export function configFromEnvironment(): Config {
     }
     throw err;
   }
+}
+
+/** The commit recorded in model lineage: GIT_COMMIT, else the checkout's HEAD, else undefined. */
+export function gitCommit(config: Config): string | undefined {
+  if (config.gitCommit) return config.gitCommit;
+  const result = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' });
+  const commit = result.status === 0 ? result.stdout.trim() : '';
+  return /^[0-9a-f]{40}$/.test(commit) ? commit : undefined;
 }

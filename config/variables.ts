@@ -34,6 +34,11 @@ export const variables = {
   ),
   TEMPORAL_NAMESPACE: variable(text, 'aqi', 'Temporal namespace of every workflow'),
   TEMPORAL_TASK_QUEUE: variable(text, 'aqi-pipeline', 'Task queue of the pipeline worker'),
+  TEMPORAL_TRAINING_TASK_QUEUE: variable(
+    text,
+    'aqi-training',
+    'Task queue of the training worker (CPU-bound model training and evaluation)',
+  ),
 
   POSTGRES_PORT: variable(port, '5432', 'PostgreSQL port (embedded server)'),
   POSTGRES_HOST: variable(text, undefined, 'PostgreSQL host; defaults to BIND_HOST'),
@@ -54,6 +59,18 @@ export const variables = {
 
   MLFLOW_PORT: variable(port, '5000', 'MLflow tracking server port (embedded server)'),
   MLFLOW_TRACKING_URI: variable(z.url(), undefined, 'MLflow server URL; defaults to http://BIND_HOST:MLFLOW_PORT'),
+  MLFLOW_EXPERIMENT: variable(text, 'aqi-training', 'MLflow experiment the training pipelines log their runs in'),
+  PROMOTION_APPROVAL_TIMEOUT: variable(
+    z.string().regex(/^\d+(ms|s|m|h|d)$/, 'a duration such as 72h, 30m or 10s'),
+    '72h',
+    'How long a registered challenger waits for a human decision before the request expires',
+  ),
+  PROMOTION_TOLERANCE: variable(
+    z.coerce.number().min(0).max(1),
+    '0.05',
+    'A challenger may be at most this fraction worse (holdout MAE) than the champion of its kind',
+  ),
+  GIT_COMMIT: variable(text, undefined, 'Commit recorded in model lineage tags; defaults to `git rev-parse HEAD`'),
 
   AQI_SOURCE: variable(
     z.enum(['replay', 'open-meteo']),
@@ -84,6 +101,22 @@ export const variables = {
 
   API_PORT: variable(z.coerce.number().int().min(0).max(65535), '8000', 'HTTP port of the API (0 picks a free one)'),
   API_PUBLIC_URL: variable(z.url(), undefined, 'URL users reach the API at; defaults to http://BIND_HOST:API_PORT'),
+  API_MAX_BATCH_ROWS: variable(z.coerce.number().int().min(1), '10000', 'Most rows one POST /predict may carry'),
+  API_MAX_BODY: variable(
+    z.string().regex(/^\d+(b|kb|mb)$/, 'a size such as 5mb or 512kb'),
+    '5mb',
+    'Largest request body the API reads (413 above it)',
+  ),
+  MODEL_POLL_INTERVAL: variable(
+    z.string().regex(/^\d+(ms|s|m|h)$/, 'a duration such as 30s or 5m; 0s turns polling off'),
+    '30s',
+    'How often the API checks the registry for a new champion',
+  ),
+  SERVING_FORECAST_HORIZONS: variable(
+    z.string().regex(/^\d+(,\d+)*$/, 'comma-separated hours such as 24 or 1,6,24'),
+    '24',
+    'Forecast horizons whose champions the API serves on GET /forecast',
+  ),
 } as const;
 
 export type VariableName = keyof typeof variables;

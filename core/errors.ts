@@ -6,17 +6,20 @@ export class AppError extends Error {
   readonly code: string;
   readonly httpStatus: number;
   readonly operational: boolean;
+  /** Structured facts a client can act on (e.g. the invalid fields of a request), sent with the message. */
+  readonly details?: Record<string, unknown>;
 
   constructor(
     code: string,
     message: string,
-    options: { httpStatus?: number; operational?: boolean; cause?: unknown } = {},
+    options: { httpStatus?: number; operational?: boolean; cause?: unknown; details?: Record<string, unknown> } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.httpStatus = options.httpStatus ?? 500;
     this.operational = options.operational ?? true;
+    if (options.details) this.details = options.details;
   }
 }
 

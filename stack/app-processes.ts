@@ -14,7 +14,7 @@ import { probeQuietly, waitUntilReady } from './wait';
 
 /** The platform's own long-running processes, started in the background by `npm start`. */
 export interface AppProcess {
-  name: 'worker' | 'stream' | 'api';
+  name: 'worker' | 'trainer' | 'stream' | 'api';
   start(): Promise<void>;
   stop(): Promise<void>;
   isReady(): Promise<boolean>;
@@ -24,20 +24,24 @@ export interface AppProcess {
 const tsEntry = (file: string) => ['--import', 'tsx', path.join(repoRoot, file)];
 
 export function appProcesses(config: Config, layout: StackLayout): AppProcess[] {
-  const workerReady = async () => {
-    const connection = await Connection.connect({ address: config.temporal.address, connectTimeout: 2000 });
-    try {
-      const queue = await connection.workflowService.describeTaskQueue({
-        namespace: config.temporal.namespace,
-        taskQueue: { name: config.temporal.taskQueue },
-        taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-      });
-      // A poller seen in the last minute may belong to a worker that was just stopped: also want our pid.
-      return (queue.pollers?.length ?? 0) > 0 && runningPid(layout, 'worker') !== undefined;
-    } finally {
-      await connection.close();
-    }
-  };
+  const pollerReady =
+    (name: AppProcess['name'], taskQueue: string, type: 'workflow' | 'activity') => async (): Promise<boolean> => {
+      const connection = await Connection.connect({ address: config.temporal.address, connectTimeout: 2000 });
+      try {
+        const queue = await connection.workflowService.describeTaskQueue({
+          namespace: config.temporal.namespace,
+          taskQueue: { name: taskQueue },
+          taskQueueType:
+            type === 'workflow'
+              ? temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW
+              : temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+        });
+        // A poller seen in the last minute may belong to a worker that was just stopped: also want our pid.
+        return (queue.pollers?.length ?? 0) > 0 && runningPid(layout, name) !== undefined;
+      } finally {
+        await connection.close();
+      }
+    };
   // The stream processor is up when its consumer group is stable with at least one member.
   const streamReady = async () => {
     const admin = new Kafka({
@@ -81,7 +85,20 @@ export function appProcesses(config: Config, layout: StackLayout): AppProcess[] 
   });
 
   return [
-    managed('worker', 'workers/pipeline-worker.ts', workerReady, () => ({ taskQueue: config.temporal.taskQueue })),
+    managed(
+      'worker',
+      'workers/pipeline-worker.ts',
+      pollerReady('worker', config.temporal.taskQueue, 'workflow'),
+      () => ({
+        taskQueue: config.temporal.taskQueue,
+      }),
+    ),
+    managed(
+      'trainer',
+      'workers/training-worker.ts',
+      pollerReady('trainer', config.temporal.trainingTaskQueue, 'activity'),
+      () => ({ taskQueue: config.temporal.trainingTaskQueue }),
+    ),
     managed('stream', 'workers/stream-processor.ts', streamReady, () => ({ groupId: defaultGroupId })),
     managed('api', 'api/server.ts', apiReady, () => ({ url: config.api.url })),
   ];

@@ -6,6 +6,7 @@ import { migrate } from '../adapters/postgres/migrations';
 import { createPool, type Pool } from '../adapters/postgres/pool';
 import { connectTemporal } from '../adapters/temporal/client';
 import { runBundledPipeline } from '../cli/bundled-pipeline';
+import { runBundledTraining } from '../cli/bundled-training';
 import { runDoctor } from '../cli/doctor';
 import type { Config } from '../config';
 import { configFromEnvironment } from '../config/runtime';
@@ -24,7 +25,8 @@ Commands:
   start      everything: install what is missing, start the stack, migrate, start the worker, the
              stream processor and the API in the background, run the doctor workflow, then the
              pipeline on the bundled data (backfill, one hour through Kafka, quality check),
-             and print the URLs                                                     (npm start)
+             train the default models and ask for their approval (approved as "demo"
+             when stdin is not a terminal), and print the URLs                      (npm start)
   stop       stop the API, the worker and every stack service                       (npm stop)
   up         start the stack services only (no worker, no API)
   down       same as stop
@@ -104,21 +106,26 @@ async function start(config: Config, stack: ReturnType<typeof createStack>, apps
   if (!doctor.report.healthy) return 1;
   say('running the pipeline on the bundled data…');
   const pipeline = await withClients(config, (client, pool) => runBundledPipeline(client, pool, config, say));
+  say('training the default models on the bundled data…');
+  const training = await withClients(config, (client) =>
+    runBundledTraining(client, config, say, { interactive: process.stdin.isTTY === true }),
+  );
   const status = await stack.status();
   console.log(`
-${pipeline.lines.map((l) => `  ${l}`).join('\n')}
+${[...pipeline.lines, ...training.lines].map((l) => `  ${l}`).join('\n')}
 
 Air-quality platform is running (${((Date.now() - started) / 1000).toFixed(1)} s).
   Temporal Web UI   ${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows
   Doctor run        ${doctor.url}
   MLflow UI         ${config.mlflow.url}
-  API               ${config.api.url}  (try ${config.api.url}/health)
+  API               ${config.api.url}  (try ${config.api.url}/model, or POST ${config.api.url}/predict)
   PostgreSQL        ${String(status.postgres?.url ?? config.postgres.url)}
   Kafka             ${config.kafka.brokers.join(',')}
   Logs              ${stack.layout.logsDir}
-More: npx airq --help (backfill, ingest-hour, quality, schedules). Stop everything with: npm stop
+More: npx airq --help (backfill, ingest-hour, quality, schedules, train, approve, rollback, promotions).
+Stop everything with: npm stop
 Air quality data by Open-Meteo.com (CAMS), CC BY 4.0.`);
-  return pipeline.healthy ? 0 : 1;
+  return pipeline.healthy && training.healthy ? 0 : 1;
 }
 
 async function withClients<T>(config: Config, body: (client: Client, pool: Pool) => Promise<T>): Promise<T> {

@@ -11,4 +11,6 @@ export const searchAttributes = {
   rangeEnd: defineSearchAttributeKey('AqiRangeEnd', SearchAttributeType.DATETIME),
   modelVersion: defineSearchAttributeKey('AqiModelVersion', SearchAttributeType.KEYWORD),
   promotionStatus: defineSearchAttributeKey('AqiPromotionStatus', SearchAttributeType.KEYWORD),
+  /** Where a training pipeline is: `PipelineStage = "awaiting_approval"` lists the pending approvals. */
+  stage: defineSearchAttributeKey('PipelineStage', SearchAttributeType.KEYWORD),
 } as const;

@@ -8,7 +8,7 @@ import { createMlflowClient } from '../adapters/mlflow/client';
 import { createOpenMeteoClient } from '../adapters/open-meteo/client';
 import { createPool } from '../adapters/postgres/pool';
 import { installTemporalLogging } from '../adapters/temporal/logging';
-import { configFromEnvironment } from '../config/runtime';
+import { configFromEnvironment, gitCommit } from '../config/runtime';
 
 /**
  * The worker of the `aqi-pipeline` task queue: runs every workflow of the platform and its activities.
@@ -38,6 +38,7 @@ async function run(): Promise<void> {
         producer,
         source: { name: config.source.kind, client: createOpenMeteoClient({ baseUrl: config.source.url }) },
         mlflow: createMlflowClient(config.mlflow.url),
+        training: { experiment: config.mlflow.experiment, apiUrl: config.api.url, gitCommit: gitCommit(config) },
         temporal: new Client({ connection: clientConnection, namespace: config.temporal.namespace }),
       }),
       shutdownGraceTime: '20 seconds',

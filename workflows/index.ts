@@ -3,3 +3,5 @@ export { checkDataQuality } from './check-data-quality';
 export { doctor } from './doctor';
 export { ingestHistory } from './ingest-history';
 export { ingestHourly } from './ingest-hourly';
+export { rollbackModel } from './rollback-model';
+export { trainingPipeline } from './training-pipeline';

@@ -12,14 +12,25 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, _req, res, _next) => {
     const requestId = res.locals.requestId as string | undefined;
     if (err instanceof AppError && err.operational) {
-      res.status(err.httpStatus).json({ error: { code: err.code, message: err.message }, requestId });
+      res
+        .status(err.httpStatus)
+        .json({ error: { code: err.code, message: err.message, ...(err.details ?? {}) }, requestId });
       return;
     }
+    // body-parser errors carry a status and a type: too large → 413, unparsable JSON → 400.
     const status = typeof (err as { status?: unknown }).status === 'number' ? (err as { status: number }).status : 500;
     if (status >= 500) logger.error({ err, requestId }, 'request failed');
+    const type = (err as { type?: unknown }).type;
     res.status(status).json({
       error: {
-        code: status >= 500 ? 'INTERNAL' : 'BAD_REQUEST',
+        code:
+          status >= 500
+            ? 'INTERNAL'
+            : status === 413
+              ? 'BODY_TOO_LARGE'
+              : type === 'entity.parse.failed'
+                ? 'INVALID_JSON'
+                : 'BAD_REQUEST',
         message: status >= 500 ? 'internal error' : String((err as Error).message),
       },
       requestId,

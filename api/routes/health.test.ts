@@ -6,7 +6,12 @@ import pino from 'pino';
 import { createApp } from '../app';
 
 async function serve(readiness: Parameters<typeof createApp>[0]['readiness']) {
-  const app = createApp({ logger: pino({ level: 'silent' }), readiness });
+  const app = createApp({
+    logger: pino({ level: 'silent' }),
+    readiness,
+    models: { get: () => undefined, list: () => [], reload: () => Promise.resolve([]), startPolling() {}, stop() {} },
+    serving: { predictModel: 'aqi-eaqi-instant', maxBatchRows: 10, maxBodyBytes: '1mb' },
+  });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -79,7 +84,7 @@ describe('health routes', () => {
 
       expect(response.status).toBe(400);
       expect(body).not.toMatch(/at .*\.js:\d+/);
-      expect(JSON.parse(body)).toMatchObject({ error: { code: 'BAD_REQUEST' } });
+      expect(JSON.parse(body)).toMatchObject({ error: { code: 'INVALID_JSON' } });
     } finally {
       api.close();
     }

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+import { AppError } from '../../core/errors';
+
+const reloadAnswer = z.object({
+  reloaded: z.array(z.object({ name: z.string(), result: z.string(), version: z.string().optional() }).loose()),
+  models: z.array(z.object({ name: z.string(), version: z.string() }).loose()),
+});
+
+export interface DeployOutcome {
+  confirmed: boolean;
+  detail: string;
+}
+
+/**
+ * Deploy: asks the API to reload its champions from the registry (`GET /reload`, the seed's endpoint) and
+ * checks that it now serves the version. Throws, so Temporal retries, while the API is unreachable or still
+ * serves another version; a model the API is not configured to serve is reported at once.
+ */
+export async function deployToApi(
+  apiUrl: string,
+  input: { modelName: string; version: string },
+): Promise<DeployOutcome> {
+  let response: Response;
+  try {
+    response = await fetch(`${apiUrl}/reload`, { signal: AbortSignal.timeout(30_000) });
+  } catch (err) {
+    throw new AppError('API_UNREACHABLE', `the API at ${apiUrl} did not answer GET /reload`, { cause: err });
+  }
+  const parsed = reloadAnswer.safeParse(await response.json().catch(() => undefined));
+  if (!response.ok || !parsed.success) {
+    throw new AppError('DEPLOY_NOT_CONFIRMED', `the API at ${apiUrl} answered GET /reload with ${response.status}`);
+  }
+  if (!parsed.data.reloaded.some((r) => r.name === input.modelName)) {
+    return { confirmed: false, detail: `the API at ${apiUrl} is not configured to serve ${input.modelName}` };
+  }
+  const served = parsed.data.models.find((m) => m.name === input.modelName);
+  if (served?.version !== input.version) {
+    throw new AppError(
+      'DEPLOY_NOT_CONFIRMED',
+      `the API serves ${input.modelName} version ${served?.version ?? 'none'}, expected ${input.version}`,
+    );
+  }
+  return { confirmed: true, detail: `the API at ${apiUrl} serves ${input.modelName} version ${input.version}` };
+}

@@ -1,0 +1,75 @@
+import { Router, type RequestHandler } from 'express';
+import { z } from 'zod';
+
+import { eaqiBand } from '../../core/air-quality/european-aqi';
+import { AppError } from '../../core/errors';
+import { instantFeatures, instantInput, type InstantInput } from '../../core/ml/features';
+import type { ModelStore } from '../models/model-store';
+
+/**
+ * The seed's body, `{"data": {…five pollutants…}}`, or a batch `{"data": [{…}, …]}`. The shape of `data`
+ * picks the schema (a union would report "invalid input" instead of the bad fields' paths).
+ */
+function predictBody(maxRows: number) {
+  const batch = z.array(instantInput).min(1).max(maxRows, `at most ${maxRows} rows per request`);
+  return z
+    .object({ data: z.unknown() })
+    .strict()
+    .superRefine((body, ctx) => {
+      const result = (Array.isArray(body.data) ? batch : instantInput).safeParse(body.data);
+      if (result.success) return;
+      for (const issue of result.error.issues) {
+        ctx.addIssue({ code: 'custom', message: issue.message, path: ['data', ...issue.path] });
+      }
+    })
+    .transform((body) => body.data as InstantInput | InstantInput[]);
+}
+
+/** 415 unless the body is JSON: a form or text body would otherwise reach validation as `{}`. */
+export const requireJson: RequestHandler = (req, _res, next) => {
+  if (!req.is('application/json')) {
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send the body as JSON with Content-Type: application/json', {
+      httpStatus: 415,
+      operational: true,
+    });
+  }
+  next();
+};
+
+/**
+ * `POST /predict`: the European AQI of one row or a batch, from the champion instant model, with its band
+ * and the model that answered. Bad input never reaches the model: 400 lists every bad field by path.
+ */
+export function predictRoutes(store: ModelStore, options: { modelName: string; maxBatchRows: number }): Router {
+  const router = Router();
+  const body = predictBody(options.maxBatchRows);
+  router.post('/predict', requireJson, (req, res) => {
+    const parsed = body.safeParse(req.body);
+    if (!parsed.success) throw invalidBody(parsed.error);
+    const served = store.get(options.modelName);
+    if (!served) {
+      throw new AppError('NO_MODEL', `no champion of ${options.modelName} is loaded yet: train one and approve it`, {
+        httpStatus: 503,
+        operational: true,
+      });
+    }
+    const rows = Array.isArray(parsed.data) ? parsed.data : [parsed.data];
+    const values = served.model.predict(rows.map(instantFeatures));
+    const predictions = values.map((v) => {
+      const european_aqi = Math.max(0, v);
+      return { european_aqi, band: eaqiBand(european_aqi) };
+    });
+    const model = { name: served.name, version: served.version, alias: served.alias };
+    res.json(Array.isArray(parsed.data) ? { predictions, model } : { ...predictions[0], model });
+  });
+  return router;
+}
+
+export function invalidBody(error: z.ZodError): AppError {
+  const fields = error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
+  return new AppError('INVALID_BODY', fields.map((f) => `${f.path}: ${f.message}`).join('; '), {
+    httpStatus: 400,
+    operational: true,
+    details: { fields },
+  });
+}

@@ -1,0 +1,96 @@
+import type { Client, WorkflowHandle } from '@temporalio/client';
+
+import type { Config } from '../config';
+import { describeError } from '../core/errors';
+import { trainingRequest, type TrainingRequest } from '../core/training/request';
+import type { PromotionStatus, TrainingPipelineResult } from '../workflows/training-pipeline';
+
+import { approvalInstructions, startTraining } from './models';
+
+/**
+ * The model half of `npm start`: trains the two default models on the bundled Lyon year (the instant
+ * nowcast and a +24 h forecast), registers the challengers, prints how to approve them, and waits for the
+ * decision. Without a terminal on stdin (CI, scripts) it approves them itself through the very same
+ * signal, as approver `demo`.
+ */
+export const defaultTrainingRequests: TrainingRequest[] = [
+  trainingRequest.parse({ kind: 'instant' }),
+  trainingRequest.parse({ kind: 'forecast', horizonHours: 24 }),
+];
+
+export async function runBundledTraining(
+  client: Client,
+  config: Config,
+  say: (message: string) => void,
+  options: { interactive: boolean },
+): Promise<{ lines: string[]; healthy: boolean }> {
+  const runs = await Promise.all(
+    defaultTrainingRequests.map(async (request) => {
+      const run = await startTraining(client, config, request);
+      say(`training ${run.workflowId} ${run.started ? '' : '(joined the existing run)'}\n  ${run.url}`);
+      return run;
+    }),
+  );
+
+  // Wait until each run asks for a decision or is over.
+  const pending: { workflowId: string; handle: WorkflowHandle }[] = [];
+  for (const run of runs) {
+    const status = await untilDecisionPoint(run.handle, say);
+    if (status?.stage === 'awaiting_approval') {
+      const e = status.evaluation;
+      say(
+        `${status.modelName} version ${status.version} awaits approval: holdout MAE ${e?.candidate.mae.toFixed(2)} vs ${e?.baseline.algorithm} ${e?.baseline.metrics.mae.toFixed(2)}${e?.champion ? `, champion v${e.champion.version} ${e.champion.metrics.mae.toFixed(2)}` : ''}`,
+      );
+      for (const line of approvalInstructions(config, run.workflowId)) say(`  ${line}`);
+      pending.push(run);
+    }
+  }
+  if (pending.length > 0 && !options.interactive) {
+    for (const run of pending) {
+      say(`stdin is not a terminal: approving ${run.workflowId} as "demo"`);
+      await run.handle.signal('approvePromotion', {
+        approver: 'demo',
+        decision: 'approve',
+        comment: 'approved by npm start (no terminal on stdin)',
+      });
+    }
+  } else if (pending.length > 0) {
+    say('waiting for your decision (Ctrl-C leaves the requests pending; the workflows keep waiting)');
+  }
+
+  const lines: string[] = [];
+  let healthy = true;
+  for (const run of runs) {
+    try {
+      const result = (await run.handle.result()) as TrainingPipelineResult;
+      lines.push(
+        `model ${result.modelName}: ${result.outcome}${result.version ? ` version ${result.version}` : ''}, holdout MAE ${result.evaluation.candidate.mae.toFixed(2)} (${result.evaluation.baseline.algorithm} ${result.evaluation.baseline.metrics.mae.toFixed(2)})${result.deploy ? `; ${result.deploy.detail}` : ''}`,
+      );
+    } catch (err) {
+      healthy = false;
+      lines.push(`model ${run.workflowId}: FAILED ${describeError(err)}  ${run.url}`);
+    }
+  }
+  return { lines, healthy };
+}
+
+async function untilDecisionPoint(
+  handle: WorkflowHandle,
+  say: (message: string) => void,
+): Promise<PromotionStatus | undefined> {
+  let last = '';
+  let finished = false;
+  void handle
+    .result()
+    .catch(() => undefined)
+    .finally(() => (finished = true));
+  for (;;) {
+    const status = await handle.query<PromotionStatus>('promotionStatus').catch(() => undefined);
+    if (status && status.stage !== last) {
+      last = status.stage;
+      say(`  ${status.modelName}: ${status.stage}`);
+    }
+    if (status?.stage === 'awaiting_approval' || finished) return status;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}

@@ -1,0 +1,285 @@
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import type { Client, WorkflowHandle } from '@temporalio/client';
+
+import { createMlflowClient } from '../../adapters/mlflow/client';
+import { createPool } from '../../adapters/postgres/pool';
+import { connectTemporal } from '../../adapters/temporal/client';
+import { appProcesses } from '../../stack/app-processes';
+import { stackLayout } from '../../stack/layout';
+import { isAlive } from '../../stack/processes';
+import type { PromotionStatus, TrainingPipelineInput, TrainingPipelineResult } from '../../workflows/training-pipeline';
+
+import { testConfig, testEnv, testStateDir } from './test-env';
+
+/**
+ * The model lifecycle against the real test stack: Temporal (pipeline and training workers), PostgreSQL
+ * (the Lyon 2024 readings `npm start` backfilled, the audit table) and MLflow (runs, artifacts, registry).
+ * The tests of the first describe share one registered model and run in order: approve, reject, expire,
+ * a trainer killed mid-training, rollback.
+ */
+const config = testConfig();
+// A restarted training worker inherits this environment: it must point at the test stack.
+Object.assign(process.env, testEnv);
+const mlflow = createMlflowClient(config.mlflow.url);
+const temporalBin = path.join(stackLayout(config).toolsDir, 'venvs', 'temporal', 'bin', 'temporal');
+
+jest.setTimeout(300_000);
+
+let client: Client;
+const pool = createPool(config, { max: 2 });
+beforeAll(async () => {
+  client = await connectTemporal(config);
+});
+afterAll(async () => {
+  await client.connection.close();
+  await pool.end();
+});
+
+// Lyon, trained on two months to keep each run to seconds; the holdout is December 2024 as in production.
+const baseInput: Omit<TrainingPipelineInput, 'modelName'> = {
+  kind: 'instant',
+  locationIds: ['lyon'],
+  trainFrom: '2024-09-01T00:00:00Z',
+  validationFrom: '2024-11-01T00:00:00Z',
+  testFrom: '2024-12-01T00:00:00Z',
+  testTo: '2025-01-01T00:00:00Z',
+  params: { seed: 7, randomForest: { nEstimators: 10, maxSamples: 500 } },
+  trainingTaskQueue: config.temporal.trainingTaskQueue,
+  approvalTimeout: '10m',
+};
+
+async function startPipeline(input: TrainingPipelineInput): Promise<WorkflowHandle> {
+  return client.workflow.start('trainingPipeline', {
+    taskQueue: config.temporal.taskQueue,
+    workflowId: `test-training-${randomUUID()}`,
+    args: [input],
+  });
+}
+
+async function untilStage(handle: WorkflowHandle, stages: string[]): Promise<PromotionStatus> {
+  const deadline = Date.now() + 240_000;
+  for (;;) {
+    const status = await handle.query<PromotionStatus>('promotionStatus').catch(() => undefined);
+    if (status && stages.includes(status.stage)) return status;
+    if (Date.now() > deadline) throw new Error(`stage ${status?.stage} never became ${stages.join('|')}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** The way an operator does it from a shell: the Temporal CLI's `workflow signal`. */
+function signalWithCli(workflowId: string, payload: unknown): void {
+  const result = spawnSync(
+    temporalBin,
+    [
+      'workflow',
+      'signal',
+      '--address',
+      config.temporal.address,
+      '--namespace',
+      config.temporal.namespace,
+      '--workflow-id',
+      workflowId,
+      '--name',
+      'approvePromotion',
+      '--input',
+      JSON.stringify(payload),
+    ],
+    { encoding: 'utf8' },
+  );
+  if (result.status !== 0) throw new Error(`temporal workflow signal failed: ${result.stderr}`);
+}
+
+/** MLflow's own REST API, not our client: what any MLflow user would see. */
+async function mlflowRest<T>(pathAndQuery: string): Promise<T> {
+  const response = await fetch(`${config.mlflow.url}${pathAndQuery}`);
+  if (!response.ok) throw new Error(`${pathAndQuery}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+async function aliasVersion(modelName: string, alias: string): Promise<string | undefined> {
+  return (await mlflow.getVersionByAlias(modelName, alias))?.version;
+}
+
+async function decisions(modelName: string) {
+  const { rows } = await pool.query<{ model_version: string | null; decision: string; approver: string | null }>(
+    'SELECT model_version, decision, approver FROM model_promotions WHERE model_name = $1 ORDER BY id',
+    [modelName],
+  );
+  return rows;
+}
+
+describe('training pipeline: approve, reject, expire, crash, rollback on one model', () => {
+  const modelName = `test-instant-${randomUUID().slice(0, 8)}`;
+  let firstVersion = '';
+  let secondVersion = '';
+
+  it('when a candidate passes its gate and is approved through `temporal workflow signal`, then it becomes champion', async () => {
+    const handle = await startPipeline({ ...baseInput, modelName });
+    const waiting = await untilStage(handle, ['awaiting_approval']);
+    firstVersion = String(waiting.version);
+
+    // Visible through MLflow's REST API: the version, its alias, its run's params, metrics and artifacts.
+    const { model_version: version } = await mlflowRest<{
+      model_version: { run_id: string; aliases?: string[]; tags?: { key: string; value: string }[] };
+    }>(`/api/2.0/mlflow/registered-models/alias?name=${modelName}&alias=challenger`);
+    expect(version.aliases).toContain('challenger');
+    const tags = Object.fromEntries((version.tags ?? []).map((t) => [t.key, t.value]));
+    expect(tags['aqi.workflow_id']).toBe(handle.workflowId);
+    expect(tags['aqi.dataset_sha256']).toMatch(/^[0-9a-f]{64}$/);
+    expect(Number(tags['aqi.quality_report_id'])).toBeGreaterThan(0);
+    const { run } = await mlflowRest<{
+      run: { data: { params?: { key: string }[]; metrics?: { key: string; value: number }[] } };
+    }>(`/api/2.0/mlflow/runs/get?run_id=${version.run_id}`);
+    expect(run.data.params?.map((p) => p.key)).toEqual(expect.arrayContaining(['algorithm', 'dataset_sha256']));
+    const metrics = Object.fromEntries((run.data.metrics ?? []).map((m) => [m.key, m.value]));
+    expect(metrics.test_mae).toBeLessThan(Number(metrics.baseline_test_mae));
+    const listed = async (dir: string) =>
+      (
+        await mlflowRest<{ files?: { path: string }[] }>(
+          `/api/2.0/mlflow/artifacts/list?run_id=${version.run_id}&path=${dir}`,
+        )
+      ).files?.map((f) => f.path) ?? [];
+    expect(await listed('model')).toEqual(
+      expect.arrayContaining(['model/model.json', 'model/MLmodel', 'model/feature-spec.json']),
+    );
+    expect(await listed('dataset')).toEqual(['dataset/snapshot.json']);
+    expect(await listed('evaluation')).toEqual(['evaluation/report.json']);
+
+    signalWithCli(handle.workflowId, { approver: 'ana', decision: 'approve', comment: 'holdout is fine' });
+    const result = (await handle.result()) as TrainingPipelineResult;
+
+    expect(result.outcome).toBe('promoted');
+    expect(await aliasVersion(modelName, 'champion')).toBe(firstVersion);
+    expect(await aliasVersion(modelName, 'challenger')).toBeUndefined();
+
+    // A second approval after the promotion changes nothing.
+    await handle.signal('approvePromotion', { approver: 'bob', decision: 'approve' }).catch(() => undefined);
+    expect(await aliasVersion(modelName, 'champion')).toBe(firstVersion);
+    expect(await decisions(modelName)).toEqual([
+      { model_version: firstVersion, decision: 'approved', approver: 'ana' },
+    ]);
+    const promoted = await mlflow.getModelVersion(modelName, firstVersion);
+    expect(promoted?.tags['aqi.decided_by']).toBe('ana');
+  });
+
+  it('when a payload is invalid, then it is recorded and ignored; when the candidate is rejected, the champion stays', async () => {
+    const handle = await startPipeline({
+      ...baseInput,
+      modelName,
+      params: { seed: 8, randomForest: { nEstimators: 10, maxSamples: 500 } },
+    });
+    await untilStage(handle, ['awaiting_approval']);
+
+    await handle.signal('approvePromotion', { approver: '', decision: 'maybe' });
+    await handle.signal('approvePromotion', 'approve');
+    const status = await handle.query<PromotionStatus>('promotionStatus');
+    expect(status.stage).toBe('awaiting_approval');
+    expect(status.invalidSignals.map((s) => s.reason)).toEqual([
+      expect.stringMatching(/approver: .*decision: /),
+      expect.stringMatching(/\(payload\)/),
+    ]);
+    expect(status.deadline).toBeDefined();
+
+    signalWithCli(handle.workflowId, { approver: 'carl', decision: 'reject', comment: 'not now' });
+    const result = (await handle.result()) as TrainingPipelineResult;
+
+    expect(result.outcome).toBe('rejected');
+    expect(await aliasVersion(modelName, 'champion')).toBe(firstVersion);
+    expect((await decisions(modelName)).at(-1)).toEqual({
+      model_version: result.version,
+      decision: 'rejected',
+      approver: 'carl',
+    });
+  });
+
+  it('when nobody decides before the deadline, then the request expires and the champion stays', async () => {
+    const handle = await startPipeline({
+      ...baseInput,
+      modelName,
+      params: { seed: 9, randomForest: { nEstimators: 10, maxSamples: 500 } },
+      approvalTimeout: '3s',
+    });
+    const result = (await handle.result()) as TrainingPipelineResult;
+
+    expect(result.outcome).toBe('expired');
+    expect(await aliasVersion(modelName, 'champion')).toBe(firstVersion);
+    expect((await decisions(modelName)).at(-1)).toEqual({
+      model_version: result.version,
+      decision: 'expired',
+      approver: null,
+    });
+  });
+
+  it('when the training worker is SIGKILLed mid-training and restarted, then the run ends with exactly one new version', async () => {
+    const trainer = appProcesses(config, stackLayout(config)).find((p) => p.name === 'trainer');
+    if (!trainer) throw new Error('no trainer process defined');
+    const before = (await mlflow.searchModelVersions(`name='${modelName}'`)).length;
+    const handle = await startPipeline({
+      ...baseInput,
+      modelName,
+      params: { seed: 10, randomForest: { nEstimators: 80, maxSamples: 1000 } },
+      trainingHeartbeatTimeout: '5s',
+    });
+    try {
+      await untilStage(handle, ['training']);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const pid = Number(readFileSync(path.join(testStateDir, 'run', 'trainer.pid'), 'utf8'));
+      process.kill(pid, 'SIGKILL');
+      while (isAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 50));
+      await trainer.start();
+
+      const waiting = await untilStage(handle, ['awaiting_approval']);
+      secondVersion = String(waiting.version);
+      await handle.signal('approvePromotion', { approver: 'dana', decision: 'approve' });
+      const result = (await handle.result()) as TrainingPipelineResult;
+
+      expect(result.outcome).toBe('promoted');
+      const versions = await mlflow.searchModelVersions(`name='${modelName}'`);
+      expect(versions.length).toBe(before + 1);
+      expect(versions.filter((v) => v.runId === result.runId)).toHaveLength(1);
+      expect(await aliasVersion(modelName, 'champion')).toBe(secondVersion);
+      expect(await aliasVersion(modelName, 'previous')).toBe(firstVersion);
+    } finally {
+      await trainer.start(); // leave a trainer running for the tests after this one
+    }
+  });
+
+  it('when the model is rolled back, then champion returns to the previous version and the rollback is audited', async () => {
+    const handle = await client.workflow.start('rollbackModel', {
+      taskQueue: config.temporal.taskQueue,
+      workflowId: `test-rollback-${randomUUID()}`,
+      args: [{ modelName, requestedBy: 'erin', reason: 'drift after promotion' }],
+    });
+    const result = (await handle.result()) as { champion: string; demoted: string };
+
+    expect(result).toMatchObject({ champion: firstVersion, demoted: secondVersion });
+    expect(await aliasVersion(modelName, 'champion')).toBe(firstVersion);
+    expect(await aliasVersion(modelName, 'previous')).toBe(secondVersion);
+    expect((await decisions(modelName)).at(-1)).toEqual({
+      model_version: firstVersion,
+      decision: 'rolled_back',
+      approver: 'erin',
+    });
+  });
+});
+
+describe('training pipeline: evaluation gate', () => {
+  it('when the candidate does not beat its baseline, then the run ends rejected by evaluation and registers nothing', async () => {
+    const modelName = `test-gate-${randomUUID().slice(0, 8)}`;
+    // A linear candidate against the linear baseline of the instant kind cannot beat it.
+    const handle = await startPipeline({ ...baseInput, modelName, algorithm: 'linear' });
+    const result = (await handle.result()) as TrainingPipelineResult;
+
+    expect(result.outcome).toBe('rejected_by_evaluation');
+    expect(result.evaluation.gate.passed).toBe(false);
+    expect(result.evaluation.gate.reasons.join(' ')).toMatch(/baseline|linear/i);
+    expect(await mlflow.searchModelVersions(`name='${modelName}'`)).toEqual([]);
+    expect(await decisions(modelName)).toEqual([
+      { model_version: null, decision: 'rejected_by_evaluation', approver: null },
+    ]);
+  });
+});
