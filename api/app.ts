@@ -1,12 +1,15 @@
 import express, { type Express } from 'express';
 
 import type { Logger } from '../adapters/logger';
+import type { ApiKey } from '../config';
 
 import { errorHandler, notFound } from './middleware/errors';
 import { requestContext } from './middleware/request-context';
 import type { ModelStore } from './models/model-store';
+import { requirePermission } from './middleware/api-key';
 import { healthRoutes, type ReadinessCheck } from './routes/health';
 import { modelRoutes } from './routes/models';
+import { pipelineRoutes } from './routes/pipelines';
 import { predictRoutes } from './routes/predict';
 
 export interface AppDeps {
@@ -14,6 +17,9 @@ export interface AppDeps {
   readiness: Record<string, ReadinessCheck>;
   models: ModelStore;
   serving: { predictModel: string; maxBatchRows: number; maxBodyBytes: string };
+  /** Pipeline control; left out, the /pipelines routes are not mounted (e.g. a prediction-only instance). */
+  pipelines?: Parameters<typeof pipelineRoutes>[0];
+  keys: readonly ApiKey[];
 }
 
 /** Builds the HTTP app from its dependencies; `server.ts` wires real ones, tests may pass their own. */
@@ -26,7 +32,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     predictRoutes(deps.models, { modelName: deps.serving.predictModel, maxBatchRows: deps.serving.maxBatchRows }),
   );
-  app.use(modelRoutes(deps.models, deps.serving.predictModel));
+  app.use(modelRoutes(deps.models, deps.serving.predictModel, requirePermission(deps.keys, 'models')));
+  if (deps.pipelines) app.use(pipelineRoutes(deps.pipelines));
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 
 import { closeOnSignals } from '../adapters/http/graceful-shutdown';
 import { createLogger } from '../adapters/logger';
@@ -18,6 +18,7 @@ async function run(): Promise<void> {
   const logger = createLogger('api', config.logLevel);
   const pool = createPool(config, { applicationName: 'aqi-api' });
   const temporal = await Connection.connect({ address: config.temporal.address });
+  const temporalClient = new Client({ connection: temporal, namespace: config.temporal.namespace });
   const mlflow = createMlflowClient(config.mlflow.url);
   const predictModel = modelNameFor('instant', 0);
   const models = createModelStore({
@@ -33,6 +34,8 @@ async function run(): Promise<void> {
     logger,
     models,
     serving: { predictModel, maxBatchRows: config.api.maxBatchRows, maxBodyBytes: config.api.maxBody },
+    keys: config.api.keys,
+    pipelines: { temporal: () => Promise.resolve(temporalClient), config, keys: config.api.keys },
     readiness: {
       model: () => {
         if (!models.get(predictModel)) throw new Error(`no champion of ${predictModel} loaded yet`);

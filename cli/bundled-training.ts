@@ -1,11 +1,12 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 
+import { startTraining } from '../adapters/temporal/pipeline-runs';
 import type { Config } from '../config';
 import { describeError } from '../core/errors';
 import { trainingRequest, type TrainingRequest } from '../core/training/request';
 import type { PromotionStatus, TrainingPipelineResult } from '../workflows/training-pipeline';
 
-import { approvalInstructions, startTraining } from './models';
+import { approvalInstructions } from './models';
 
 /**
  * The model half of `npm start`: trains the two default models on the bundled Lyon year (the instant

@@ -6,36 +6,14 @@ import type { Client } from '@temporalio/client';
 import { createPool } from '../adapters/postgres/pool';
 import { listPromotions } from '../adapters/postgres/promotions';
 import { workflowUrl } from '../adapters/temporal/client';
+import { startTraining } from '../adapters/temporal/pipeline-runs';
 import { startOrJoin } from '../adapters/temporal/start-or-join';
 import type { Config } from '../config';
 import { repoRoot } from '../config/runtime';
-import { trainingRequest, trainingWorkflowId, type TrainingRequest } from '../core/training/request';
-import type { PromotionStatus, TrainingPipelineInput, TrainingPipelineResult } from '../workflows/training-pipeline';
+import { trainingRequest } from '../core/training/request';
+import type { PromotionStatus, TrainingPipelineResult } from '../workflows/training-pipeline';
 
 type Values = Record<string, string | boolean | undefined>;
-
-/** The workflow input of a validated request, with the platform's configured approval defaults. */
-export function trainingInput(config: Config, request: TrainingRequest): TrainingPipelineInput {
-  return {
-    ...request,
-    approvalTimeout: request.approvalTimeout ?? config.promotion.approvalTimeout,
-    tolerance: request.tolerance ?? config.promotion.tolerance,
-    trainingTaskQueue: config.temporal.trainingTaskQueue,
-  };
-}
-
-/** Starts (or joins) a training pipeline; returns its id. */
-export async function startTraining(client: Client, config: Config, request: TrainingRequest) {
-  const workflowId = trainingWorkflowId(request);
-  const { handle, started } = await startOrJoin(
-    client,
-    config,
-    'trainingPipeline',
-    workflowId,
-    trainingInput(config, request),
-  );
-  return { workflowId, handle, started, url: workflowUrl(config, workflowId) };
-}
 
 /** The Temporal CLI the embedded stack installed (the same `temporal` as any other install). */
 function temporalCli(config: Config): string {

@@ -51,7 +51,16 @@ export interface Config {
     /** Milliseconds between registry polls; 0 turns polling off. */
     modelPollMs: number;
     forecastHorizons: number[];
+    /** Who may call the mutating endpoints: the key's name is the approver recorded for its approvals. */
+    keys: ApiKey[];
   };
+}
+
+export type ApiPermission = 'pipelines' | 'approve' | 'models';
+export interface ApiKey {
+  name: string;
+  key: string;
+  permissions: ApiPermission[];
 }
 
 /**
@@ -141,6 +150,12 @@ function assemble(v: Raw): Config {
       maxBody: req('API_MAX_BODY'),
       modelPollMs: durationMs(req('MODEL_POLL_INTERVAL')),
       forecastHorizons: req('SERVING_FORECAST_HORIZONS').split(',').map(Number),
+      keys: req('API_KEYS')
+        .split(',')
+        .map((entry) => {
+          const [name = '', key = '', permissions = ''] = entry.split(':');
+          return { name, key, permissions: permissions.split('+') as ApiPermission[] };
+        }),
     },
   };
 }

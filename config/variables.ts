@@ -101,6 +101,16 @@ export const variables = {
 
   API_PORT: variable(z.coerce.number().int().min(0).max(65535), '8000', 'HTTP port of the API (0 picks a free one)'),
   API_PUBLIC_URL: variable(z.url(), undefined, 'URL users reach the API at; defaults to http://BIND_HOST:API_PORT'),
+  API_KEYS: variable(
+    z
+      .string()
+      .regex(
+        /^[\w.-]+:[^:,\s]{8,}:(pipelines|approve|models)(\+(pipelines|approve|models))*(,[\w.-]+:[^:,\s]{8,}:(pipelines|approve|models)(\+(pipelines|approve|models))*)*$/,
+        'name:key:permission[+permission] entries separated by commas; keys of 8+ characters; permissions pipelines, approve, models',
+      ),
+    'demo:aqi-local-demo-key:pipelines+approve+models',
+    'API keys for the mutating endpoints (Authorization: Bearer <key>); the default is for the local stack only',
+  ),
   API_MAX_BATCH_ROWS: variable(z.coerce.number().int().min(1), '10000', 'Most rows one POST /predict may carry'),
   API_MAX_BODY: variable(
     z.string().regex(/^\d+(b|kb|mb)$/, 'a size such as 5mb or 512kb'),

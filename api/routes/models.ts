@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 
 import { AppError } from '../../core/errors';
 import type { LoadedModel, ModelStore } from '../models/model-store';
@@ -22,10 +22,11 @@ export function describeModel(m: LoadedModel) {
 
 /**
  * `GET /model`: the model behind /predict. `GET /models`: every served champion.
- * `GET /reload` (the seed's endpoint) and `POST /reload`: look up the `champion` aliases now and swap in any
- * new version; a failed load keeps the previous model and says so.
+ * `GET /reload` (the seed's endpoint, open like the seed's) and `POST /reload` (API key with `models`): look
+ * up the `champion` aliases now and swap in any new version; a failed load keeps the previous model and
+ * says so.
  */
-export function modelRoutes(store: ModelStore, predictModel: string): Router {
+export function modelRoutes(store: ModelStore, predictModel: string, canReload: RequestHandler): Router {
   const router = Router();
   router.get('/model', (_req, res) => {
     const model = store.get(predictModel);
@@ -45,6 +46,6 @@ export function modelRoutes(store: ModelStore, predictModel: string): Router {
     res.json({ reloaded: outcomes, models: store.list().map(describeModel) });
   };
   router.get('/reload', reload);
-  router.post('/reload', reload);
+  router.post('/reload', canReload, reload);
   return router;
 }

@@ -49,6 +49,7 @@ async function serve(model: LoadedModel | undefined, maxBatchRows = 5) {
     readiness: {},
     models: storeWith(model),
     serving: { predictModel: 'aqi-eaqi-instant', maxBatchRows, maxBodyBytes: '2kb' },
+    keys: [{ name: 'ops', key: 'ops-key-123', permissions: ['models'] }],
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

@@ -11,13 +11,13 @@ describe('API process started by the stack', () => {
     expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('when /ready is called with the stack up, then PostgreSQL and Temporal are reported reachable', async () => {
+  it('when /ready is called with the stack up, then the champion and every dependency are reported ready', async () => {
     const response = await fetch(`${api.url}/ready`);
 
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
       status: 'ready',
-      checks: { postgres: { ok: true }, temporal: { ok: true } },
+      checks: { model: { ok: true }, mlflow: { ok: true }, postgres: { ok: true }, temporal: { ok: true } },
     });
   });
 });

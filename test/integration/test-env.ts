@@ -28,6 +28,8 @@ export const testEnv = {
   MLFLOW_PORT: port(15000),
   API_PORT: port(18000),
   REPLAY_PORT: port(18100),
+  // Short, so a test can see an alias moved in the registry reach the API.
+  MODEL_POLL_INTERVAL: '2s',
   AQI_SOURCE: 'replay',
   // Derived addresses must follow the ports above, whatever the developer's .env says.
   TEMPORAL_ADDRESS: '',

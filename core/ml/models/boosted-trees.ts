@@ -33,19 +33,24 @@ export interface BoostedTrees {
   trees: Tree[];
 }
 
-/** Cut points between distinct values at (roughly) equal-count quantiles: bin(x) = #cuts ≤ x. */
+/**
+ * Cut points between distinct values, about `maxBins` equal-count bins: bin(x) = number of cuts ≤ x. A cut is
+ * placed after the distinct value where the running count crosses the next multiple of n / maxBins, so a
+ * heavily repeated value never hides the cuts around it.
+ */
 function binCuts(values: readonly number[], maxBins: number): number[] {
   const sorted = [...values].sort((a, b) => a - b);
+  const step = sorted.length / maxBins;
   const cuts: number[] = [];
-  for (let b = 1; b < maxBins; b++) {
-    const k = Math.floor((b * sorted.length) / maxBins);
-    const below = sorted[k - 1];
-    const at = sorted[k];
-    if (below === undefined || at === undefined || below === at) continue;
-    const cut = (below + at) / 2;
-    if (cuts.length === 0 || cut > (cuts[cuts.length - 1] as number)) cuts.push(cut);
+  let next = step;
+  for (let i = 0; i < sorted.length - 1; i++) {
+    const value = sorted[i] as number;
+    const following = sorted[i + 1] as number;
+    if (following === value || i + 1 < next) continue;
+    cuts.push((value + following) / 2);
+    next = (Math.floor((i + 1) / step) + 1) * step;
   }
-  return cuts;
+  return cuts.slice(0, maxBins - 1);
 }
 
 function binOf(cuts: readonly number[], value: number): number {

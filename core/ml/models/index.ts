@@ -16,7 +16,7 @@ import { serializedModel, type Algorithm, type SerializedModel } from './seriali
  */
 
 export { algorithms, serializedModel, type Algorithm, type SerializedModel } from './serialized';
-export { trainingParams, type TrainingParams } from './params';
+export { resolveParams, trainingParams, type ResolvedParams, type TrainingParams } from './params';
 export { type Model } from './model';
 
 function specOf(train: Examples): FeatureSpec {

@@ -52,32 +52,34 @@ export function trainLinear(x: readonly number[][], y: readonly number[], params
   if (n === 0) throw new AppError('NO_EXAMPLES', 'a linear model needs at least one example', { httpStatus: 422 });
   const column = (j: number) => x.map((row) => row[j] as number);
   const means = Array.from({ length: d }, (_, j) => column(j).reduce((s, v) => s + v, 0) / n);
-  // A constant column gets scale 1: its standardized values are all 0 and the ridge term pins its weight to 0.
-  const scales = Array.from({ length: d }, (_, j) => {
-    const sd = Math.sqrt(column(j).reduce((s, v) => s + (v - (means[j] as number)) ** 2, 0) / n);
-    return sd > 0 ? sd : 1;
-  });
+  const scales = Array.from({ length: d }, (_, j) =>
+    Math.sqrt(column(j).reduce((s, v) => s + (v - (means[j] as number)) ** 2, 0) / n),
+  );
   const yMean = y.reduce((s, v) => s + v, 0) / n;
-  const xtx = Array.from({ length: d }, () => new Array<number>(d).fill(0));
-  const xty = new Array<number>(d).fill(0);
-  const z = new Array<number>(d);
+  // A constant column carries no information and would make the system singular without a penalty: weight 0.
+  const active = Array.from({ length: d }, (_, j) => j).filter((j) => (scales[j] as number) > 0);
+  const k = active.length;
+  const xtx = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  const xty = new Array<number>(k).fill(0);
+  const z = new Array<number>(k);
   x.forEach((row, i) => {
-    for (let j = 0; j < d; j++) z[j] = ((row[j] as number) - (means[j] as number)) / (scales[j] as number);
+    active.forEach((j, a) => (z[a] = ((row[j] as number) - (means[j] as number)) / (scales[j] as number)));
     const yc = (y[i] as number) - yMean;
-    for (let j = 0; j < d; j++) {
-      const zj = z[j] as number;
-      xty[j] = (xty[j] as number) + zj * yc;
-      const r = xtx[j] as number[];
-      for (let k = j; k < d; k++) r[k] = (r[k] as number) + zj * (z[k] as number);
+    for (let a = 0; a < k; a++) {
+      const za = z[a] as number;
+      xty[a] = (xty[a] as number) + za * yc;
+      const r = xtx[a] as number[];
+      for (let b = a; b < k; b++) r[b] = (r[b] as number) + za * (z[b] as number);
     }
   });
-  for (let j = 0; j < d; j++) {
-    const r = xtx[j] as number[];
-    for (let k = 0; k < j; k++) r[k] = (xtx[k] as number[])[j] as number;
-    r[j] = (r[j] as number) + params.ridge * n;
+  for (let a = 0; a < k; a++) {
+    const r = xtx[a] as number[];
+    for (let b = 0; b < a; b++) r[b] = (xtx[b] as number[])[a] as number;
+    r[a] = (r[a] as number) + params.ridge * n;
   }
-  const standardized = solve(xtx, xty);
-  const weights = standardized.map((w, j) => w / (scales[j] as number));
+  const standardized = k === 0 ? [] : solve(xtx, xty);
+  const weights = new Array<number>(d).fill(0);
+  active.forEach((j, a) => (weights[j] = (standardized[a] as number) / (scales[j] as number)));
   const intercept = yMean - weights.reduce((s, w, j) => s + w * (means[j] as number), 0);
   return { intercept, weights };
 }

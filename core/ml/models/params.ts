@@ -50,7 +50,7 @@ export const trainingParams = z
         nEstimators: count(1, 5000).default(300),
         learningRate: z.number().gt(0).max(1).default(0.05),
         numLeaves: count(2, 1024).default(15),
-        minSamplesLeaf: count(1, 100_000).default(20),
+        minSamplesLeaf: count(1, 100_000).default(100),
         subsample: fraction.default(0.8),
         featureFraction: fraction.default(0.8),
         maxBins: count(2, 256).default(64),

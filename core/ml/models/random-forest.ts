@@ -64,6 +64,15 @@ function flattenCart(root: unknown, columns: readonly number[]): Tree {
   return builder.build();
 }
 
+/** The first tree of a trained ml-random-forest regression, in the flat layout and the forest's feature indices. */
+export function firstTreeOf(forest: RandomForestRegression): Tree {
+  const { estimators, indexes } = forest as unknown as { estimators?: { root: unknown }[]; indexes?: number[][] };
+  const estimator = estimators?.[0];
+  const used = indexes?.[0];
+  if (estimator === undefined || used === undefined) throw invalidTree('no trained estimator');
+  return flattenCart(estimator.root, used);
+}
+
 /** ml-random-forest reads an integer as a count and a number in (0, 1] as a fraction of the columns. */
 function libraryMaxFeatures(fraction: number, columns: number): number {
   const count = Math.min(columns, Math.max(1, Math.round(fraction * columns)));
@@ -97,11 +106,7 @@ export function trainRandomForest(
       rows.map((i) => [...(x[i] as number[])]),
       rows.map((i) => y[i] as number),
     );
-    const { estimators, indexes } = forest as unknown as { estimators: { root: unknown }[]; indexes: number[][] };
-    const [estimator] = estimators;
-    const [used] = indexes;
-    if (estimator === undefined || used === undefined) throw invalidTree('no estimator');
-    trees.push(flattenCart(estimator.root, used));
+    trees.push(firstTreeOf(forest));
     onTree?.(t + 1, params.nEstimators);
   }
   return trees;

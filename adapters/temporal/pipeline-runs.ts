@@ -1,0 +1,126 @@
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+
+import type { Config } from '../../config';
+import { AppError } from '../../core/errors';
+import { dataQualityWorkflowId, ingestHistoryWorkflowId } from '../../core/ingestion/workflow-ids';
+import { trainingWorkflowId, type TrainingRequest } from '../../core/training/request';
+import type { PromotionStatus, TrainingPipelineInput } from '../../workflows/training-pipeline';
+
+import { workflowUrl } from './client';
+import { startOrJoin } from './start-or-join';
+
+/**
+ * The pipeline runs an operator starts, shared by the `airq` CLI and the HTTP API: each derives its
+ * workflow id from the work, starts or joins it, and answers with the Temporal Web UI link.
+ */
+
+export interface StartedPipeline {
+  workflowId: string;
+  started: boolean;
+  url: string;
+}
+
+/** The workflow input of a validated training request, with the platform's configured approval defaults. */
+export function trainingInput(config: Config, request: TrainingRequest): TrainingPipelineInput {
+  return {
+    ...request,
+    approvalTimeout: request.approvalTimeout ?? config.promotion.approvalTimeout,
+    tolerance: request.tolerance ?? config.promotion.tolerance,
+    trainingTaskQueue: config.temporal.trainingTaskQueue,
+  };
+}
+
+export async function startTraining(client: Client, config: Config, request: TrainingRequest) {
+  const workflowId = trainingWorkflowId(request);
+  const run = await startOrJoin(client, config, 'trainingPipeline', workflowId, trainingInput(config, request));
+  return { ...run, workflowId, url: workflowUrl(config, workflowId) };
+}
+
+export async function startBackfill(
+  client: Client,
+  config: Config,
+  input: { locationIds: string[]; from: string; to: string; dryRun?: boolean },
+): Promise<StartedPipeline> {
+  const workflowId =
+    ingestHistoryWorkflowId(input.locationIds, input.from, input.to) + (input.dryRun ? '-dry-run' : '');
+  const { started } = await startOrJoin(client, config, 'ingestHistory', workflowId, input);
+  return { workflowId, started, url: workflowUrl(config, workflowId) };
+}
+
+export async function startQualityCheck(
+  client: Client,
+  config: Config,
+  input: { locationIds: string[]; from: string; to: string },
+): Promise<StartedPipeline> {
+  const workflowId = dataQualityWorkflowId(input.locationIds, input.from, input.to);
+  const { started } = await startOrJoin(client, config, 'checkDataQuality', workflowId, input);
+  return { workflowId, started, url: workflowUrl(config, workflowId) };
+}
+
+export interface PipelineDescription {
+  workflowId: string;
+  type: string;
+  status: string;
+  startedAt?: string;
+  closedAt?: string;
+  url: string;
+  promotionStatus?: PromotionStatus;
+}
+
+/** Status of a run by id; a training run also reports its promotion status (stage, metrics, deadline). */
+export async function describePipeline(
+  client: Client,
+  config: Config,
+  workflowId: string,
+): Promise<PipelineDescription> {
+  const handle = client.workflow.getHandle(workflowId);
+  try {
+    const d = await handle.describe();
+    const promotionStatus =
+      d.type === 'trainingPipeline'
+        ? await handle.query<PromotionStatus>('promotionStatus').catch(() => undefined)
+        : undefined;
+    return {
+      workflowId,
+      type: d.type,
+      status: d.status.name,
+      ...(d.startTime ? { startedAt: d.startTime.toISOString() } : {}),
+      ...(d.closeTime ? { closedAt: d.closeTime.toISOString() } : {}),
+      url: workflowUrl(config, workflowId, d.runId),
+      ...(promotionStatus ? { promotionStatus } : {}),
+    };
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) {
+      throw new AppError('PIPELINE_NOT_FOUND', `no pipeline run ${workflowId}`, { httpStatus: 404, operational: true });
+    }
+    throw err;
+  }
+}
+
+/**
+ * Sends the approvePromotion signal and reads back whether the workflow took it: a signal to a run that is
+ * not awaiting approval is recorded and ignored by the workflow, and the caller hears why.
+ */
+export async function sendApproval(
+  client: Client,
+  workflowId: string,
+  decision: { approver: string; decision: 'approve' | 'reject'; comment?: string },
+): Promise<{ accepted: boolean; status: PromotionStatus }> {
+  const handle = client.workflow.getHandle(workflowId);
+  const before = await handle.query<PromotionStatus>('promotionStatus').catch((err: unknown) => {
+    if (err instanceof WorkflowNotFoundError) {
+      throw new AppError('PIPELINE_NOT_FOUND', `no training run ${workflowId}`, { httpStatus: 404, operational: true });
+    }
+    throw err;
+  });
+  if (before.stage !== 'awaiting_approval') {
+    throw new AppError(
+      'NOT_AWAITING_APPROVAL',
+      `${workflowId} is at stage ${before.stage}${before.decision ? ` (decided: ${before.decision.decision} by ${before.decision.approver})` : ''}, not awaiting approval`,
+      { httpStatus: 409, operational: true },
+    );
+  }
+  await handle.signal('approvePromotion', decision);
+  const status = await handle.query<PromotionStatus>('promotionStatus');
+  return { accepted: status.decision?.approver === decision.approver, status };
+}

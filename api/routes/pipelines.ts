@@ -1,0 +1,84 @@
+import type { Client } from '@temporalio/client';
+import { Router } from 'express';
+import { z } from 'zod';
+
+import {
+  describePipeline,
+  sendApproval,
+  startBackfill,
+  startQualityCheck,
+  startTraining,
+} from '../../adapters/temporal/pipeline-runs';
+import type { ApiKey, Config } from '../../config';
+import { AppError } from '../../core/errors';
+import { trainingRequest } from '../../core/training/request';
+import { requirePermission } from '../middleware/api-key';
+
+import { invalidBody, requireJson } from './predict';
+
+const hour = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:00:00Z$/, 'an ISO UTC hour such as 2024-12-01T00:00:00Z');
+const locationIds = z.array(z.string().regex(/^[a-z0-9-]+$/)).min(1);
+const window = z
+  .object({ locationIds, from: hour, to: hour })
+  .strict()
+  .refine((w) => w.from < w.to, { message: 'to must be after from', path: ['to'] });
+const backfill = z
+  .object({ locationIds, from: hour, to: hour, dryRun: z.boolean().optional() })
+  .strict()
+  .refine((w) => w.from <= w.to, { message: 'to must not be before from', path: ['to'] });
+const approval = z
+  .object({ decision: z.enum(['approve', 'reject']), comment: z.string().max(2000).optional() })
+  .strict();
+
+function parse<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw invalidBody(parsed.error);
+  return parsed.data;
+}
+
+/**
+ * Pipeline control: start backfills, trainings and quality checks (202 with the workflow id and its Web UI
+ * link; the same request again joins the same run), read a run's status, and send the approval signal as
+ * the calling key's name.
+ */
+export function pipelineRoutes(deps: {
+  temporal: () => Promise<Client>;
+  config: Config;
+  keys: readonly ApiKey[];
+}): Router {
+  const router = Router();
+  const { config } = deps;
+  const canStart = requirePermission(deps.keys, 'pipelines');
+
+  router.post('/pipelines/backfill', canStart, requireJson, async (req, res) => {
+    const input = parse(backfill, req.body);
+    res.status(202).json(await startBackfill(await deps.temporal(), config, input));
+  });
+  router.post('/pipelines/quality', canStart, requireJson, async (req, res) => {
+    // [from, to) like the workflow: `to` is the first hour not checked.
+    const input = parse(window, req.body);
+    res.status(202).json(await startQualityCheck(await deps.temporal(), config, input));
+  });
+  router.post('/pipelines/training', canStart, requireJson, async (req, res) => {
+    const request = parse(trainingRequest, req.body);
+    const run = await startTraining(await deps.temporal(), config, request);
+    res.status(202).json({ workflowId: run.workflowId, started: run.started, url: run.url });
+  });
+  router.get('/pipelines/:id', async (req, res) => {
+    res.json(await describePipeline(await deps.temporal(), config, String(req.params.id)));
+  });
+  router.post('/pipelines/:id/approval', requirePermission(deps.keys, 'approve'), requireJson, async (req, res) => {
+    const body = parse(approval, req.body);
+    const approver = String(res.locals.caller);
+    const { accepted, status } = await sendApproval(await deps.temporal(), String(req.params.id), {
+      approver,
+      ...body,
+    });
+    if (!accepted) {
+      const reason = status.invalidSignals.at(-1)?.reason ?? 'the workflow did not take the decision';
+      throw new AppError('APPROVAL_REFUSED', reason, { httpStatus: 409, operational: true });
+    }
+    res.status(202).json({ workflowId: req.params.id, approver, decision: body.decision, stage: status.stage });
+  });
+  return router;
+}
