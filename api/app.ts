@@ -3,10 +3,11 @@ import express, { type Express } from 'express';
 import type { Logger } from '../adapters/logger';
 import type { ApiKey } from '../config';
 
+import { requirePermission } from './middleware/api-key';
 import { errorHandler, notFound } from './middleware/errors';
 import { requestContext } from './middleware/request-context';
 import type { ModelStore } from './models/model-store';
-import { requirePermission } from './middleware/api-key';
+import { forecastRoutes } from './routes/forecast';
 import { healthRoutes, type ReadinessCheck } from './routes/health';
 import { modelRoutes } from './routes/models';
 import { pipelineRoutes } from './routes/pipelines';
@@ -20,6 +21,8 @@ export interface AppDeps {
   /** Pipeline control; left out, the /pipelines routes are not mounted (e.g. a prediction-only instance). */
   pipelines?: Parameters<typeof pipelineRoutes>[0];
   keys: readonly ApiKey[];
+  /** Forecasts from stored history; left out, /forecast is not mounted. */
+  forecast?: Parameters<typeof forecastRoutes>[0];
 }
 
 /** Builds the HTTP app from its dependencies; `server.ts` wires real ones, tests may pass their own. */
@@ -33,6 +36,7 @@ export function createApp(deps: AppDeps): Express {
     predictRoutes(deps.models, { modelName: deps.serving.predictModel, maxBatchRows: deps.serving.maxBatchRows }),
   );
   app.use(modelRoutes(deps.models, deps.serving.predictModel, requirePermission(deps.keys, 'models')));
+  if (deps.forecast) app.use(forecastRoutes(deps.forecast));
   if (deps.pipelines) app.use(pipelineRoutes(deps.pipelines));
   app.use(notFound);
   app.use(errorHandler(deps.logger));

@@ -35,6 +35,7 @@ async function run(): Promise<void> {
     models,
     serving: { predictModel, maxBatchRows: config.api.maxBatchRows, maxBodyBytes: config.api.maxBody },
     keys: config.api.keys,
+    forecast: { store: models, pool, horizons: config.api.forecastHorizons },
     pipelines: { temporal: () => Promise.resolve(temporalClient), config, keys: config.api.keys },
     readiness: {
       model: () => {

@@ -1,8 +1,8 @@
 import { evaluate, evaluateGate } from './evaluation';
+import { type Examples } from './examples';
 import { featureSpecFor } from './feature-spec';
 import { type RegressionMetrics } from './metrics';
 import { trainingParams, trainModel } from './models';
-import { type Examples } from './examples';
 
 const metrics = (mae: number, n = 100): RegressionMetrics => ({ n, mae, rmse: mae * 1.3, r2: 0.5, maeByBand: {} });
 

@@ -122,3 +122,29 @@ describe('serving the approved champion', () => {
     expect(answers.filter((a) => a.status !== 200)).toEqual([]);
   });
 });
+
+describe('forecasting from stored history', () => {
+  it('when a +24 h forecast is asked for Lyon as of a December hour, then the horizon champion answers from the stored readings', async () => {
+    const champion = await mlflow.getVersionByAlias(modelNameFor('forecast', 24), 'champion');
+    const { status, body } = await call('GET', '/forecast?location=lyon&hours=24&at=2024-12-15T00:00:00Z');
+
+    expect(status).toBe(200);
+    expect(body).toMatchObject({
+      location: 'lyon',
+      at: '2024-12-15T00:00:00Z',
+      target: '2024-12-16T00:00:00Z',
+      model: { name: 'aqi-eaqi-forecast-24h', version: champion?.version, alias: 'champion' },
+    });
+    expect(body.european_aqi as number).toBeGreaterThan(0);
+  });
+
+  it('when the horizon has no champion or the query is wrong, then 404 and 400 say why', async () => {
+    const horizon = await call('GET', '/forecast?location=lyon&hours=5');
+    expect(horizon.status).toBe(404);
+    expect(JSON.stringify(horizon.body)).toMatch(/served horizons: 24/);
+    const bad = await call('GET', '/forecast?location=Lyon!&hours=0');
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toMatch(/location/);
+    expect(JSON.stringify(bad.body)).toMatch(/hours/);
+  });
+});

@@ -19,7 +19,7 @@ describe('trainingParams', () => {
   it('when parsed from nothing, then every default is filled and a typo is refused', () => {
     const defaults = trainingParams.parse({});
 
-    expect(defaults).toMatchObject({ seed: 42, randomForest: { nEstimators: 60 }, boostedTrees: { nEstimators: 300 } });
+    expect(defaults).toMatchObject({ seed: 42, randomForest: { nEstimators: 40 }, boostedTrees: { nEstimators: 300 } });
     expect(trainingParams.safeParse({ randomForest: { nEstimator: 10 } }).success).toBe(false);
     expect(trainingParams.safeParse({ randomForest: { maxFeatures: 0 } }).success).toBe(false);
   });

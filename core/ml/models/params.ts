@@ -31,7 +31,7 @@ export const trainingParams = z
       .prefault({}),
     randomForest: z
       .object({
-        nEstimators: count(1, 2000).default(60),
+        nEstimators: count(1, 2000).default(40),
         /**
          * Rows per tree, drawn without replacement; ml-cart's time per tree grows with rows² × features. Unset:
          * 1000 for the instant model (5 features), 500 for forecasts (32 features).
