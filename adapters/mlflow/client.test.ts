@@ -97,6 +97,15 @@ describe('MLflow client against a scripted server', () => {
     );
   });
 
+  it('when creating a model version meets a 503, then it is not retried blindly (the first attempt may have landed)', async () => {
+    script = [json(503, { error_code: 'TEMPORARILY_UNAVAILABLE' })];
+
+    const err = await failure(client().createModelVersion({ name: 'aqi', source: 's', runId: 'r1' }));
+
+    expect(seen).toHaveLength(1);
+    expect(err).toBeInstanceOf(MlflowRequestError);
+  });
+
   it('when the connection drops on every attempt, then the retries run out into MLFLOW_UNREACHABLE', async () => {
     script = [hangUp];
 

@@ -30,6 +30,12 @@ export interface MlflowRequest {
   /** Sent as is (artifact uploads). */
   body?: string | Uint8Array;
   contentType?: string;
+  /**
+   * False for creations that are not idempotent (a run, a model version): after a timeout or a 5xx the
+   * first attempt may have landed, and a blind retry would create a second one. The caller retries
+   * instead, after looking for what the first attempt made (runs by tag, versions by run id).
+   */
+  retryable?: boolean;
 }
 
 export interface MlflowHttp {
@@ -105,6 +111,7 @@ export function createMlflowHttp(baseUrl: string, options: MlflowHttpOptions = {
       body: json ? JSON.stringify(request.json) : request.body,
     };
 
+    const attempts = request.retryable === false ? 0 : retries;
     for (let attempt = 0; ; attempt++) {
       let status: number;
       let retryAfter: string | null;
@@ -115,7 +122,7 @@ export function createMlflowHttp(baseUrl: string, options: MlflowHttpOptions = {
         retryAfter = response.headers.get('retry-after');
         body = new Uint8Array(await response.arrayBuffer());
       } catch (err) {
-        if (attempt < retries) {
+        if (attempt < attempts) {
           await waitBeforeRetry(attempt, null);
           continue;
         }
@@ -123,7 +130,7 @@ export function createMlflowHttp(baseUrl: string, options: MlflowHttpOptions = {
         throw new AppError('MLFLOW_UNREACHABLE', message, { httpStatus: 502, cause: err });
       }
       if (status >= 200 && status < 300) return body;
-      if (retryableStatus(status) && attempt < retries) {
+      if (retryableStatus(status) && attempt < attempts) {
         await waitBeforeRetry(attempt, retryAfter);
         continue;
       }

@@ -60,6 +60,7 @@ export function createRegistry(http: MlflowHttp): MlflowRegistry {
       (
         await http.call('/api/2.0/mlflow/model-versions/create', modelVersionResponse, {
           method: 'POST',
+          retryable: false,
           json: { name, source, run_id: runId, description, tags: toKeyValues(tags) },
         })
       ).model_version,

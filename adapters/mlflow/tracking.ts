@@ -79,6 +79,7 @@ export function createTracking(http: MlflowHttp): MlflowTracking {
       (
         await http.call('/api/2.0/mlflow/runs/create', runResponse, {
           method: 'POST',
+          retryable: false,
           // Without start_time MLflow records 0 (1970).
           json: {
             experiment_id: experimentId,
