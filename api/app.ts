@@ -3,10 +3,12 @@ import express, { type Express } from 'express';
 import type { Logger } from '../adapters/logger';
 import type { ApiKey } from '../config';
 
+import { createApiMetrics } from './metrics';
 import { requirePermission } from './middleware/api-key';
 import { errorHandler, notFound } from './middleware/errors';
 import { requestContext } from './middleware/request-context';
 import type { ModelStore } from './models/model-store';
+import { openApiRoutes } from './openapi';
 import { forecastRoutes } from './routes/forecast';
 import { healthRoutes, type ReadinessCheck } from './routes/health';
 import { modelRoutes } from './routes/models';
@@ -28,12 +30,22 @@ export interface AppDeps {
 /** Builds the HTTP app from its dependencies; `server.ts` wires real ones, tests may pass their own. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
+  const metrics = createApiMetrics(deps.models);
   app.disable('x-powered-by');
   app.use(requestContext(deps.logger));
+  app.use(metrics.timeRequests);
+  app.get('/metrics', metrics.serve);
+  const docs = openApiRoutes(deps.serving.maxBatchRows);
+  app.get('/openapi.json', docs.document);
+  app.get('/docs', docs.page);
   app.use(express.json({ limit: deps.serving.maxBodyBytes }));
   app.use(healthRoutes(deps.readiness));
   app.use(
-    predictRoutes(deps.models, { modelName: deps.serving.predictModel, maxBatchRows: deps.serving.maxBatchRows }),
+    predictRoutes(deps.models, {
+      modelName: deps.serving.predictModel,
+      maxBatchRows: deps.serving.maxBatchRows,
+      onPredicted: metrics.countPredictions,
+    }),
   );
   app.use(modelRoutes(deps.models, deps.serving.predictModel, requirePermission(deps.keys, 'models')));
   if (deps.forecast) app.use(forecastRoutes(deps.forecast));

@@ -18,15 +18,15 @@ import { invalidBody, requireJson } from './predict';
 
 const hour = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:00:00Z$/, 'an ISO UTC hour such as 2024-12-01T00:00:00Z');
 const locationIds = z.array(z.string().regex(/^[a-z0-9-]+$/)).min(1);
-const window = z
+export const qualityBody = z
   .object({ locationIds, from: hour, to: hour })
   .strict()
   .refine((w) => w.from < w.to, { message: 'to must be after from', path: ['to'] });
-const backfill = z
+export const backfillBody = z
   .object({ locationIds, from: hour, to: hour, dryRun: z.boolean().optional() })
   .strict()
   .refine((w) => w.from <= w.to, { message: 'to must not be before from', path: ['to'] });
-const approval = z
+export const approvalBody = z
   .object({ decision: z.enum(['approve', 'reject']), comment: z.string().max(2000).optional() })
   .strict();
 
@@ -51,12 +51,12 @@ export function pipelineRoutes(deps: {
   const canStart = requirePermission(deps.keys, 'pipelines');
 
   router.post('/pipelines/backfill', canStart, requireJson, async (req, res) => {
-    const input = parse(backfill, req.body);
+    const input = parse(backfillBody, req.body);
     res.status(202).json(await startBackfill(await deps.temporal(), config, input));
   });
   router.post('/pipelines/quality', canStart, requireJson, async (req, res) => {
     // [from, to) like the workflow: `to` is the first hour not checked.
-    const input = parse(window, req.body);
+    const input = parse(qualityBody, req.body);
     res.status(202).json(await startQualityCheck(await deps.temporal(), config, input));
   });
   router.post('/pipelines/training', canStart, requireJson, async (req, res) => {
@@ -68,7 +68,7 @@ export function pipelineRoutes(deps: {
     res.json(await describePipeline(await deps.temporal(), config, String(req.params.id)));
   });
   router.post('/pipelines/:id/approval', requirePermission(deps.keys, 'approve'), requireJson, async (req, res) => {
-    const body = parse(approval, req.body);
+    const body = parse(approvalBody, req.body);
     const approver = String(res.locals.caller);
     const { accepted, status } = await sendApproval(await deps.temporal(), String(req.params.id), {
       approver,

@@ -56,6 +56,7 @@ async function serve(model: LoadedModel | undefined, maxBatchRows = 5) {
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
+    url,
     post: async (body: string, contentType = 'application/json') => {
       const response = await fetch(`${url}/predict`, {
         method: 'POST',
@@ -172,6 +173,49 @@ describe('GET /model and /models', () => {
       });
       expect((body.lineage as Record<string, string>).other).toBeUndefined();
       expect(((await api.get('/models')).body.models as unknown[]).length).toBe(1);
+    } finally {
+      api.close();
+    }
+  });
+});
+
+describe('GET /metrics', () => {
+  it('when predictions were served, then Prometheus sees their count, the model version and the request latency', async () => {
+    const api = await serve(served);
+    try {
+      await api.post(JSON.stringify({ data: [seedRow, seedRow] }));
+      const response = await fetch(`${api.url}/metrics`);
+      const text = await response.text();
+      expect(response.headers.get('content-type')).toMatch(/text\/plain/);
+      expect(text).toMatch(/aqi_api_predictions_total\{model="aqi-eaqi-instant",version="3"\} 2/);
+      expect(text).toMatch(/aqi_api_model_info\{model="aqi-eaqi-instant",version="3",alias="champion"\} 1/);
+      expect(text).toMatch(/aqi_api_request_duration_seconds_count\{method="POST",route="\/predict",status="200"\} 1/);
+    } finally {
+      api.close();
+    }
+  });
+});
+
+describe('GET /openapi.json and /docs', () => {
+  it('when the contract is asked for, then it is OpenAPI 3.1 with the request schemas the routes validate with', async () => {
+    const api = await serve(served);
+    try {
+      const response = await fetch(`${api.url}/openapi.json`);
+      const doc = (await response.json()) as {
+        openapi: string;
+        paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: unknown }> } }>>;
+      };
+      expect(doc.openapi).toBe('3.1.0');
+      const predict = JSON.stringify(doc.paths['/predict']?.post?.requestBody?.content['application/json']?.schema);
+      for (const field of ['pm2_5', 'pm10', 'carbon_monoxide', 'sulphur_dioxide', 'uv_index'])
+        expect(predict).toContain(field);
+      expect(predict).toContain('"maxItems":5');
+      const training = JSON.stringify(
+        doc.paths['/pipelines/training']?.post?.requestBody?.content['application/json']?.schema,
+      );
+      expect(training).toContain('horizonHours');
+      const page = await (await fetch(`${api.url}/docs`)).text();
+      expect(page).toContain('/pipelines/{id}/approval');
     } finally {
       api.close();
     }

@@ -40,7 +40,14 @@ export const requireJson: RequestHandler = (req, _res, next) => {
  * `POST /predict`: the European AQI of one row or a batch, from the champion instant model, with its band
  * and the model that answered. Bad input never reaches the model: 400 lists every bad field by path.
  */
-export function predictRoutes(store: ModelStore, options: { modelName: string; maxBatchRows: number }): Router {
+export function predictRoutes(
+  store: ModelStore,
+  options: {
+    modelName: string;
+    maxBatchRows: number;
+    onPredicted?: (model: string, version: string, rows: number) => void;
+  },
+): Router {
   const router = Router();
   const body = predictBody(options.maxBatchRows);
   router.post('/predict', requireJson, (req, res) => {
@@ -60,6 +67,7 @@ export function predictRoutes(store: ModelStore, options: { modelName: string; m
       return { european_aqi, band: eaqiBand(european_aqi) };
     });
     const model = { name: served.name, version: served.version, alias: served.alias };
+    options.onPredicted?.(served.name, served.version, rows.length);
     res.json(Array.isArray(parsed.data) ? { predictions, model } : { ...predictions[0], model });
   });
   return router;

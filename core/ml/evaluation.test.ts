@@ -37,6 +37,12 @@ describe('evaluateGate', () => {
     expect(result.passed).toBe(passed);
   });
 
+  it('when the candidate was scored on no examples, then the gate fails whatever the numbers', () => {
+    const empty: RegressionMetrics = { n: 0, mae: NaN, rmse: NaN, r2: NaN, maeByBand: {} };
+
+    expect(evaluateGate({ kind: 'forecast', candidate: empty, baseline: empty, tolerance: 0.05 }).passed).toBe(false);
+  });
+
   it('when the baseline was scored on other examples or the tolerance is invalid, then the gate fails', () => {
     expect(
       evaluateGate({ kind: 'forecast', candidate: metrics(2), baseline: metrics(4, 99), tolerance: 0 }).passed,

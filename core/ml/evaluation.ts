@@ -44,6 +44,7 @@ export function evaluateGate(input: GateInput): GateResult {
   if (!(tolerance >= 0 && Number.isFinite(tolerance))) {
     check(false, `tolerance ${tolerance} is not a finite number ≥ 0`);
   }
+  check(candidate.n > 0, `the candidate is evaluated on ${candidate.n} examples`);
   check(
     baseline.n === candidate.n,
     `the ${baselineName[kind]} baseline is evaluated on ${baseline.n} examples, the candidate on ${candidate.n}`,

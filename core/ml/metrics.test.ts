@@ -29,9 +29,12 @@ describe('regressionMetrics', () => {
     expect(regressionMetrics([5, 5], [4, 6]).r2).toBe(0);
   });
 
-  it('when the lengths differ, the set is empty or a prediction is not finite, then it throws', () => {
+  it('when the lengths differ or a prediction is not finite, then it throws', () => {
     expect(() => regressionMetrics([1, 2], [1])).toThrow(AppError);
-    expect(() => regressionMetrics([], [])).toThrow(/at least one/);
     expect(() => regressionMetrics([1], [NaN])).toThrow(AppError);
+  });
+
+  it('when there are no examples, then n is 0 and the errors are NaN rather than a flattering 0', () => {
+    expect(regressionMetrics([], [])).toEqual({ n: 0, mae: NaN, rmse: NaN, r2: NaN, maeByBand: {} });
   });
 });

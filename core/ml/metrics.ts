@@ -1,6 +1,7 @@
 import { eaqiBand, type EaqiBand } from '../air-quality/european-aqi';
 import { AppError } from '../errors';
 
+/** Metrics of predictions against the reported index. With no examples, n is 0 and the errors are NaN. */
 export interface RegressionMetrics {
   n: number;
   mae: number;
@@ -18,7 +19,8 @@ export function regressionMetrics(actual: readonly number[], predicted: readonly
       operational: false,
     });
   }
-  if (n === 0) throw new AppError('NO_EXAMPLES', 'metrics need at least one example', { httpStatus: 422 });
+  // An empty window has no error to speak of: NaN (never a misleading 0), which any MAE comparison fails.
+  if (n === 0) return { n, mae: NaN, rmse: NaN, r2: NaN, maeByBand: {} };
 
   const meanActual = actual.reduce((s, v) => s + v, 0) / n;
   let absolute = 0;

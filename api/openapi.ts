@@ -1,0 +1,155 @@
+import type { RequestHandler } from 'express';
+import { z } from 'zod';
+
+import { instantInput } from '../core/ml/features';
+import { trainingRequest } from '../core/training/request';
+
+import { approvalBody, backfillBody, qualityBody } from './routes/pipelines';
+
+/**
+ * The OpenAPI 3.1 document of the API, generated from the same zod schemas that validate requests (3.1
+ * speaks JSON Schema 2020-12, which is what zod emits), so the contract cannot drift from the code.
+ */
+const schema = (s: z.ZodType) => {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
+  return rest;
+};
+const json = (s: z.ZodType) => ({ content: { 'application/json': { schema: schema(s) } } });
+const error = { description: 'error: `{error: {code, message, fields?}, requestId}`' };
+const secured = [{ apiKey: [] }];
+
+export function openApiDocument(maxBatchRows: number) {
+  const predictBody = z.object({ data: z.union([instantInput, z.array(instantInput).min(1).max(maxBatchRows)]) });
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Air-quality platform API',
+      version: '1.0.0',
+      description:
+        'European AQI predictions from the approved champion model, and control of the Temporal pipelines. Data: Open-Meteo.com (CAMS), CC BY 4.0.',
+    },
+    components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+    paths: {
+      '/predict': {
+        post: {
+          summary: 'European AQI of one row or a batch, by the champion instant model',
+          requestBody: { required: true, ...json(predictBody) },
+          responses: {
+            '200': { description: '{european_aqi, band, model} or {predictions, model}' },
+            '400': error,
+            '413': error,
+            '415': error,
+            '503': error,
+          },
+        },
+      },
+      '/forecast': {
+        get: {
+          summary: 'European AQI `hours` ahead for a location, from its stored history',
+          parameters: [
+            { name: 'location', in: 'query', required: true, schema: { type: 'string' } },
+            { name: 'hours', in: 'query', required: true, schema: { type: 'integer', minimum: 1, maximum: 72 } },
+            { name: 'at', in: 'query', required: false, schema: { type: 'string', description: 'ISO UTC hour' } },
+          ],
+          responses: {
+            '200': { description: '{location, at, target, european_aqi, band, model}' },
+            '400': error,
+            '404': error,
+          },
+        },
+      },
+      '/model': {
+        get: {
+          summary: 'The model behind /predict',
+          responses: { '200': { description: 'name, version, metrics, lineage, loaded_at' }, '503': error },
+        },
+      },
+      '/models': { get: { summary: 'Every served champion', responses: { '200': { description: '{models: […]}' } } } },
+      '/reload': {
+        get: {
+          summary: 'Reload the champions now (seed-compatible)',
+          responses: { '200': { description: '{reloaded, models}' } },
+        },
+        post: {
+          summary: 'Reload the champions now',
+          security: secured,
+          responses: { '200': { description: '{reloaded, models}' }, '401': error, '403': error },
+        },
+      },
+      '/pipelines/backfill': {
+        post: {
+          summary: 'Start (or join) ingestHistory',
+          security: secured,
+          requestBody: { required: true, ...json(backfillBody) },
+          responses: { '202': { description: '{workflowId, started, url}' }, '400': error, '401': error, '403': error },
+        },
+      },
+      '/pipelines/quality': {
+        post: {
+          summary: 'Start (or join) checkDataQuality over [from, to)',
+          security: secured,
+          requestBody: { required: true, ...json(qualityBody) },
+          responses: { '202': { description: '{workflowId, started, url}' }, '400': error, '401': error, '403': error },
+        },
+      },
+      '/pipelines/training': {
+        post: {
+          summary: 'Start (or join) trainingPipeline',
+          security: secured,
+          requestBody: { required: true, ...json(trainingRequest) },
+          responses: { '202': { description: '{workflowId, started, url}' }, '400': error, '401': error, '403': error },
+        },
+      },
+      '/pipelines/{id}': {
+        get: {
+          summary: 'Status of a run (and promotionStatus of a training run)',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { '200': { description: 'PipelineDescription' }, '404': error },
+        },
+      },
+      '/pipelines/{id}/approval': {
+        post: {
+          summary: 'Send approvePromotion as the key’s name',
+          security: secured,
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          requestBody: { required: true, ...json(approvalBody) },
+          responses: {
+            '202': { description: 'accepted' },
+            '400': error,
+            '401': error,
+            '403': error,
+            '404': error,
+            '409': error,
+          },
+        },
+      },
+      '/health': { get: { summary: 'Liveness', responses: { '200': { description: '{status: ok}' } } } },
+      '/ready': {
+        get: {
+          summary: 'Readiness: champion loaded, dependencies reachable',
+          responses: { '200': { description: 'ready' }, '503': { description: 'not ready, with the failing checks' } },
+        },
+      },
+      '/metrics': {
+        get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text exposition format' } } },
+      },
+    },
+  };
+}
+
+/** `/openapi.json` and a plain `/docs` page listing every operation (no external assets: works offline). */
+export function openApiRoutes(maxBatchRows: number): { document: RequestHandler; page: RequestHandler } {
+  const document = openApiDocument(maxBatchRows);
+  const rows = Object.entries(document.paths).flatMap(([path, operations]) =>
+    Object.entries(operations as Record<string, { summary: string; security?: unknown }>).map(
+      ([method, op]) =>
+        `<tr><td><code>${method.toUpperCase()}</code></td><td><code>${path}</code></td><td>${op.summary}</td><td>${op.security ? 'API key' : ''}</td></tr>`,
+    ),
+  );
+  const html = `<!doctype html><meta charset="utf-8"><title>${document.info.title}</title>
+<style>body{font-family:sans-serif;margin:2rem}td{padding:.3rem .8rem;border-bottom:1px solid #ddd}</style>
+<h1>${document.info.title}</h1><p>${document.info.description}</p>
+<p>The full contract: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1, generated from the validation schemas).</p>
+<table><tr><th>method</th><th>path</th><th>what</th><th>auth</th></tr>${rows.join('')}</table>`;
+  return { document: (_req, res) => void res.json(document), page: (_req, res) => void res.type('html').send(html) };
+}
