@@ -33,7 +33,7 @@ Commands:
                 create or update the Temporal Schedules (hourly ingest at :05, daily quality at
                 00:30); offline, the replay data's latest hours only cover lyon: --locations lyon
   train         [--kind instant|forecast] [--horizon H] [--algorithm random-forest|linear]
-                [--params '{"nEstimators":40}'] [--locations lyon] [--approval-timeout 72h] [--wait]
+                [--params '{"randomForest":{"nEstimators":60}}'] [--locations lyon] [--approval-timeout 72h] [--wait]
                 train, evaluate and register a candidate; prints how to approve it (--wait: until decided)
   approve       <workflow id> --approver <name> [--comment …]   send the approvePromotion signal
   reject        <workflow id> --approver <name> [--comment …]

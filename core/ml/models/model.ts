@@ -17,8 +17,9 @@ import { predictTree } from './tree';
  * A trained model: prediction = baseline + linear correction + trees, each part optional.
  * - The baseline is the spec's `baselineFeature` (for forecasts, the index implied by the known part of the
  *   target's PM window); without one it is 0 and the parts predict the level.
- * - The ridge correction extrapolates: December's episodes exceed anything in January–October, and trees
- *   alone cannot predict past the largest change they were trained on.
+ * - The ridge correction (the whole model for 'linear'; for tree learners, `linearBase`) extrapolates: on Lyon
+ *   2024, December's episodes exceed anything in January–October, and trees alone cannot predict past the
+ *   largest value they were trained on.
  * - The trees (a forest's mean or boosting's sum) model what is left: non-linear effects, thresholds, the
  *   hours when a pollutant missing from the readings leads the index.
  * Persistence has no parts: it returns the index at prediction time.
