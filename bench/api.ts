@@ -1,0 +1,174 @@
+/**
+ * Benchmark: the prediction API under load, against the seed's serving stack on the same machine.
+ *   1. Train the champion-equivalent instant model (default params, Lyon January–October) and serve it with
+ *      the real app (createApp) on a free port: the HTTP path under test is the production one.
+ *   2. autocannon (its own process): single-row POST /predict, 50 connections, 10 s → req/s, p50, p99.
+ *   3. 1,000-row batch: 100 sequential requests → p50, p99.
+ *   4. The same two loads against bench/reference/fastapi_server.py (FastAPI + uvicorn + LightGBM, the seed's
+ *      way) started from the LightGBM venv, and the ratio.
+ * Run: npm run bench:api (the reference needs the venv described in bench/reference/fastapi_server.py;
+ * without it, only our figures are printed). Data: Open-Meteo.com (CAMS), CC BY 4.0.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+
+import pino from 'pino';
+
+import { createApp } from '../api/app';
+import type { LoadedModel } from '../api/models/model-store';
+import { repoRoot } from '../config/runtime';
+import { parseOpenMeteoCsv } from '../core/air-quality/open-meteo/csv';
+import { buildExamples, featureSpecFor } from '../core/ml/features';
+import { trainingParams, trainModel } from '../core/ml/models';
+import { chronologicalSplit } from '../core/ml/split';
+
+const csv = path.resolve(repoRoot, '..', 'shared', 'data', 'open-meteo', 'lyon-2024-hourly.csv');
+const python = path.join(repoRoot, '.tools', 'venvs', 'lightgbm-ref', 'bin', 'python');
+const seedRow = { pm2_5: 7.2, pm10: 11.5, carbon_monoxide: 135.0, sulphur_dioxide: 0.9, uv_index: 1.0 };
+
+function championLike(): LoadedModel {
+  const readings = parseOpenMeteoCsv(readFileSync(csv, 'utf8'));
+  const spec = featureSpecFor('instant', 0);
+  const { train } = chronologicalSplit(buildExamples([{ locationId: 'lyon', readings }], spec), {
+    validationFrom: '2024-11-01T00:00:00Z',
+    testFrom: '2024-12-01T00:00:00Z',
+    testTo: '2025-01-01T00:00:00Z',
+  });
+  const model = trainModel('random-forest', train, trainingParams.parse({}));
+  return {
+    name: 'aqi-eaqi-instant',
+    version: 'bench',
+    alias: 'champion',
+    runId: 'bench',
+    model,
+    metrics: {},
+    tags: {},
+    loadedAt: new Date().toISOString(),
+  };
+}
+
+/**
+ * autocannon in a process of its own (its CLI, JSON output): in this process it would share the event loop
+ * with the server under test and measure itself.
+ */
+async function load(url: string): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
+  const cli = path.join(repoRoot, 'node_modules', 'autocannon', 'autocannon.js');
+  const args = [cli, '-j', '-c', '50', '-d', '10', '-m', 'POST', '-H', 'content-type=application/json'];
+  args.push('-b', JSON.stringify({ data: seedRow }), `${url}/predict`);
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  await new Promise((resolve) => child.once('exit', resolve));
+  const result = JSON.parse(out) as {
+    requests: { average: number };
+    latency: { p50: number; p99: number };
+    errors: number;
+    non2xx: number;
+  };
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx,
+  };
+}
+
+async function batch(url: string): Promise<{ p50: number; p99: number }> {
+  const body = JSON.stringify({ data: Array.from({ length: 1000 }, (_, i) => ({ ...seedRow, pm2_5: i % 90 })) });
+  const times: number[] = [];
+  for (let i = 0; i < 100; i++) {
+    const started = performance.now();
+    const response = await fetch(`${url}/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    await response.arrayBuffer();
+    if (!response.ok) throw new Error(`batch answered ${response.status}`);
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: times[49] ?? Number.NaN, p99: times[98] ?? Number.NaN };
+}
+
+async function startReference(port: number): Promise<(() => void) | undefined> {
+  if (!existsSync(python)) return undefined;
+  const server = spawn(
+    python,
+    [path.join(repoRoot, 'bench', 'reference', 'fastapi_server.py'), '--port', String(port)],
+    {
+      stdio: 'inherit',
+    },
+  );
+  for (let i = 0; i < 120; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    if (
+      await fetch(`http://127.0.0.1:${port}/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return () => server.kill();
+  }
+  server.kill();
+  throw new Error('the FastAPI reference did not come up in 60 s');
+}
+
+async function main() {
+  console.log('[bench] training the champion-like instant model (default params)…');
+  const served = championLike();
+  const app = createApp({
+    logger: pino({ level: 'silent' }),
+    readiness: {},
+    models: {
+      get: () => served,
+      list: () => [served],
+      reload: () => Promise.resolve([]),
+      startPolling() {},
+      stop() {},
+    },
+    serving: { predictModel: served.name, maxBatchRows: 10_000, maxBodyBytes: '5mb' },
+    keys: [],
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const ours = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const rows: string[] = [];
+  try {
+    console.log('[bench] ours: single-row load (50 connections, 10 s)…');
+    const single = await load(ours);
+    console.log('[bench] ours: 1,000-row batches…');
+    const big = await batch(ours);
+    rows.push(
+      `| ours: Express + random forest (40 trees) | ${Math.round(single.rps)} | ${single.p50} | ${single.p99} | ${single.errors} | ${big.p50.toFixed(1)} | ${big.p99.toFixed(1)} |`,
+    );
+    console.log('[bench] reference: starting FastAPI + LightGBM…');
+    const stop = await startReference(18765);
+    if (stop) {
+      try {
+        const refSingle = await load('http://127.0.0.1:18765');
+        const refBig = await batch('http://127.0.0.1:18765');
+        rows.push(
+          `| reference: FastAPI + uvicorn + LightGBM (seed's way) | ${Math.round(refSingle.rps)} | ${refSingle.p50} | ${refSingle.p99} | ${refSingle.errors} | ${refBig.p50.toFixed(1)} | ${refBig.p99.toFixed(1)} |`,
+          `| ratio ours / reference | ${(single.rps / refSingle.rps).toFixed(2)}× | | | | ${(big.p50 / refBig.p50).toFixed(2)}× | |`,
+        );
+      } finally {
+        stop();
+      }
+    } else {
+      rows.push('| reference | not run: create the venv described in bench/reference/fastapi_server.py | | | | | |');
+    }
+  } finally {
+    server.close();
+  }
+  console.log(
+    `\n| server | single-row req/s | p50 ms | p99 ms | errors | 1,000-row batch p50 ms | p99 ms |\n|---|---|---|---|---|---|---|\n${rows.join('\n')}`,
+  );
+}
+
+main().catch((err: unknown) => {
+  console.error(`[bench] failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
