@@ -19,6 +19,4 @@ export function createActivities(deps: ActivityDeps) {
 export type Activities = ReturnType<typeof createActivities>;
 
 /** The training worker's activities: the CPU-bound steps only, on their own task queue. */
-export function createTrainingWorkerActivities(deps: Pick<TrainingDeps, 'mlflow'>) {
-  return createTrainingComputeActivities(deps);
-}
+export { createTrainingComputeActivities };

@@ -5,13 +5,14 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 
 import type { QualityOutcome } from '../activities/quality';
 import { connectTemporal, workflowUrl } from '../adapters/temporal/client';
+import { startBackfill, startQualityCheck, type StartedPipeline } from '../adapters/temporal/pipeline-runs';
 import { applySchedules, platformSchedules, removeSchedules } from '../adapters/temporal/schedules';
 import { startOrJoin } from '../adapters/temporal/start-or-join';
 import type { Config } from '../config';
 import { configFromEnvironment } from '../config/runtime';
 import { describeError } from '../core/errors';
 import { parseHour, toHourString } from '../core/ingestion/chunks';
-import { dataQualityWorkflowId, ingestHistoryWorkflowId, ingestHourlyWorkflowId } from '../core/ingestion/workflow-ids';
+import { ingestHourlyWorkflowId } from '../core/ingestion/workflow-ids';
 import type { IngestHistoryProgress, IngestHistoryResult } from '../workflows/ingest-history';
 
 import { decide, promotions, rollback, train } from './models';
@@ -66,6 +67,12 @@ async function start(
   return handle;
 }
 
+/** Prints a run started through the shared pipeline-runs functions and returns its handle. */
+function announce(client: Client, run: StartedPipeline): WorkflowHandle {
+  console.log(`${run.started ? 'started' : 'joined the existing run of'} ${run.workflowId}\n  ${run.url}`);
+  return client.workflow.getHandle(run.workflowId);
+}
+
 function bar(p: IngestHistoryProgress): string {
   const width = 30;
   const done = p.chunksTotal === 0 ? width : Math.round((p.chunksDone / p.chunksTotal) * width);
@@ -79,15 +86,14 @@ async function backfill(client: Client, config: Config, values: Record<string, s
   const from = hourArg(values.from as string | undefined, 'from');
   const to = hourArg(values.to as string | undefined, 'to', true);
   const dryRun = values['dry-run'] === true;
-  const id = ingestHistoryWorkflowId(locationIds, from, to) + (dryRun ? '-dry-run' : '');
-  const parallel = values.parallel ? Number(values.parallel) : undefined;
-  const handle = await start(client, config, 'ingestHistory', id, {
+  const run = await startBackfill(client, config, {
     locationIds,
     from,
     to,
     dryRun,
-    maxParallelChunks: parallel,
+    ...(values.parallel ? { maxParallelChunks: Number(values.parallel) } : {}),
   });
+  const handle = announce(client, run);
   const result = handle.result() as Promise<IngestHistoryResult>;
   const interactive = process.stdout.isTTY;
   let finished = false;
@@ -125,8 +131,7 @@ async function quality(client: Client, config: Config, values: Record<string, st
   const from = hourArg(values.from as string | undefined, 'from');
   // The window is [from, to) inside the workflow; the command takes an inclusive last hour like backfill.
   const to = toHourString(Date.parse(hourArg(values.to as string | undefined, 'to', true)) + 3600_000);
-  const id = dataQualityWorkflowId(locationIds, from, to);
-  const handle = await start(client, config, 'checkDataQuality', id, { locationIds, from, to });
+  const handle = announce(client, await startQualityCheck(client, config, { locationIds, from, to }));
   try {
     const outcome = (await handle.result()) as QualityOutcome;
     console.log(`verdict ${outcome.verdict} (report ${outcome.reportId}, ${outcome.rowsChecked} rows)`);

@@ -6,7 +6,7 @@ import type { Client } from '@temporalio/client';
 import { createPool } from '../adapters/postgres/pool';
 import { listPromotions } from '../adapters/postgres/promotions';
 import { workflowUrl } from '../adapters/temporal/client';
-import { startTraining } from '../adapters/temporal/pipeline-runs';
+import { sendApproval, startTraining } from '../adapters/temporal/pipeline-runs';
 import { startOrJoin } from '../adapters/temporal/start-or-join';
 import type { Config } from '../config';
 import { repoRoot } from '../config/runtime';
@@ -89,11 +89,9 @@ export async function decide(
   if (!workflowId) throw new Error(`usage: airq ${decision} <workflow id> --approver <name> [--comment …]`);
   const approver = String(values.approver ?? process.env.USER ?? '');
   const payload = { approver, decision, ...(values.comment ? { comment: String(values.comment) } : {}) };
-  await client.workflow.getHandle(workflowId).signal('approvePromotion', payload);
+  const { accepted, status } = await sendApproval(client, workflowId, payload);
   console.log(`sent approvePromotion ${JSON.stringify(payload)} to ${workflowId}`);
-  const status = await client.workflow.getHandle(workflowId).query<PromotionStatus>('promotionStatus');
-  const refused = status.invalidSignals.at(-1);
-  if (status.decision === undefined && refused) console.log(`  the workflow refused it: ${refused.reason}`);
+  if (!accepted) console.log(`  the workflow refused it: ${status.invalidSignals.at(-1)?.reason ?? 'no reason given'}`);
 }
 
 export async function rollback(client: Client, config: Config, values: Values, modelName: string | undefined) {

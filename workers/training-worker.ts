@@ -1,6 +1,6 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 
-import { createTrainingWorkerActivities } from '../activities';
+import { createTrainingComputeActivities } from '../activities';
 import { createLogger } from '../adapters/logger';
 import { createMlflowClient } from '../adapters/mlflow/client';
 import { installTemporalLogging } from '../adapters/temporal/logging';
@@ -21,7 +21,7 @@ async function run(): Promise<void> {
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.trainingTaskQueue,
-      activities: createTrainingWorkerActivities({ mlflow: createMlflowClient(config.mlflow.url) }),
+      activities: createTrainingComputeActivities({ mlflow: createMlflowClient(config.mlflow.url) }),
       maxConcurrentActivityTaskExecutions: 1,
       shutdownGraceTime: '10 seconds',
     });

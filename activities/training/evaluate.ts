@@ -1,16 +1,16 @@
 import { Context } from '@temporalio/activity';
 
 import type { MlflowClient } from '../../adapters/mlflow/client';
+import { downloadModel } from '../../adapters/mlflow/model-artifact';
 import type { LocationSeries } from '../../core/ml/dataset';
 import { evaluate, evaluateGate, type GateResult } from '../../core/ml/evaluation';
 import { buildExamples, featureSpecFor, type Examples } from '../../core/ml/features';
 import type { RegressionMetrics } from '../../core/ml/metrics';
-import { loadModel, trainingParams, trainModel, type Model } from '../../core/ml/models';
+import { trainingParams, trainModel } from '../../core/ml/models';
 import { chronologicalSplit } from '../../core/ml/split';
 import { modelAliases } from '../../core/training/promotion';
 
 import { loadDataset } from './dataset';
-import { modelArtifactDir } from './train';
 import type { CandidateSpec, DatasetRef, SplitWindows, TrainedCandidate, TrainingRunRef } from './types';
 
 export interface EvaluationSummary {
@@ -44,9 +44,7 @@ export async function evaluateCandidate(
   const series = await loadDataset(mlflow, input.run, input.dataset);
   const spec = featureSpecFor(input.candidate.kind, input.candidate.horizonHours);
   const split = chronologicalSplit(buildExamples(series, spec), input.windows);
-  const model = loadModel(
-    JSON.parse(Buffer.from(await mlflow.downloadArtifact(input.run, input.trained.modelPath)).toString('utf8')),
-  );
+  const model = await downloadModel(mlflow, input.run, input.trained.modelPath);
   context.heartbeat({ stage: 'scoring candidate' });
 
   const baselineAlgorithm = input.candidate.kind === 'instant' ? 'linear' : 'persistence';
@@ -103,9 +101,7 @@ async function scoreChampion(
   if (!version?.runId || version.runId === candidateRunId) return undefined;
   const run = await mlflow.getRun(version.runId);
   if (!run) return undefined;
-  const champion: Model = loadModel(
-    JSON.parse(Buffer.from(await mlflow.downloadArtifact(run, `${modelArtifactDir}/model.json`)).toString('utf8')),
-  );
+  const champion = await downloadModel(mlflow, run);
   // The champion may use another feature spec: build its own rows, then keep the hours the candidate is scored on.
   const test = chronologicalSplit(buildExamples(series, champion.spec), windows).test;
   const keys = new Set(candidateTest.target.map((t, i) => `${candidateTest.locationIds[i]}|${t}`));

@@ -1,9 +1,9 @@
 import type { MlflowClient } from '../../adapters/mlflow/client';
+import { modelArtifactDir } from '../../adapters/mlflow/model-artifact';
 import { AppError } from '../../core/errors';
 import { modelAliases } from '../../core/training/promotion';
 
 import type { EvaluationSummary } from './evaluate';
-import { modelArtifactDir } from './train';
 import type { CandidateSpec, DatasetRef, TrainingRunRef } from './types';
 
 /**

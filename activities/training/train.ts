@@ -4,15 +4,13 @@ import { Context } from '@temporalio/activity';
 
 import type { MlflowClient } from '../../adapters/mlflow/client';
 import { mlmodelFile } from '../../adapters/mlflow/mlmodel';
+import { modelArtifactDir, modelArtifactPath, modelFile } from '../../adapters/mlflow/model-artifact';
 import { featureSpecFor } from '../../core/ml/features';
 import { trainingParams } from '../../core/ml/models';
 
 import { loadDataset } from './dataset';
 import { trainInThread } from './in-thread';
 import type { CandidateSpec, DatasetRef, SplitWindows, TrainedCandidate, TrainingRunRef } from './types';
-
-export const modelArtifactDir = 'model';
-const modelFile = 'model.json';
 
 /**
  * Train: fits the candidate on the training window of the snapshot and stores it as run artifacts (the
@@ -50,7 +48,7 @@ export async function trainCandidate(
 
   const json = trained.modelJson;
   const run = input.run;
-  await mlflow.uploadArtifact(run, `${modelArtifactDir}/${modelFile}`, json, 'application/json');
+  await mlflow.uploadArtifact(run, modelArtifactPath, json, 'application/json');
   await mlflow.uploadArtifact(run, `${modelArtifactDir}/feature-spec.json`, JSON.stringify(spec, null, 2));
   await mlflow.uploadArtifact(
     run,
@@ -84,7 +82,7 @@ export async function trainCandidate(
     metrics: { train_rows: trained.trainRows, train_seconds: trainSeconds },
   });
   return {
-    modelPath: `${modelArtifactDir}/${modelFile}`,
+    modelPath: modelArtifactPath,
     modelSha256: createHash('sha256').update(json).digest('hex'),
     trainRows: trained.trainRows,
     trainSeconds,

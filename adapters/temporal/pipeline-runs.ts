@@ -39,7 +39,7 @@ export async function startTraining(client: Client, config: Config, request: Tra
 export async function startBackfill(
   client: Client,
   config: Config,
-  input: { locationIds: string[]; from: string; to: string; dryRun?: boolean },
+  input: { locationIds: string[]; from: string; to: string; dryRun?: boolean; maxParallelChunks?: number },
 ): Promise<StartedPipeline> {
   const workflowId =
     ingestHistoryWorkflowId(input.locationIds, input.from, input.to) + (input.dryRun ? '-dry-run' : '');

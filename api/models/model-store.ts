@@ -1,7 +1,8 @@
 import type { Logger } from '../../adapters/logger';
 import type { MlflowClient } from '../../adapters/mlflow/client';
+import { downloadModel } from '../../adapters/mlflow/model-artifact';
 import { describeError } from '../../core/errors';
-import { loadModel, type Model } from '../../core/ml/models';
+import type { Model } from '../../core/ml/models';
 import { modelAliases } from '../../core/training/promotion';
 
 /** A champion as the API serves it. */
@@ -51,8 +52,7 @@ export function createModelStore(deps: { mlflow: MlflowClient; modelNames: strin
       if (loaded.get(name)?.version === version.version) return { name, result: 'unchanged', version: version.version };
       const run = await mlflow.getRun(version.runId);
       if (!run) throw new Error(`run ${version.runId} of ${name} version ${version.version} is gone`);
-      const bytes = await mlflow.downloadArtifact(run, 'model/model.json');
-      const model = loadModel(JSON.parse(Buffer.from(bytes).toString('utf8')));
+      const model = await downloadModel(mlflow, run);
       loaded.set(name, {
         name,
         version: version.version,
