@@ -7,6 +7,7 @@ import { eaqiBand } from '../../core/air-quality/european-aqi';
 import { AppError } from '../../core/errors';
 import { forecastFeatures } from '../../core/ml/features';
 import { modelNameFor } from '../../core/training/promotion';
+import { isoHour } from '../../core/training/request';
 import type { ModelStore } from '../models/model-store';
 
 import { invalidBody } from './predict';
@@ -16,10 +17,7 @@ const query = z
     location: z.string().regex(/^[a-z0-9-]+$/, 'a location id such as lyon'),
     hours: z.coerce.number().int().min(1).max(72),
     /** Forecast as of this hour (backtesting); by default the latest stored hour. */
-    at: z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:00:00Z$/, 'an ISO UTC hour such as 2024-12-15T00:00:00Z')
-      .optional(),
+    at: isoHour.optional(),
   })
   .strict();
 

@@ -11,19 +11,18 @@ import {
 } from '../../adapters/temporal/pipeline-runs';
 import type { ApiKey, Config } from '../../config';
 import { AppError } from '../../core/errors';
-import { trainingRequest } from '../../core/training/request';
+import { isoHour, trainingRequest } from '../../core/training/request';
 import { requirePermission } from '../middleware/api-key';
 
 import { invalidBody, requireJson } from './predict';
 
-const hour = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:00:00Z$/, 'an ISO UTC hour such as 2024-12-01T00:00:00Z');
 const locationIds = z.array(z.string().regex(/^[a-z0-9-]+$/)).min(1);
 export const qualityBody = z
-  .object({ locationIds, from: hour, to: hour })
+  .object({ locationIds, from: isoHour, to: isoHour })
   .strict()
   .refine((w) => w.from < w.to, { message: 'to must be after from', path: ['to'] });
 export const backfillBody = z
-  .object({ locationIds, from: hour, to: hour, dryRun: z.boolean().optional() })
+  .object({ locationIds, from: isoHour, to: isoHour, dryRun: z.boolean().optional() })
   .strict()
   .refine((w) => w.from <= w.to, { message: 'to must not be before from', path: ['to'] });
 export const approvalBody = z

@@ -7,7 +7,8 @@ import { modelNameFor } from './promotion';
  * the defaults that fit the bundled data (the Lyon 2024 export: train Jan–Oct, validate on November, hold
  * out December).
  */
-const hour = z
+/** An ISO UTC instant on the hour, as every pipeline window is given (`2024-12-01T00:00:00Z`). */
+export const isoHour = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:00:00Z$/, 'an ISO UTC hour such as 2024-12-01T00:00:00Z')
   .refine((s) => !Number.isNaN(Date.parse(s)), 'not a real date');
@@ -19,10 +20,10 @@ export const trainingRequest = z
     algorithm: z.enum(['random-forest', 'linear', 'persistence', 'boosted-trees']).default('random-forest'),
     params: z.record(z.string(), z.unknown()).default({}),
     locationIds: z.array(z.string().min(1)).min(1).default(['lyon']),
-    trainFrom: hour.default('2024-01-01T00:00:00Z'),
-    validationFrom: hour.default('2024-11-01T00:00:00Z'),
-    testFrom: hour.default('2024-12-01T00:00:00Z'),
-    testTo: hour.default('2025-01-01T00:00:00Z'),
+    trainFrom: isoHour.default('2024-01-01T00:00:00Z'),
+    validationFrom: isoHour.default('2024-11-01T00:00:00Z'),
+    testFrom: isoHour.default('2024-12-01T00:00:00Z'),
+    testTo: isoHour.default('2025-01-01T00:00:00Z'),
     approvalTimeout: z
       .string()
       .regex(/^\d+(ms|s|m|h|d)$/, 'a duration such as 72h, 30m or 10s')
