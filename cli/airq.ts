@@ -16,11 +16,12 @@ import { ingestHourlyWorkflowId } from '../core/ingestion/workflow-ids';
 import type { IngestHistoryProgress, IngestHistoryResult } from '../workflows/ingest-history';
 
 import { decide, promotions, rollback, train } from './models';
+import { smoke } from './smoke';
 
 const help = `Usage: airq <command> [options]      (npx airq … or npm run airq -- …)
 
-Operator commands: each starts a Temporal workflow (or joins the one already doing that work, since ids
-are derived from the work) and prints its Temporal Web UI link.
+Operator commands: most start a Temporal workflow (or join the one already doing that work, since ids
+are derived from the work) and print its Temporal Web UI link; promotions and smoke only read.
 
 Commands:
   backfill      --from <hour> --to <hour> [--locations lyon,paris] [--dry-run] [--parallel N]
@@ -34,12 +35,21 @@ Commands:
                 create or update the Temporal Schedules (hourly ingest at :05, daily quality at
                 00:30); offline, the replay data's latest hours only cover lyon: --locations lyon
   train         [--kind instant|forecast] [--horizon H] [--algorithm random-forest|linear]
-                [--params '{"randomForest":{"nEstimators":60}}'] [--locations lyon] [--approval-timeout 72h] [--wait]
+                [--params '{"randomForest":{"nEstimators":60}}'] [--locations lyon] [--approval-timeout 72h]
+                [--wait] [--json]
                 train, evaluate and register a candidate; prints how to approve it (--wait: until decided)
-  approve       <workflow id> --approver <name> [--comment …]   send the approvePromotion signal
-  reject        <workflow id> --approver <name> [--comment …]
+  approve       <workflow id> --approver <name> [--comment …] [--wait] [--json]
+                send the approvePromotion signal (--wait: until promoted, exit 1 otherwise)
+  reject        <workflow id> --approver <name> [--comment …] [--wait] [--json]
   rollback      <model name> --approver <name> [--comment …]    champion back to the previous version
   promotions    [--model <name>]                                the audit trail of model decisions
+  smoke         --expect-version <N> [--model <name>]
+                POST /predict (the seed's request) and GET /model on the API; exit 1 unless both
+                answer with that version (and model)
+
+--json (train, approve, reject): print one JSON object on stdout, progress on stderr: workflowId, url,
+stage (awaiting_approval, promoted, rejected, …), modelName, version, summary (one line with the holdout
+MAE), deadline, evaluation, deploy. Without --wait, train stops once the run awaits approval.
 
 Hours are ISO UTC instants on the hour, e.g. 2024-01-01T00:00:00Z (a date alone means its first or last
 hour). Locations default to every seeded one: lyon, marseille, paris.
@@ -163,58 +173,98 @@ function locationsOf(values: Record<string, string | boolean | undefined>): stri
     .filter(Boolean);
 }
 
+/** Every command `airq` dispatches; the Jenkinsfile test checks the commands it runs against this list. */
+export const airqCommands = [
+  'backfill',
+  'ingest-hour',
+  'quality',
+  'schedules',
+  'train',
+  'approve',
+  'reject',
+  'rollback',
+  'promotions',
+  'smoke',
+] as const;
+export type AirqCommand = (typeof airqCommands)[number];
+
+/** The options every command parses (node:util parseArgs); exported for the same test. */
+export const airqOptions = {
+  from: { type: 'string' },
+  to: { type: 'string' },
+  hour: { type: 'string' },
+  locations: { type: 'string' },
+  parallel: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  remove: { type: 'boolean' },
+  kind: { type: 'string' },
+  horizon: { type: 'string' },
+  algorithm: { type: 'string' },
+  params: { type: 'string' },
+  'approval-timeout': { type: 'string' },
+  wait: { type: 'boolean' },
+  json: { type: 'boolean' },
+  approver: { type: 'string' },
+  comment: { type: 'string' },
+  model: { type: 'string' },
+  'expect-version': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Values = Record<string, string | boolean | undefined>;
+
+interface Invocation {
+  config: Config;
+  values: Values;
+  /** The positional after the command: a workflow id or a model name. */
+  target: string | undefined;
+  /** Connects to Temporal on first use: commands that only speak to PostgreSQL or the API never do. */
+  temporal: () => Promise<Client>;
+}
+
+const dispatch: Record<AirqCommand, (run: Invocation) => Promise<number | void>> = {
+  backfill: async ({ temporal, config, values }) => backfill(await temporal(), config, values),
+  'ingest-hour': async ({ temporal, config, values }) => ingestHour(await temporal(), config, values),
+  quality: async ({ temporal, config, values }) => quality(await temporal(), config, values),
+  schedules: async ({ temporal, config, values }) => schedules(await temporal(), config, values),
+  train: async ({ temporal, config, values }) => train(await temporal(), config, values),
+  approve: async ({ temporal, config, values, target }) => decide(await temporal(), config, values, target, 'approve'),
+  reject: async ({ temporal, config, values, target }) => decide(await temporal(), config, values, target, 'reject'),
+  rollback: async ({ temporal, config, values, target }) => rollback(await temporal(), config, values, target),
+  promotions: ({ config, values }) => promotions(config, values),
+  smoke: ({ config, values }) => smoke(config, values),
+};
+
+function isAirqCommand(command: string): command is AirqCommand {
+  return (airqCommands as readonly string[]).includes(command);
+}
+
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: {
-      from: { type: 'string' },
-      to: { type: 'string' },
-      hour: { type: 'string' },
-      locations: { type: 'string' },
-      parallel: { type: 'string' },
-      'dry-run': { type: 'boolean' },
-      remove: { type: 'boolean' },
-      kind: { type: 'string' },
-      horizon: { type: 'string' },
-      algorithm: { type: 'string' },
-      params: { type: 'string' },
-      'approval-timeout': { type: 'string' },
-      wait: { type: 'boolean' },
-      approver: { type: 'string' },
-      comment: { type: 'string' },
-      model: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: airqOptions });
   const command = positionals[0];
   if (values.help || !command) {
     console.log(help);
     return values.help ? 0 : 2;
   }
+  if (!isAirqCommand(command)) {
+    console.error(`unknown command "${command}"\n\n${help}`);
+    return 2;
+  }
   const config = configFromEnvironment();
-  const client = await connectTemporal(config);
+  let client: Client | undefined;
+  const temporal = async () => (client ??= await connectTemporal(config));
   try {
-    if (command === 'backfill') await backfill(client, config, values);
-    else if (command === 'ingest-hour') await ingestHour(client, config, values);
-    else if (command === 'quality') return await quality(client, config, values);
-    else if (command === 'schedules') await schedules(client, config, values);
-    else if (command === 'train') return await train(client, config, values);
-    else if (command === 'approve' || command === 'reject') await decide(client, values, positionals[1], command);
-    else if (command === 'rollback') await rollback(client, config, values, positionals[1]);
-    else if (command === 'promotions') await promotions(config, values);
-    else {
-      console.error(`unknown command "${command}"\n\n${help}`);
-      return 2;
-    }
-    return 0;
+    return (await dispatch[command]({ config, values, target: positionals[1], temporal })) ?? 0;
   } finally {
-    await client.connection.close();
+    await client?.connection.close();
   }
 }
 
-main()
-  .then((code) => process.exit(code))
-  .catch((err: unknown) => {
-    console.error(`airq: ${describeError(err)}`);
-    process.exit(1);
-  });
+if (require.main === module) {
+  main()
+    .then((code) => process.exit(code))
+    .catch((err: unknown) => {
+      console.error(`airq: ${describeError(err)}`);
+      process.exit(1);
+    });
+}

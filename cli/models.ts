@@ -14,6 +14,69 @@ import { trainingRequest } from '../core/training/request';
 import type { PromotionStatus, TrainingPipelineResult } from '../workflows/training-pipeline';
 
 type Values = Record<string, string | boolean | undefined>;
+type Evaluation = NonNullable<PromotionStatus['evaluation']>;
+
+/**
+ * Where a training run stands, as `--json` prints it (one object on stdout, the progress on stderr): what
+ * a script such as the Jenkinsfile needs to ask for a decision and to check what got deployed.
+ */
+export interface TrainingRunSummary {
+  workflowId: string;
+  url: string;
+  /** `awaiting_approval` while a person must decide; after that the outcome (`promoted`, `rejected`, …). */
+  stage: PromotionStatus['stage'];
+  modelName: string;
+  version?: string;
+  /** One line for people: the model version and its holdout scores, or the outcome. */
+  summary: string;
+  /** Until when the run waits for a decision. */
+  deadline?: string;
+  evaluation?: Evaluation;
+  deploy?: { confirmed: boolean; detail: string };
+}
+
+/** The candidate's holdout MAE beside its baseline's and the champion's, on one line. */
+export function describeEvaluation(e: Evaluation): string {
+  const champion = e.champion ? ` vs champion v${e.champion.version} ${e.champion.metrics.mae.toFixed(2)}` : '';
+  return `holdout MAE ${e.candidate.mae.toFixed(2)} vs ${e.baseline.algorithm} ${e.baseline.metrics.mae.toFixed(2)}${champion}`;
+}
+
+function runSummary(
+  workflowId: string,
+  url: string,
+  stage: PromotionStatus['stage'],
+  run: Pick<PromotionStatus, 'modelName' | 'version' | 'evaluation' | 'deadline' | 'deploy'>,
+): TrainingRunSummary {
+  const version = run.version ? ` version ${run.version}` : '';
+  const scores = run.evaluation ? `: ${describeEvaluation(run.evaluation)}` : '';
+  return {
+    workflowId,
+    url,
+    stage,
+    modelName: run.modelName,
+    ...(run.version ? { version: run.version } : {}),
+    summary: `${run.modelName}${version} ${stage.replace(/_/g, ' ')}${scores}`,
+    ...(run.deadline ? { deadline: run.deadline } : {}),
+    ...(run.evaluation ? { evaluation: run.evaluation } : {}),
+    ...(run.deploy ? { deploy: run.deploy } : {}),
+  };
+}
+
+/** With `--json`, people's lines go to stderr so that stdout holds the one JSON object. */
+function reporter(values: Values) {
+  const json = values.json === true;
+  return {
+    say: json ? (line: string) => console.error(line) : (line: string) => console.log(line),
+    emit: (summary: TrainingRunSummary) => {
+      if (json) console.log(JSON.stringify(summary));
+    },
+  };
+}
+
+function sayOutcome(say: (line: string) => void, final: TrainingPipelineResult) {
+  say(`outcome: ${final.outcome}${final.version ? ` (${final.modelName} version ${final.version})` : ''}`);
+  if (final.deploy) say(`  deploy: ${final.deploy.detail}`);
+}
 
 /** The Temporal CLI the embedded stack installed (the same `temporal` as any other install). */
 function temporalCli(config: Config): string {
@@ -33,6 +96,7 @@ export function approvalInstructions(config: Config, workflowId: string): string
 }
 
 export async function train(client: Client, config: Config, values: Values): Promise<number> {
+  const { say, emit } = reporter(values);
   const parsed = trainingRequest.safeParse({
     kind: values.kind ?? 'instant',
     ...(values.horizon ? { horizonHours: Number(values.horizon) } : {}),
@@ -46,7 +110,7 @@ export async function train(client: Client, config: Config, values: Values): Pro
     return 2;
   }
   const { workflowId, handle, started, url } = await startTraining(client, config, parsed.data);
-  console.log(`${started ? 'started' : 'joined the existing run of'} ${workflowId}\n  ${url}`);
+  say(`${started ? 'started' : 'joined the existing run of'} ${workflowId}\n  ${url}`);
   let announced = false;
   const result = handle.result() as Promise<TrainingPipelineResult>;
   let finished = false;
@@ -57,41 +121,57 @@ export async function train(client: Client, config: Config, values: Values): Pro
     const status = await handle.query<PromotionStatus>('promotionStatus').catch(() => undefined);
     if (status && status.stage !== lastStage) {
       lastStage = status.stage;
-      console.log(
-        `  stage: ${status.stage}${status.version ? ` (${status.modelName} version ${status.version})` : ''}`,
-      );
+      say(`  stage: ${status.stage}${status.version ? ` (${status.modelName} version ${status.version})` : ''}`);
     }
     if (status?.stage === 'awaiting_approval' && !announced) {
       announced = true;
-      const e = status.evaluation;
-      if (e) {
-        console.log(
-          `  holdout MAE ${e.candidate.mae.toFixed(2)} vs ${e.baseline.algorithm} ${e.baseline.metrics.mae.toFixed(2)}${e.champion ? ` vs champion v${e.champion.version} ${e.champion.metrics.mae.toFixed(2)}` : ''}`,
-        );
+      if (status.evaluation) say(`  ${describeEvaluation(status.evaluation)}`);
+      say(`Waiting for approval until ${status.deadline}. Decide with any of:`);
+      for (const line of approvalInstructions(config, workflowId)) say(`  ${line}`);
+      if (values.wait !== true) {
+        emit(runSummary(workflowId, url, status.stage, status));
+        return 0;
       }
-      console.log(`Waiting for approval until ${status.deadline}. Decide with any of:`);
-      for (const line of approvalInstructions(config, workflowId)) console.log(`  ${line}`);
-      if (values.wait !== true) return 0;
     }
   }
   const final = await result;
-  console.log(`outcome: ${final.outcome}${final.version ? ` (${final.modelName} version ${final.version})` : ''}`);
-  if (final.deploy) console.log(`  deploy: ${final.deploy.detail}`);
+  sayOutcome(say, final);
+  emit(runSummary(workflowId, url, final.outcome, final));
   return final.outcome === 'promoted' || final.outcome === 'rejected' ? 0 : 1;
 }
 
+/**
+ * Sends the approvePromotion signal; exits 1 when the workflow refuses it. With `--wait`, stays until the
+ * run is over and exits 0 only when it ended as asked (approve → promoted, reject → rejected).
+ */
 export async function decide(
   client: Client,
+  config: Config,
   values: Values,
   workflowId: string | undefined,
   decision: 'approve' | 'reject',
-) {
-  if (!workflowId) throw new Error(`usage: airq ${decision} <workflow id> --approver <name> [--comment …]`);
+): Promise<number> {
+  if (!workflowId) {
+    throw new Error(`usage: airq ${decision} <workflow id> --approver <name> [--comment …] [--wait] [--json]`);
+  }
+  const { say, emit } = reporter(values);
+  const url = workflowUrl(config, workflowId);
   const approver = String(values.approver ?? process.env.USER ?? '');
   const payload = { approver, decision, ...(values.comment ? { comment: String(values.comment) } : {}) };
   const { accepted, status } = await sendApproval(client, workflowId, payload);
-  console.log(`sent approvePromotion ${JSON.stringify(payload)} to ${workflowId}`);
-  if (!accepted) console.log(`  the workflow refused it: ${status.invalidSignals.at(-1)?.reason ?? 'no reason given'}`);
+  say(`sent approvePromotion ${JSON.stringify(payload)} to ${workflowId}`);
+  if (!accepted) {
+    say(`  the workflow refused it: ${status.invalidSignals.at(-1)?.reason ?? 'no reason given'}`);
+    return 1;
+  }
+  if (values.wait !== true) {
+    emit(runSummary(workflowId, url, status.stage, status));
+    return 0;
+  }
+  const final = (await client.workflow.getHandle(workflowId).result()) as TrainingPipelineResult;
+  sayOutcome(say, final);
+  emit(runSummary(workflowId, url, final.outcome, final));
+  return final.outcome === (decision === 'approve' ? 'promoted' : 'rejected') ? 0 : 1;
 }
 
 export async function rollback(client: Client, config: Config, values: Values, modelName: string | undefined) {

@@ -31,11 +31,13 @@ export interface Config {
     password: string;
     database: string;
     mlflowDatabase: string;
+    airflowDatabase: string;
     url: string;
   };
   kafka: { brokers: string[]; port: number; controllerPort: number; heap: string; clientId: string };
   mlflow: { port: number; url: string; experiment: string };
   promotion: { approvalTimeout: string; tolerance: number };
+  airflow: { port: number; logServerPort: number; url: string; adminPassword: string; schedules: boolean };
   gitCommit?: string;
   source: {
     kind: 'replay' | 'open-meteo';
@@ -119,6 +121,7 @@ function assemble(v: Raw): Config {
     postgres: {
       ...pg,
       mlflowDatabase: req('MLFLOW_DB'),
+      airflowDatabase: req('AIRFLOW_DB'),
       url: `postgresql://${encodeURIComponent(pg.user)}:${encodeURIComponent(pg.password)}@${pg.host}:${pg.port}/${pg.database}`,
     },
     kafka: {
@@ -137,6 +140,13 @@ function assemble(v: Raw): Config {
       experiment: req('MLFLOW_EXPERIMENT'),
     },
     promotion: { approvalTimeout: req('PROMOTION_APPROVAL_TIMEOUT'), tolerance: req('PROMOTION_TOLERANCE') },
+    airflow: {
+      port: req('AIRFLOW_PORT'),
+      logServerPort: req('AIRFLOW_LOG_SERVER_PORT'),
+      url: `http://${host}:${req('AIRFLOW_PORT')}`,
+      adminPassword: req('AIRFLOW_ADMIN_PASSWORD'),
+      schedules: req('AIRFLOW_SCHEDULES') === 'on',
+    },
     ...(v.GIT_COMMIT === undefined ? {} : { gitCommit: v.GIT_COMMIT }),
     source: {
       kind: req('AQI_SOURCE'),

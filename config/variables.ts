@@ -46,6 +46,7 @@ export const variables = {
   POSTGRES_PASSWORD: variable(text, 'aqi', 'Password of POSTGRES_USER'),
   POSTGRES_DB: variable(text, 'aqi', 'Database of the platform (readings, reports)'),
   MLFLOW_DB: variable(text, 'mlflow', 'Database MLflow keeps its tracking and registry store in'),
+  AIRFLOW_DB: variable(text, 'airflow', "Database of the embedded Airflow's metadata (DAG runs, task instances)"),
 
   KAFKA_PORT: variable(port, '9092', 'Kafka broker port (embedded broker)'),
   KAFKA_CONTROLLER_PORT: variable(port, '9093', 'Kafka KRaft controller port (embedded broker)'),
@@ -60,6 +61,18 @@ export const variables = {
   MLFLOW_PORT: variable(port, '5000', 'MLflow tracking server port (embedded server)'),
   MLFLOW_TRACKING_URI: variable(z.url(), undefined, 'MLflow server URL; defaults to http://BIND_HOST:MLFLOW_PORT'),
   MLFLOW_EXPERIMENT: variable(text, 'aqi-training', 'MLflow experiment the training pipelines log their runs in'),
+  AIRFLOW_PORT: variable(port, '8080', 'Airflow API server and UI port (`npm start -- --with-airflow`)'),
+  AIRFLOW_LOG_SERVER_PORT: variable(
+    port,
+    '8793',
+    "Airflow's task log server port; the triggerer's log server takes the next port",
+  ),
+  AIRFLOW_ADMIN_PASSWORD: variable(text, 'aqi-airflow-admin', "Password of the embedded Airflow's `admin` user"),
+  AIRFLOW_SCHEDULES: variable(
+    z.enum(['on', 'off']),
+    'on',
+    'on: Airflow schedules the DAGs (created paused; unpause them in the UI); off: only manual runs and backfills (DAGs created unpaused)',
+  ),
   PROMOTION_APPROVAL_TIMEOUT: variable(
     z.string().regex(/^\d+(ms|s|m|h|d)$/, 'a duration such as 72h, 30m or 10s'),
     '72h',

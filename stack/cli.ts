@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 import type { Client } from '@temporalio/client';
@@ -14,6 +16,7 @@ import { formatReport } from '../core/doctor';
 import { describeError } from '../core/errors';
 
 import { appProcesses, appStatus } from './app-processes';
+import { airflowAdminUser, airflowEnvironment, airflowVenv } from './services/airflow';
 import { createStack } from './stack';
 
 const help = `Usage: tsx stack/cli.ts <command> [options]
@@ -28,12 +31,17 @@ Commands:
              train the default models and ask for their approval (approved as "demo"
              when stdin is not a terminal), and print the URLs                      (npm start)
   stop       stop the API, the worker and every stack service                       (npm stop)
-  up         start the stack services only (no worker, no API)
+  up         start the stack services only; with --with-apps also the worker, trainer, stream
+             processor and API in the background (no bundled pipeline, no demo approval)
+  airflow …  run the Airflow CLI against this stack's Airflow (its home, DAGs and Temporal connection),
+             e.g. airflow dags test aqi_hourly 2024-03-01T06:00:00+00:00      (npm run airflow -- …)
   down       same as stop
   status     show each service's address and whether it answers    (npm run stack:status)
   migrate    apply pending database migrations                          (npm run db:migrate)
 
 Options:
+  --with-airflow  start, up: also start Airflow 3 standalone (UI on AIRFLOW_PORT, login admin /
+                  AIRFLOW_ADMIN_PASSWORD) over dags/; installed into its own venv on first use
   --json     status: print one JSON object
   -h, --help show this help
 
@@ -43,10 +51,18 @@ instance (data, logs, pids) and AQI_TOOLS_DIR the shared installs.`;
 const say = (message: string) => console.log(`[stack] ${message}`);
 
 async function main(): Promise<number> {
+  // Everything after `airflow` belongs to the Airflow CLI, options included.
+  if (process.argv[2] === 'airflow') return runAirflowCli(configFromEnvironment(), process.argv.slice(3));
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+    options: {
+      json: { type: 'boolean', default: false },
+      'with-airflow': { type: 'boolean', default: false },
+      'with-apps': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
   });
+  const withAirflow = values['with-airflow'];
   const command = positionals[0];
   if (values.help || command === undefined || command === 'help') {
     console.log(help);
@@ -58,11 +74,17 @@ async function main(): Promise<number> {
 
   switch (command) {
     case 'up':
-      await stack.up();
+      await stack.up({ withAirflow });
+      if (values['with-apps']) {
+        for (const app of apps) {
+          await app.start();
+          say(`${app.name} running (log: ${stack.layout.logFile(app.name)})`);
+        }
+      }
       say(`stack is up (state in ${stack.layout.stateDir})`);
       return 0;
     case 'start':
-      return start(config, stack, apps);
+      return start(config, stack, apps, withAirflow);
     case 'stop':
     case 'down':
       for (const app of [...apps].reverse()) await app.stop();
@@ -93,9 +115,14 @@ async function main(): Promise<number> {
   }
 }
 
-async function start(config: Config, stack: ReturnType<typeof createStack>, apps: ReturnType<typeof appProcesses>) {
+async function start(
+  config: Config,
+  stack: ReturnType<typeof createStack>,
+  apps: ReturnType<typeof appProcesses>,
+  withAirflow: boolean,
+) {
   const started = Date.now();
-  await stack.up();
+  await stack.up({ withAirflow });
   for (const app of apps) {
     await app.start();
     say(`${app.name} running (log: ${stack.layout.logFile(app.name)})`);
@@ -121,7 +148,7 @@ Air-quality platform is running (${((Date.now() - started) / 1000).toFixed(1)} s
   API               ${config.api.url}  (try ${config.api.url}/model, or POST ${config.api.url}/predict)
   PostgreSQL        ${String(status.postgres?.url ?? config.postgres.url)}
   Kafka             ${config.kafka.brokers.join(',')}
-  Logs              ${stack.layout.logsDir}
+${withAirflow ? `  Airflow UI        ${config.airflow.url}  (login ${airflowAdminUser} / ${config.airflow.adminPassword}; DAGs aqi_history, aqi_hourly, aqi_quality, aqi_training)\n` : ''}  Logs              ${stack.layout.logsDir}
 More: npx airq --help (backfill, ingest-hour, quality, schedules, train, approve, rollback, promotions).
 Stop everything with: npm stop
 Air quality data by Open-Meteo.com (CAMS), CC BY 4.0.`);
@@ -136,6 +163,17 @@ async function withClients<T>(config: Config, body: (client: Client, pool: Pool)
   } finally {
     await Promise.allSettled([client.connection.close(), pool.end()]);
   }
+}
+
+/** `airflow …` with this stack's Airflow environment; installs the venv on first use. */
+async function runAirflowCli(config: Config, args: string[]): Promise<number> {
+  const stack = createStack(config, say);
+  await stack.services.airflow.install();
+  const result = spawnSync(path.join(airflowVenv(stack.layout), 'bin', 'airflow'), args, {
+    stdio: 'inherit',
+    env: airflowEnvironment(config, stack.layout),
+  });
+  return result.status ?? 1;
 }
 
 function describe(s: Record<string, string | boolean>): string {

@@ -3,6 +3,7 @@ import { createPool } from '../adapters/postgres/pool';
 import type { Config } from '../config';
 
 import { stackLayout, type StackLayout } from './layout';
+import { airflowService } from './services/airflow';
 import { kafkaService } from './services/kafka';
 import { mlflowService } from './services/mlflow';
 import { postgresService } from './services/postgres';
@@ -19,8 +20,10 @@ export interface Stack {
     kafka: StackService;
     mlflow: StackService;
     replay: StackService;
+    airflow: StackService;
   };
-  up(): Promise<void>;
+  /** `withAirflow`: also Airflow 3 standalone over dags/ (optional: heavy, and only needed to schedule from Airflow). */
+  up(options?: { withAirflow?: boolean }): Promise<void>;
   down(): Promise<void>;
   status(): Promise<Record<string, Record<string, string | boolean>>>;
 }
@@ -28,7 +31,7 @@ export interface Stack {
 /**
  * The embedded stack: installs (cached) and starts PostgreSQL, Temporal, Kafka, MLflow and, when the readings
  * come from it (AQI_SOURCE=replay), the Open-Meteo replay server; applies the database migrations, and stops
- * them again. Starting twice is harmless: running services are kept.
+ * them again; Airflow too when asked. Starting twice is harmless: running services are kept.
  */
 export function createStack(config: Config, progress: Progress): Stack {
   const layout = stackLayout(config);
@@ -38,9 +41,12 @@ export function createStack(config: Config, progress: Progress): Stack {
     kafka: kafkaService(config, layout, progress),
     mlflow: mlflowService(config, layout, progress),
     replay: replayService(config, layout),
+    airflow: airflowService(config, layout, progress),
   };
   // What this configuration runs; `down` stops the replay server regardless, in case AQI_SOURCE changed meanwhile.
-  const wanted = Object.values(services).filter((s) => s !== services.replay || config.source.kind === 'replay');
+  const wanted = Object.values(services).filter(
+    (s) => s !== services.airflow && (s !== services.replay || config.source.kind === 'replay'),
+  );
 
   const timed = async (name: string, step: () => Promise<void>) => {
     const started = Date.now();
@@ -51,8 +57,9 @@ export function createStack(config: Config, progress: Progress): Stack {
   return {
     layout,
     services,
-    up: async () => {
-      await Promise.all(wanted.map((s) => s.install()));
+    up: async (options = {}) => {
+      const installs = options.withAirflow ? [...wanted, services.airflow] : wanted;
+      await Promise.all(installs.map((s) => s.install()));
       // PostgreSQL first: MLflow keeps its store there. Temporal and Kafka do not wait for anybody.
       await Promise.all([
         (async () => {
@@ -72,15 +79,22 @@ export function createStack(config: Config, progress: Progress): Stack {
         timed('kafka', () => services.kafka.start()),
         ...(wanted.includes(services.replay) ? [timed('replay', () => services.replay.start())] : []),
       ]);
+      // After the rest: its tasks talk to Temporal, and its start-up is CPU-heavy.
+      if (options.withAirflow) await timed('airflow', () => services.airflow.start());
     },
     down: async () => {
+      await services.airflow.stop();
       await services.mlflow.stop();
       await Promise.all([services.kafka.stop(), services.temporal.stop(), services.replay.stop()]);
       await services.postgres.stop();
     },
     status: async () => {
+      // Airflow is listed once it runs (it is optional).
+      const listed = (await probeQuietly(() => services.airflow.isReady())).ready
+        ? [...wanted, services.airflow]
+        : wanted;
       const entries = await Promise.all(
-        wanted.map(async (s) => {
+        listed.map(async (s) => {
           const { ready } = await probeQuietly(() => s.isReady());
           return [s.name, { ...s.addresses(), up: ready }] as const;
         }),

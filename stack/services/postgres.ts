@@ -51,7 +51,11 @@ export function postgresService(config: Config, layout: StackLayout, progress: P
   };
 
   const createDatabases = async () => {
-    for (const database of [config.postgres.database, config.postgres.mlflowDatabase]) {
+    for (const database of [
+      config.postgres.database,
+      config.postgres.mlflowDatabase,
+      config.postgres.airflowDatabase,
+    ]) {
       const exists = await query('postgres', 'SELECT 1 FROM pg_database WHERE datname = $1', [database]);
       if (exists.rowCount === 0) await query('postgres', `CREATE DATABASE "${database.replace(/"/g, '""')}"`);
     }

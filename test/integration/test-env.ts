@@ -28,6 +28,10 @@ export const testEnv = {
   MLFLOW_PORT: port(15000),
   API_PORT: port(18000),
   REPLAY_PORT: port(18100),
+  AIRFLOW_PORT: port(18080),
+  AIRFLOW_LOG_SERVER_PORT: port(18793),
+  // Only the runs the tests make (dags test, backfills): no hourly runs of the replay's "now" on the side.
+  AIRFLOW_SCHEDULES: 'off',
   // Short, so a test can see an alias moved in the registry reach the API.
   MODEL_POLL_INTERVAL: '2s',
   AQI_SOURCE: 'replay',

@@ -1,0 +1,202 @@
+"""What an Airflow run asks Temporal for: the workflow id and input of each DAG, from the run's data interval.
+
+Pure functions of plain values (no Airflow, no Temporal), so the rules are tested on their own: the same
+interval always gives the same workflow id, which is what makes re-runs and backfills start nothing new.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+HOUR = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class RunWindow:
+    """The slice of time one DAG run covers: its data interval, or its run id when it has none."""
+
+    dag_id: str
+    run_id: str
+    start: datetime | None
+    end: datetime | None
+
+    @property
+    def has_interval(self) -> bool:
+        return self.start is not None and self.end is not None
+
+
+@dataclass(frozen=True)
+class WorkflowRequest:
+    """One Temporal workflow start: which workflow, its id, its input and the task queue it runs on."""
+
+    workflow: str
+    workflow_id: str
+    input: dict[str, Any]
+    task_queue: str
+
+
+def iso_hour(moment: datetime) -> str:
+    """`2024-03-01T05:00:00Z`: the form every workflow input takes; refuses anything but a whole UTC hour."""
+    utc = moment.astimezone(timezone.utc)
+    if utc.minute or utc.second or utc.microsecond:
+        raise ValueError(f"{moment.isoformat()} is not on the hour")
+    return utc.strftime("%Y-%m-%dT%H:00:00Z")
+
+
+def _compact(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H%M")
+
+
+def _safe(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.:+-]", "_", text)
+
+
+def workflow_id(window: RunWindow, suffix: str = "") -> str:
+    """
+    `airflow-aqi_hourly-2024-03-01T0500--2024-03-01T0600`: derived from the DAG and the data interval, so every
+    re-run of the interval (clear, backfill again, `dags test`) names the same workflow. A run without an
+    interval (a manual trigger without a logical date) uses its run id instead.
+    """
+    if window.start is not None and window.end is not None:
+        span = f"{_compact(window.start)}--{_compact(window.end)}"
+    else:
+        span = _safe(window.run_id)
+    return f"airflow-{window.dag_id}-{span}{suffix}"
+
+
+def _require_interval(window: RunWindow) -> tuple[datetime, datetime]:
+    if window.start is None or window.end is None:
+        raise ValueError(f"{window.dag_id} needs a data interval; trigger it with a logical date")
+    return window.start, window.end
+
+
+def hourly_request(window: RunWindow, locations: list[str], task_queue: str) -> WorkflowRequest:
+    """`ingestHourly` for the interval's hour: the readings observed at the interval start."""
+    start, end = _require_interval(window)
+    if end - start != HOUR:
+        raise ValueError(f"aqi_hourly covers one hour per run, got {start.isoformat()} .. {end.isoformat()}")
+    return WorkflowRequest(
+        workflow="ingestHourly",
+        workflow_id=workflow_id(window),
+        input={"locationIds": sorted(set(locations)), "hour": iso_hour(start)},
+        task_queue=task_queue,
+    )
+
+
+def quality_request(window: RunWindow, locations: list[str], task_queue: str) -> WorkflowRequest:
+    """`checkDataQuality` over [start, end) of the interval."""
+    start, end = _require_interval(window)
+    return WorkflowRequest(
+        workflow="checkDataQuality",
+        workflow_id=workflow_id(window),
+        input={"locationIds": sorted(set(locations)), "from": iso_hour(start), "to": iso_hour(end)},
+        task_queue=task_queue,
+    )
+
+
+def history_request(
+    dag_id: str, first_hour: str, last_hour: str, locations: list[str], task_queue: str
+) -> WorkflowRequest:
+    """
+    `ingestHistory` for [first_hour, last_hour] (inclusive, like `airq backfill`). An `@once` DAG has no
+    useful interval: the id comes from the range and the locations, so asking for the same range twice joins
+    the first run.
+    """
+    first = iso_hour(_parse_hour(first_hour, "from"))
+    last = iso_hour(_parse_hour(last_hour, "to"))
+    if last < first:
+        raise ValueError(f"'to' ({last}) is before 'from' ({first})")
+    places = sorted(set(locations))
+    span = f"{first[:13].replace(':', '')}--{last[:13].replace(':', '')}"
+    return WorkflowRequest(
+        workflow="ingestHistory",
+        workflow_id=f"airflow-{dag_id}-{'+'.join(places)}-{span}",
+        input={"locationIds": places, "from": first, "to": last},
+        task_queue=task_queue,
+    )
+
+
+@dataclass(frozen=True)
+class TrainingWindows:
+    train_from: str
+    validation_from: str
+    test_from: str
+    test_to: str
+
+
+def training_windows(window: RunWindow, overrides: dict[str, str | None]) -> TrainingWindows:
+    """
+    The weekly interval is the holdout; the two weeks before it validate and the year before that trains.
+    Any window given in the run's params replaces the derived one (e.g. to train on the bundled 2024 data).
+    """
+    derived: dict[str, str] = {}
+    if window.start is not None and window.end is not None:
+        derived = {
+            "train_from": iso_hour(window.start - timedelta(days=379)),
+            "validation_from": iso_hour(window.start - timedelta(days=14)),
+            "test_from": iso_hour(window.start),
+            "test_to": iso_hour(window.end),
+        }
+    chosen = {key: overrides.get(key) or derived.get(key) for key in TrainingWindows.__dataclass_fields__}
+    missing = [key for key, value in chosen.items() if not value]
+    if missing:
+        raise ValueError(f"no data interval: give {', '.join(missing)} in the run's params")
+    for key, value in chosen.items():
+        iso_hour(_parse_hour(str(value), key))
+    windows = TrainingWindows(**{key: str(value) for key, value in chosen.items()})
+    if not windows.train_from < windows.validation_from < windows.test_from < windows.test_to:
+        raise ValueError("windows must be in order: train_from < validation_from < test_from < test_to")
+    return windows
+
+
+def training_request(
+    window: RunWindow,
+    params: dict[str, Any],
+    task_queue: str,
+    training_task_queue: str,
+) -> WorkflowRequest:
+    """
+    `trainingPipeline` for the interval. The id also carries a short hash of the params, so a run with other
+    params (another algorithm, other windows) is a different pipeline, while a re-run of the same one joins it.
+    """
+    windows = training_windows(window, {key: params.get(key) for key in TrainingWindows.__dataclass_fields__})
+    kind = str(params.get("kind") or "instant")
+    if kind not in ("instant", "forecast"):
+        raise ValueError(f"kind must be 'instant' or 'forecast', got {kind!r}")
+    body: dict[str, Any] = {
+        "kind": kind,
+        "algorithm": str(params.get("algorithm") or "random-forest"),
+        "locationIds": sorted(set(params.get("locations") or ["lyon"])),
+        "trainFrom": windows.train_from,
+        "validationFrom": windows.validation_from,
+        "testFrom": windows.test_from,
+        "testTo": windows.test_to,
+        "trainingTaskQueue": training_task_queue,
+    }
+    if kind == "forecast":
+        body["horizonHours"] = int(params.get("horizon_hours") or 24)
+    if params.get("model_name"):
+        body["modelName"] = str(params["model_name"])
+    if params.get("approval_timeout"):
+        body["approvalTimeout"] = str(params["approval_timeout"])
+    shape = repr(sorted(body.items())).encode()
+    return WorkflowRequest(
+        workflow="trainingPipeline",
+        workflow_id=workflow_id(window, f"-{hashlib.sha256(shape).hexdigest()[:8]}"),
+        input=body,
+        task_queue=task_queue,
+    )
+
+
+def _parse_hour(text: str, name: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as err:
+        raise ValueError(f"{name}: {text!r} is not an ISO date-time such as 2024-03-01T00:00:00Z") from err
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment
