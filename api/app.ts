@@ -32,6 +32,9 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   const metrics = createApiMetrics(deps.models);
   app.disable('x-powered-by');
+  // Answers are computed per request (predictions, live status): an ETag would cost a SHA-1 of every body
+  // for caches that never see a repeat.
+  app.disable('etag');
   app.use(requestContext(deps.logger));
   app.use(metrics.timeRequests);
   app.get('/metrics', metrics.serve);

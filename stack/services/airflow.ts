@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Config } from '../../config';
 import { repoRoot } from '../../config/runtime';
 import type { StackLayout } from '../layout';
+import { requireFreePorts } from '../ports';
 import { runningPid, startDetached, stopDetached } from '../processes';
 import { ensureVenv } from '../tools/python-venv';
 import { waitUntilReady } from '../wait';
@@ -108,6 +109,11 @@ export function airflowService(config: Config, layout: StackLayout, progress: Pr
     isReady,
     start: async () => {
       if (runningPid(layout, 'airflow') === undefined) {
+        await requireFreePorts('Airflow', config.bindHost, {
+          AIRFLOW_PORT: config.airflow.port,
+          AIRFLOW_LOG_SERVER_PORT: config.airflow.logServerPort,
+          'AIRFLOW_LOG_SERVER_PORT (+1, triggerer)': config.airflow.logServerPort + 1,
+        });
         const env = airflowEnvironment(config, layout);
         const passwords = env.AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE ?? '';
         writeFileSync(passwords, `${JSON.stringify({ [airflowAdminUser]: config.airflow.adminPassword })}\n`);
