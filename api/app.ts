@@ -3,6 +3,7 @@ import express, { type Express } from 'express';
 import type { Logger } from '../adapters/logger';
 import type { ApiKey } from '../config';
 
+import type { ClusterLink } from './cluster/ipc';
 import { createApiMetrics } from './metrics';
 import { requirePermission } from './middleware/api-key';
 import { errorHandler, notFound } from './middleware/errors';
@@ -23,6 +24,8 @@ export interface AppDeps {
   /** Pipeline control; left out, the /pipelines routes are not mounted (e.g. a prediction-only instance). */
   pipelines?: Parameters<typeof pipelineRoutes>[0];
   keys: readonly ApiKey[];
+  /** Set in a process of an API cluster (API_WORKERS > 1): /metrics then sums every process. */
+  cluster?: ClusterLink;
   /** Forecasts from stored history; left out, /forecast is not mounted. */
   forecast?: Parameters<typeof forecastRoutes>[0];
 }
@@ -30,7 +33,7 @@ export interface AppDeps {
 /** Builds the HTTP app from its dependencies; `server.ts` wires real ones, tests may pass their own. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
-  const metrics = createApiMetrics(deps.models);
+  const metrics = createApiMetrics(deps.models, deps.cluster);
   app.disable('x-powered-by');
   // Answers are computed per request (predictions, live status): an ETag would cost a SHA-1 of every body
   // for caches that never see a repeat.

@@ -1,13 +1,15 @@
 import type { RequestHandler } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+import type { ClusterLink } from './cluster/ipc';
 import type { ModelStore } from './models/model-store';
 
 /**
  * The API's Prometheus metrics, one registry per app (tests build several apps in one process):
- * request latency by route, predictions by model version, the served versions, and Node process metrics.
+ * request latency by route, predictions by model version, the served versions, and Node process metrics;
+ * with a cluster link, summed over every API process.
  */
-export function createApiMetrics(store: ModelStore) {
+export function createApiMetrics(store: ModelStore, cluster?: ClusterLink) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'aqi_api_' });
   const latency = new Histogram({
@@ -28,6 +30,8 @@ export function createApiMetrics(store: ModelStore) {
     help: 'The model versions being served (value 1), by name, version and alias',
     labelNames: ['model', 'version', 'alias'] as const,
     registers: [registry],
+    // Summed over an API cluster it would count processes; every process serves the same champions.
+    aggregator: 'max',
     collect() {
       this.reset();
       for (const m of store.list()) this.set({ model: m.name, version: m.version, alias: m.alias }, 1);
@@ -43,8 +47,10 @@ export function createApiMetrics(store: ModelStore) {
     });
     next();
   };
+  // In a cluster the primary asks every process for its metrics and sums them.
+  cluster?.answer('metrics', () => registry.getMetricsAsJSON());
   const serve: RequestHandler = async (_req, res) => {
-    res.type(registry.contentType).send(await registry.metrics());
+    res.type(registry.contentType).send(cluster ? await cluster.ask<string>('metrics') : await registry.metrics());
   };
   return {
     timeRequests,

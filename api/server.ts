@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 
 import { Client, Connection } from '@temporalio/client';
@@ -10,22 +11,38 @@ import { configFromEnvironment } from '../config/runtime';
 import { modelNameFor } from '../core/training/promotion';
 
 import { createApp } from './app';
-import { createModelStore } from './models/model-store';
+import { workerLink, type ClusterLink } from './cluster/ipc';
+import { runApiPrimary } from './cluster/primary';
+import { createModelStore, type ModelStore, type ReloadOutcome } from './models/model-store';
 
-/** The API process: serves the app, and on SIGTERM/SIGINT stops accepting, drains, then closes its pools. */
+/**
+ * The API process: serves the app, and on SIGTERM/SIGINT stops accepting, drains, then closes its pools.
+ * With API_WORKERS > 1 this process is the primary of that many API processes on the same port.
+ */
 async function run(): Promise<void> {
   const config = configFromEnvironment();
   const logger = createLogger('api', config.logLevel);
+  if (config.api.workers > 1 && cluster.isPrimary) {
+    runApiPrimary({ workers: config.api.workers, logger });
+    return;
+  }
+  const link = cluster.isWorker
+    ? workerLink({
+        send: (message) => process.send?.(message),
+        onMessage: (listener) => process.on('message', listener),
+      })
+    : undefined;
   const pool = createPool(config, { applicationName: 'aqi-api' });
   const temporal = await Connection.connect({ address: config.temporal.address });
   const temporalClient = new Client({ connection: temporal, namespace: config.temporal.namespace });
   const mlflow = createMlflowClient(config.mlflow.url);
   const predictModel = modelNameFor('instant', 0);
-  const models = createModelStore({
+  const localModels = createModelStore({
     mlflow,
     logger,
     modelNames: [predictModel, ...config.api.forecastHorizons.map((h) => modelNameFor('forecast', h))],
   });
+  const models = link ? reloadEverywhere(localModels, link) : localModels;
   // Serve at once; the champions arrive as soon as the registry answers (and with every poll after).
   void models.reload();
   models.startPolling(config.api.modelPollMs);
@@ -35,6 +52,7 @@ async function run(): Promise<void> {
     models,
     serving: { predictModel, maxBatchRows: config.api.maxBatchRows, maxBodyBytes: config.api.maxBody },
     keys: config.api.keys,
+    ...(link ? { cluster: link } : {}),
     forecast: { store: models, pool, horizons: config.api.forecastHorizons },
     pipelines: { temporal: () => Promise.resolve(temporalClient), config, keys: config.api.keys },
     readiness: {
@@ -65,6 +83,15 @@ async function run(): Promise<void> {
       return Promise.allSettled([pool.end(), temporal.close()]);
     },
   });
+}
+
+/**
+ * In a cluster, `/reload` reaches every API process (the deploy step's confirmation may be answered by any
+ * of them); polling stays per process.
+ */
+function reloadEverywhere(local: ModelStore, link: ClusterLink): ModelStore {
+  link.answer('reload', () => local.reload());
+  return { ...local, reload: () => link.ask<ReloadOutcome[]>('reload') };
 }
 
 run().catch((err: unknown) => {

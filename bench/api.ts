@@ -11,6 +11,7 @@
  * without it, only our figures are printed). Data: Open-Meteo.com (CAMS), CC BY 4.0.
  */
 import { spawn } from 'node:child_process';
+import cluster from 'node:cluster';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -23,7 +24,8 @@ import type { LoadedModel } from '../api/models/model-store';
 import { repoRoot } from '../config/runtime';
 import { parseOpenMeteoCsv } from '../core/air-quality/open-meteo/csv';
 import { buildExamples, featureSpecFor } from '../core/ml/features';
-import { trainingParams, trainModel } from '../core/ml/models';
+import { loadModel, trainingParams, trainModel } from '../core/ml/models';
+import type { Model } from '../core/ml/models/model';
 import { chronologicalSplit } from '../core/ml/split';
 
 const csv = path.resolve(repoRoot, '..', 'shared', 'data', 'open-meteo', 'lyon-2024-hourly.csv');
@@ -38,7 +40,10 @@ function championLike(): LoadedModel {
     testFrom: '2024-12-01T00:00:00Z',
     testTo: '2025-01-01T00:00:00Z',
   });
-  const model = trainModel('random-forest', train, trainingParams.parse({}));
+  return benchModel(trainModel('random-forest', train, trainingParams.parse({})));
+}
+
+function benchModel(model: Model): LoadedModel {
   return {
     name: 'aqi-eaqi-instant',
     version: 'bench',
@@ -168,10 +173,9 @@ async function startReference(port: number): Promise<(() => void) | undefined> {
   throw new Error('the FastAPI reference did not come up in 60 s');
 }
 
-async function main() {
-  console.log('[bench] training the champion-like instant model (default params)…');
-  const served = championLike();
-  const app = createApp({
+/** The production app around one in-memory champion (no MLflow, no database: only /predict is loaded). */
+function appServing(served: LoadedModel) {
+  return createApp({
     logger: pino({ level: 'silent' }),
     readiness: {},
     models: {
@@ -184,7 +188,28 @@ async function main() {
     serving: { predictModel: served.name, maxBatchRows: 10_000, maxBodyBytes: '5mb' },
     keys: [],
   });
-  const server = app.listen(0, '127.0.0.1');
+}
+
+/** One process of the API_WORKERS=2 variant: the champion arrives as JSON, like from the registry. */
+function serveClusterWorker() {
+  const file = process.env.BENCH_MODEL_FILE ?? '';
+  const served = benchModel(loadModel(JSON.parse(readFileSync(file, 'utf8'))));
+  appServing(served).listen(Number(process.env.BENCH_PORT), '127.0.0.1', () => process.send?.('listening'));
+}
+
+/** Two API processes on one port (node:cluster, as API_WORKERS=2 runs them). */
+async function startCluster(served: LoadedModel, port: number): Promise<() => void> {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'aqi-bench-')), 'model.json');
+  writeFileSync(file, JSON.stringify(served.model.toJSON()));
+  const workers = [0, 1].map(() => cluster.fork({ BENCH_MODEL_FILE: file, BENCH_PORT: String(port) }));
+  await Promise.all(workers.map((w) => new Promise((resolve) => w.once('message', resolve))));
+  return () => workers.forEach((w) => w.kill());
+}
+
+async function main() {
+  console.log('[bench] training the champion-like instant model (default params)…');
+  const served = championLike();
+  const server = appServing(served).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const ours = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const rows: string[] = [];
@@ -197,6 +222,17 @@ async function main() {
     rows.push(
       `| ours: Express + random forest (40 trees) | ${Math.round(single.rps)} | ${single.p50} | ${single.p99} | ${single.errors} | ${big.p50.toFixed(1)} | ${big.p99.toFixed(1)} |`,
     );
+    console.log('[bench] ours with API_WORKERS=2: single-row load and batches…');
+    const stopCluster = await startCluster(served, 18766);
+    try {
+      const two = await load('http://127.0.0.1:18766');
+      const twoBig = await batch('http://127.0.0.1:18766');
+      rows.push(
+        `| ours, 2 processes (API_WORKERS=2) | ${Math.round(two.rps)} | ${two.p50} | ${two.p99} | ${two.errors} | ${twoBig.p50.toFixed(1)} | ${twoBig.p99.toFixed(1)} |`,
+      );
+    } finally {
+      stopCluster();
+    }
     console.log('[bench] reference: starting FastAPI + LightGBM…');
     const stop = await startReference(18765);
     if (stop) {
@@ -221,7 +257,9 @@ async function main() {
   );
 }
 
-main().catch((err: unknown) => {
-  console.error(`[bench] failed: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+if (cluster.isWorker) serveClusterWorker();
+else
+  main().catch((err: unknown) => {
+    console.error(`[bench] failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });

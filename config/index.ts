@@ -50,6 +50,7 @@ export interface Config {
     url: string;
     maxBatchRows: number;
     maxBody: string;
+    workers: number;
     /** Milliseconds between registry polls; 0 turns polling off. */
     modelPollMs: number;
     forecastHorizons: number[];
@@ -158,6 +159,7 @@ function assemble(v: Raw): Config {
       url: stripSlash(v.API_PUBLIC_URL ?? `http://${host}:${apiPort}`),
       maxBatchRows: req('API_MAX_BATCH_ROWS'),
       maxBody: req('API_MAX_BODY'),
+      workers: req('API_WORKERS'),
       modelPollMs: durationMs(req('MODEL_POLL_INTERVAL')),
       forecastHorizons: req('SERVING_FORECAST_HORIZONS').split(',').map(Number),
       keys: req('API_KEYS')

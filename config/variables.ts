@@ -125,6 +125,11 @@ export const variables = {
     'API keys for the mutating endpoints (Authorization: Bearer <key>); the default is for the local stack only',
   ),
   API_MAX_BATCH_ROWS: variable(z.coerce.number().int().min(1), '10000', 'Most rows one POST /predict may carry'),
+  API_WORKERS: variable(
+    z.coerce.number().int().min(1).max(64),
+    '1',
+    'API processes sharing API_PORT (node:cluster); set it to the number of cores for throughput',
+  ),
   API_MAX_BODY: variable(
     z.string().regex(/^\d+(b|kb|mb)$/, 'a size such as 5mb or 512kb'),
     '5mb',

@@ -1,0 +1,79 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+import { repoRoot } from '../../config/runtime';
+
+import { testEnv, testProcessEnv } from './test-env';
+
+/**
+ * API_WORKERS=2 against the test stack: two API processes share one port; /metrics sums both, /reload
+ * reaches both, SIGTERM drains both and the primary exits 0.
+ */
+const port = Number(testEnv.API_PORT) + 7;
+const url = `http://127.0.0.1:${port}`;
+const seed = { data: { pm2_5: 7.2, pm10: 11.5, carbon_monoxide: 135.0, sulphur_dioxide: 0.9, uv_index: 1.0 } };
+let api: ChildProcess;
+let output = '';
+
+beforeAll(async () => {
+  api = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'api', 'server.ts')], {
+    cwd: repoRoot,
+    env: { ...testProcessEnv(), API_PORT: String(port), API_PUBLIC_URL: url, API_WORKERS: '2', LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  api.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  api.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const ready = await fetch(`${url}/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    // Both processes listen before either is ready; two "api listening" lines say both are up.
+    if (ready && (output.match(/"msg":"api listening"/g) ?? []).length === 2) return;
+    if (Date.now() > deadline) throw new Error(`the clustered API did not get ready:\n${output.slice(-3000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}, 120_000);
+
+afterAll(() => {
+  if (api.exitCode === null) api.kill('SIGKILL');
+});
+
+describe('API with API_WORKERS=2', () => {
+  it('answers from two processes and /metrics counts the predictions of both', async () => {
+    const before = await predictionsCounted();
+    for (let i = 0; i < 40; i++) {
+      const response = await fetch(`${url}/predict`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(seed),
+      });
+      expect(response.status).toBe(200);
+    }
+    // Round-robin hands each process about half: a count from one process only would fall short.
+    expect((await predictionsCounted()) - before).toBe(40);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(/^aqi_api_model_info\{model="aqi-eaqi-instant",version="\d+",alias="champion"\} 1$/m);
+  });
+
+  it('reloads in every process at once', async () => {
+    const response = await fetch(`${url}/reload`);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { reloaded: { name: string; result: string }[] };
+    expect(body.reloaded.map((o) => o.name).sort()).toEqual(['aqi-eaqi-forecast-24h', 'aqi-eaqi-instant']);
+    expect(body.reloaded.every((o) => o.result === 'unchanged')).toBe(true);
+  });
+
+  it('on SIGTERM, drains both processes and exits 0', async () => {
+    const exited = new Promise<number | null>((resolve) => api.once('exit', (code) => resolve(code)));
+    api.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect((output.match(/"msg":"api shutting down"/g) ?? []).length).toBeGreaterThanOrEqual(3);
+  }, 30_000);
+});
+
+async function predictionsCounted(): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return [...text.matchAll(/^aqi_api_predictions_total\{[^}]*\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+}
