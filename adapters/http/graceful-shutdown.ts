@@ -11,14 +11,22 @@ export function closeOnSignals(
   logger: Logger,
   options: { name: string; release?: () => Promise<unknown>; graceMs?: number },
 ): void {
+  let closing = false;
   const shutdown = (signal: string) => {
+    // A second signal (the process group's and a cluster primary's SIGTERM, or Ctrl-C twice) must not cut
+    // the drain short: Node would exit at once on a signal nobody listens to any more.
+    if (closing) return;
+    closing = true;
     logger.info({ signal }, `${options.name} shutting down`);
     server.close(() => {
-      void Promise.allSettled([options.release?.()]).then(() => process.exit(0));
+      void Promise.allSettled([options.release?.()]).then(() => {
+        logger.info({ signal }, `${options.name} stopped`);
+        process.exit(0);
+      });
     });
     server.closeIdleConnections();
     setTimeout(() => process.exit(1), options.graceMs ?? 10_000).unref();
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
 }

@@ -70,6 +70,6 @@ export function runApiPrimary(options: { workers: number; logger: Logger }): voi
     if (live.size === 0) process.exit(0);
     setTimeout(() => process.exit(1), 15_000).unref();
   };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
 }
