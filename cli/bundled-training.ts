@@ -1,10 +1,10 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 
-import { startTraining } from '../adapters/temporal/pipeline-runs';
+import { startTraining, untilDecisionPoint } from '../adapters/temporal/pipeline-runs';
 import type { Config } from '../config';
 import { describeError } from '../core/errors';
 import { trainingRequest, type TrainingRequest } from '../core/training/request';
-import type { PromotionStatus, TrainingPipelineResult } from '../workflows/training-pipeline';
+import type { TrainingPipelineResult } from '../workflows/training-pipeline';
 
 import { approvalInstructions } from './models';
 
@@ -36,7 +36,7 @@ export async function runBundledTraining(
   // Wait until each run asks for a decision or is over.
   const pending: { workflowId: string; handle: WorkflowHandle }[] = [];
   for (const run of runs) {
-    const status = await untilDecisionPoint(run.handle, say);
+    const status = await untilDecisionPoint(run.handle, (s) => say(`  ${s.modelName}: ${s.stage}`));
     if (status?.stage === 'awaiting_approval') {
       const e = status.evaluation;
       say(
@@ -73,25 +73,4 @@ export async function runBundledTraining(
     }
   }
   return { lines, healthy };
-}
-
-async function untilDecisionPoint(
-  handle: WorkflowHandle,
-  say: (message: string) => void,
-): Promise<PromotionStatus | undefined> {
-  let last = '';
-  let finished = false;
-  void handle
-    .result()
-    .catch(() => undefined)
-    .finally(() => (finished = true));
-  for (;;) {
-    const status = await handle.query<PromotionStatus>('promotionStatus').catch(() => undefined);
-    if (status && status.stage !== last) {
-      last = status.stage;
-      say(`  ${status.modelName}: ${status.stage}`);
-    }
-    if (status?.stage === 'awaiting_approval' || finished) return status;
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
 }

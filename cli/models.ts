@@ -6,7 +6,7 @@ import type { Client } from '@temporalio/client';
 import { createPool } from '../adapters/postgres/pool';
 import { listPromotions } from '../adapters/postgres/promotions';
 import { workflowUrl } from '../adapters/temporal/client';
-import { sendApproval, startTraining } from '../adapters/temporal/pipeline-runs';
+import { sendApproval, startTraining, untilDecisionPoint } from '../adapters/temporal/pipeline-runs';
 import { startOrJoin } from '../adapters/temporal/start-or-join';
 import type { Config } from '../config';
 import { repoRoot } from '../config/runtime';
@@ -111,30 +111,19 @@ export async function train(client: Client, config: Config, values: Values): Pro
   }
   const { workflowId, handle, started, url } = await startTraining(client, config, parsed.data);
   say(`${started ? 'started' : 'joined the existing run of'} ${workflowId}\n  ${url}`);
-  let announced = false;
-  const result = handle.result() as Promise<TrainingPipelineResult>;
-  let finished = false;
-  void result.finally(() => (finished = true)).catch(() => undefined);
-  let lastStage = '';
-  while (!finished) {
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    const status = await handle.query<PromotionStatus>('promotionStatus').catch(() => undefined);
-    if (status && status.stage !== lastStage) {
-      lastStage = status.stage;
-      say(`  stage: ${status.stage}${status.version ? ` (${status.modelName} version ${status.version})` : ''}`);
-    }
-    if (status?.stage === 'awaiting_approval' && !announced) {
-      announced = true;
-      if (status.evaluation) say(`  ${describeEvaluation(status.evaluation)}`);
-      say(`Waiting for approval until ${status.deadline}. Decide with any of:`);
-      for (const line of approvalInstructions(config, workflowId)) say(`  ${line}`);
-      if (values.wait !== true) {
-        emit(runSummary(workflowId, url, status.stage, status));
-        return 0;
-      }
+  const status = await untilDecisionPoint(handle, (s) =>
+    say(`  stage: ${s.stage}${s.version ? ` (${s.modelName} version ${s.version})` : ''}`),
+  );
+  if (status?.stage === 'awaiting_approval') {
+    if (status.evaluation) say(`  ${describeEvaluation(status.evaluation)}`);
+    say(`Waiting for approval until ${status.deadline}. Decide with any of:`);
+    for (const line of approvalInstructions(config, workflowId)) say(`  ${line}`);
+    if (values.wait !== true) {
+      emit(runSummary(workflowId, url, status.stage, status));
+      return 0;
     }
   }
-  const final = await result;
+  const final = (await handle.result()) as TrainingPipelineResult;
   sayOutcome(say, final);
   emit(runSummary(workflowId, url, final.outcome, final));
   return final.outcome === 'promoted' || final.outcome === 'rejected' ? 0 : 1;

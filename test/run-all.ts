@@ -5,10 +5,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import path from 'node:path';
 
 import { z } from 'zod';
+
+import { portAnswers } from '../stack/ports';
 
 import { testEnv } from './integration/test-env';
 
@@ -29,19 +30,7 @@ async function listeningTestPorts(): Promise<number[]> {
   const ports = Object.entries(testEnv)
     .filter(([name, value]) => name.endsWith('_PORT') && value !== '')
     .map(([, value]) => Number(value));
-  const open = await Promise.all(
-    ports.map(
-      (port) =>
-        new Promise<boolean>((resolve) => {
-          const socket = connect({ host: '127.0.0.1', port });
-          socket.once('connect', () => {
-            socket.destroy();
-            resolve(true);
-          });
-          socket.once('error', () => resolve(false));
-        }),
-    ),
-  );
+  const open = await Promise.all(ports.map((port) => portAnswers('127.0.0.1', port)));
   return ports.filter((_, i) => open[i]);
 }
 

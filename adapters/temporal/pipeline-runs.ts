@@ -1,4 +1,4 @@
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 
 import type { Config } from '../../config';
 import { AppError } from '../../core/errors';
@@ -123,4 +123,30 @@ export async function sendApproval(
   await handle.signal('approvePromotion', decision);
   const status = await handle.query<PromotionStatus>('promotionStatus');
   return { accepted: status.decision?.approver === decision.approver, status };
+}
+
+/**
+ * Follows a training run until it awaits a decision or has finished, calling `onStage` at each new stage
+ * (polls the promotionStatus query every second). Returns the status at that point; undefined if the run
+ * ended before it answered a query.
+ */
+export async function untilDecisionPoint(
+  handle: WorkflowHandle,
+  onStage: (status: PromotionStatus) => void,
+): Promise<PromotionStatus | undefined> {
+  let last = '';
+  let finished = false;
+  void handle
+    .result()
+    .catch(() => undefined)
+    .finally(() => (finished = true));
+  for (;;) {
+    const status = await handle.query<PromotionStatus>('promotionStatus').catch(() => undefined);
+    if (status && status.stage !== last) {
+      last = status.stage;
+      onStage(status);
+    }
+    if (status?.stage === 'awaiting_approval' || finished) return status;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
 }
