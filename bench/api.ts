@@ -21,6 +21,7 @@ import pino from 'pino';
 
 import { createApp } from '../api/app';
 import type { LoadedModel } from '../api/models/model-store';
+import { bundledExports } from '../config/bundled-data';
 import { repoRoot } from '../config/runtime';
 import { parseOpenMeteoCsv } from '../core/air-quality/open-meteo/csv';
 import { buildExamples, featureSpecFor } from '../core/ml/features';
@@ -28,7 +29,7 @@ import { loadModel, trainingParams, trainModel } from '../core/ml/models';
 import type { Model } from '../core/ml/models/model';
 import { chronologicalSplit } from '../core/ml/split';
 
-const csv = path.resolve(repoRoot, '..', 'shared', 'data', 'open-meteo', 'lyon-2024-hourly.csv');
+const csv = bundledExports.lyon2024;
 const python = path.join(repoRoot, '.tools', 'venvs', 'lightgbm-ref', 'bin', 'python');
 const seedRow = { pm2_5: 7.2, pm10: 11.5, carbon_monoxide: 135.0, sulphur_dioxide: 0.9, uv_index: 1.0 };
 

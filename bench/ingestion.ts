@@ -27,6 +27,7 @@ import { createPool } from '../adapters/postgres/pool';
 import { connectTemporal } from '../adapters/temporal/client';
 import { startOrJoin } from '../adapters/temporal/start-or-join';
 import { loadConfig } from '../config';
+import { bundledExports } from '../config/bundled-data';
 import { repoRoot } from '../config/runtime';
 import type { RawReadingMessage } from '../core/air-quality/messages';
 import { parseOpenMeteoCsv } from '../core/air-quality/open-meteo/csv';
@@ -56,7 +57,7 @@ const config = loadConfig(env);
 // The worker and stream processor started below inherit this environment: point it at the bench stack.
 Object.assign(process.env, env);
 const lyon = parseOpenMeteoCsv(
-  readFileSync(path.resolve(repoRoot, '..', 'shared', 'data', 'open-meteo', 'lyon-2024-hourly.csv'), 'utf8'),
+  readFileSync(bundledExports.lyon2024, 'utf8'),
 );
 
 function stack(command: string): void {

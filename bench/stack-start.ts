@@ -71,9 +71,6 @@ function stackMemory(): Record<string, number> {
 function main(): void {
   mkdirSync(path.join(root, 'reports'), { recursive: true });
   execFileSync('git', ['clone', '--quiet', root, clone]);
-  // The scratch clone needs ../shared beside it, as CI has it.
-  const shared = path.resolve(root, '..', 'shared');
-  if (existsSync(shared)) execFileSync('ln', ['-s', shared, path.join(scratch, 'shared')]);
 
   const cold = timed('cold install + start', ['start']);
   timed('stop', ['stop']);

@@ -19,10 +19,10 @@
  * Prints Markdown tables for docs/benchmarks.md; progress goes to stderr.
  */
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 
 import { RandomForestRegression } from 'ml-random-forest';
 
+import { bundledExports } from '../config/bundled-data';
 import { parseOpenMeteoCsv } from '../core/air-quality/open-meteo/csv';
 import { type LocationSeries } from '../core/ml/dataset';
 import { evaluate } from '../core/ml/evaluation';
@@ -32,7 +32,7 @@ import { resolveParams, trainingParams, trainModel, type Algorithm, type Trainin
 import { chronologicalSplit, type ChronologicalSplit } from '../core/ml/split';
 
 const attribution = 'Air quality data by Open-Meteo.com (CAMS), CC BY 4.0';
-const csv = path.resolve(__dirname, '..', '..', 'shared', 'data', 'open-meteo', 'lyon-2024-hourly.csv');
+const csv = bundledExports.lyon2024;
 const bounds = { validationFrom: '2024-11-01T00:00:00Z', testFrom: '2024-12-01T00:00:00Z' };
 
 interface Case {

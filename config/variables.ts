@@ -101,11 +101,7 @@ export const variables = {
     undefined,
     'URL of the replay server clients call; defaults to http://BIND_HOST:REPLAY_PORT',
   ),
-  REPLAY_DATA_DIR: variable(
-    text,
-    '../shared/data/open-meteo',
-    'Folder of Open-Meteo CSV exports the replay server serves',
-  ),
+  REPLAY_DATA_DIR: variable(text, 'data/open-meteo', 'Folder of Open-Meteo CSV exports the replay server serves'),
   REPLAY_NOW: variable(
     z.iso.datetime({ offset: true }),
     '2024-12-31T23:00:00Z',

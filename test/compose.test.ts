@@ -13,7 +13,7 @@ import { parse } from 'yaml';
 const repoRoot = path.resolve(__dirname, '..');
 const composeFile = path.join(repoRoot, 'docker-compose.yml');
 const readmeFile = path.join(repoRoot, 'README.md');
-const composeSchemaFile = path.resolve(__dirname, '..', '..', 'shared', 'schemas', 'compose-spec.json');
+const composeSchemaFile = path.join(__dirname, 'fixtures', 'schemas', 'compose-spec.json');
 const servicesHeading = '### docker-compose services';
 
 interface ComposeService {

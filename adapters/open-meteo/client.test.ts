@@ -3,14 +3,14 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
-import { repoRoot } from '../../config/runtime';
+import { bundledDataDir } from '../../config/bundled-data';
 import { parseOpenMeteoCsv } from '../../core/air-quality/open-meteo/csv';
 import { AppError } from '../../core/errors';
 
 import { createOpenMeteoClient } from './client';
 import { createReplayServer } from './replay-server';
 
-const dataDir = path.resolve(repoRoot, '../shared/data/open-meteo');
+const dataDir = bundledDataDir;
 const lyon2024 = parseOpenMeteoCsv(readFileSync(path.join(dataDir, 'lyon-2024-hourly.csv'), 'utf8'));
 const threeCities = parseOpenMeteoCsv(readFileSync(path.join(dataDir, 'paris-marseille-lyon-2025-06-01.csv'), 'utf8'));
 const lyon = { id: 'lyon', latitude: 45.7578, longitude: 4.832 };

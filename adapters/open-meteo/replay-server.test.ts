@@ -3,13 +3,13 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
-import { repoRoot } from '../../config/runtime';
+import { bundledDataDir } from '../../config/bundled-data';
 import { parseOpenMeteoCsv } from '../../core/air-quality/open-meteo/csv';
 import { parseOpenMeteoJson } from '../../core/air-quality/open-meteo/json';
 
 import { attribution, createReplayServer } from './replay-server';
 
-const dataDir = path.resolve(repoRoot, '../shared/data/open-meteo');
+const dataDir = bundledDataDir;
 const csv = (file: string) => parseOpenMeteoCsv(readFileSync(path.join(dataDir, file), 'utf8'));
 const lyon2024 = csv('lyon-2024-hourly.csv');
 const threeCities = csv('paris-marseille-lyon-2025-06-01.csv');

@@ -6,7 +6,7 @@ Run (from the repository root):
     .tools/venvs/lightgbm-ref/bin/python bench/reference/lightgbm_reference.py [path/to/lyon-2024-hourly.csv]
 
 Data: Air quality data by Open-Meteo.com (CAMS), CC BY 4.0 - the Lyon 2024 hourly export in
-../shared/data/open-meteo/. Target: the reported european_aqi at t+h. Test: targets in December 2024.
+data/open-meteo/ (bundled in the repository). Target: the reported european_aqi at t+h. Test: targets in December 2024.
 Train: targets up to 24 h before the validation month (November), as in core/ml/split.ts; the same
 models are also refit on January-November ("train+validation") since the issue's figures say only
 "earlier months". Prints a Markdown table.
@@ -22,7 +22,7 @@ import pandas as pd
 
 SEED = 42
 ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_CSV = ROOT.parent / "shared" / "data" / "open-meteo" / "lyon-2024-hourly.csv"
+DEFAULT_CSV = ROOT / "data" / "open-meteo" / "lyon-2024-hourly.csv"
 VALIDATION_FROM = pd.Timestamp("2024-11-01", tz="UTC")
 TEST_FROM = pd.Timestamp("2024-12-01", tz="UTC")
 GAP = pd.Timedelta(hours=24)

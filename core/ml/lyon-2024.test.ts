@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 
+import { bundledExports } from '../../config/bundled-data';
 import { parseOpenMeteoCsv } from '../air-quality/open-meteo/csv';
 
 import { type LocationSeries } from './dataset';
@@ -14,7 +14,7 @@ import { chronologicalSplit, type ChronologicalSplit } from './split';
  * trained on January–October, judged on December, with forests small enough for a unit test (the full-size
  * figures are in docs/benchmarks.md, from `npm run bench:training`).
  */
-const file = path.resolve(__dirname, '../../../shared/data/open-meteo/lyon-2024-hourly.csv');
+const file = bundledExports.lyon2024;
 const bounds = { validationFrom: '2024-11-01T00:00:00Z', testFrom: '2024-12-01T00:00:00Z' };
 const smallForest = trainingParams.parse({ randomForest: { nEstimators: 20, maxSamples: 500 } });
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 
+import { bundledExports } from '../../config/bundled-data';
 import { indicesForPlace } from '../air-quality/indices';
 import { parseOpenMeteoCsv } from '../air-quality/open-meteo/csv';
 
@@ -13,7 +13,7 @@ import type { QualityCheckName, QualityReport } from './report';
  * CC BY 4.0), with the platform's pre-2026 EAQI computed the way the pipeline stores it. The expectations
  * record what the year really looks like, including the check it does not pass cleanly.
  */
-const file = path.resolve(__dirname, '../../../shared/data/open-meteo/lyon-2024-hourly.csv');
+const file = bundledExports.lyon2024;
 
 function lyonYear(): QualityRow[] {
   const readings = parseOpenMeteoCsv(readFileSync(file, 'utf8'));

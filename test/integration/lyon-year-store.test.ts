@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 
 import { storeReadings } from '../../adapters/postgres/readings-store';
+import { bundledExports } from '../../config/bundled-data';
 import { indicesForPlace } from '../../core/air-quality/indices';
 import { parseOpenMeteoCsv } from '../../core/air-quality/open-meteo/csv';
 
 import { withScratchDatabase } from './scratch-database';
 
 // Real data: the Lyon 2024 export (Air quality data by Open-Meteo.com (CAMS), CC BY 4.0).
-const lyonCsv = path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'open-meteo', 'lyon-2024-hourly.csv');
+const lyonCsv = bundledExports.lyon2024;
 
 jest.setTimeout(120_000);
 

@@ -8,6 +8,7 @@ import type pg from 'pg';
 
 import { createKafka } from '../../adapters/kafka/client';
 import { createLogger } from '../../adapters/logger';
+import { bundledExports } from '../../config/bundled-data';
 import { indicesForPlace } from '../../core/air-quality/indices';
 import { deadLetter, transformedReadingMessage, type RawReadingMessage } from '../../core/air-quality/messages';
 import { parseOpenMeteoCsv } from '../../core/air-quality/open-meteo/csv';
@@ -18,7 +19,7 @@ import { withScratchDatabase } from './scratch-database';
 import { testConfig, testEnv, testProcessEnv } from './test-env';
 
 // Real values: the Lyon 2024 export (Open-Meteo.com, CAMS, CC BY 4.0), a different stretch of it per city.
-const lyonCsv = path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'open-meteo', 'lyon-2024-hourly.csv');
+const lyonCsv = bundledExports.lyon2024;
 const cities = [
   { id: 'lyon', name: 'Lyon', latitude: 45.764, longitude: 4.8357, from: 0 },
   { id: 'paris', name: 'Paris', latitude: 48.8566, longitude: 2.3522, from: 3300 },

@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { bundledDataDir } from '../../../config/bundled-data';
 import { AppError } from '../../errors';
 import { reading, type Reading } from '../reading';
 
 import { parseOpenMeteoCsv } from './csv';
 
-const realData = path.resolve(__dirname, '../../../../shared/data/open-meteo');
+const realData = bundledDataDir;
 const fixtures = path.resolve(__dirname, '../../../test/fixtures/open-meteo');
 const read = (dir: string, name: string): string => fs.readFileSync(path.join(dir, name), 'utf8');
 

@@ -1,16 +1,17 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { bundledDataDir } from '../../config/bundled-data';
 import { europeanAqi } from '../../core/air-quality/european-aqi';
 import { parseOpenMeteoCsv } from '../../core/air-quality/open-meteo/csv';
 import type { Reading } from '../../core/air-quality/reading';
 import { toHourlySeries } from '../../core/air-quality/series';
 
 /**
- * The platform's EAQI against what Open-Meteo reported in the real exports of ../shared/data (Air quality
+ * The platform's EAQI against what Open-Meteo reported in the real exports bundled in data/open-meteo (Air quality
  * data by Open-Meteo.com (CAMS), CC BY 4.0), on every hour that has its 24 hours of PM history.
  */
-const dataDir = path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'open-meteo');
+const dataDir = bundledDataDir;
 
 function comparisons(file: string) {
   const readings = parseOpenMeteoCsv(readFileSync(path.join(dataDir, file), 'utf8'));
@@ -28,7 +29,7 @@ function comparisons(file: string) {
   });
 }
 
-describe('European AQI (pre-2026-08 method) recomputed on the shared Open-Meteo exports', () => {
+describe('European AQI (pre-2026-08 method) recomputed on the bundled Open-Meteo exports', () => {
   it('when recomputed on the 3-city file, then every hour with 24 h of history matches within 1e-3', () => {
     const rows = comparisons('paris-marseille-lyon-2025-06-01.csv');
     const worst = Math.max(...rows.map((r) => Math.abs(r.computed - r.reported)));
