@@ -36,6 +36,8 @@ COPY --from=build /app/dist ./dist
 # Compiled code looks for these beside itself (paths are resolved from __dirname, so from dist/).
 COPY db/migrations ./dist/db/migrations
 COPY temporal/dynamic-config.yaml ./dist/temporal/dynamic-config.yaml
+# The Python scorer every trained model logs for MLflow's python_function flavor (adapters/mlflow/pyfunc.ts).
+COPY adapters/mlflow/python ./dist/adapters/mlflow/python
 USER node
 EXPOSE 8000
 # No HEALTHCHECK here: the worker and the registration job share this image and serve no HTTP;

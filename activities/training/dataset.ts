@@ -12,7 +12,8 @@ import type { LocationSeries } from '../../core/ml/dataset';
 
 import type { DatasetRef, TrainingRunRef } from './types';
 
-const snapshotPath = 'dataset/snapshot.json';
+/** Where a training run stores its dataset snapshot, relative to the run's artifact root. */
+export const snapshotPath = 'dataset/snapshot.json';
 
 const snapshot = z.object({
   version: z.literal(1),

@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 
 import type { MlflowClient } from '../../adapters/mlflow/client';
-import { mlmodelFile } from '../../adapters/mlflow/mlmodel';
-import { modelArtifactDir, modelArtifactPath, modelFile } from '../../adapters/mlflow/model-artifact';
+import { modelArtifactDir, modelArtifactPath } from '../../adapters/mlflow/model-artifact';
+import { modelDirectoryFiles } from '../../adapters/mlflow/model-directory';
 import { featureSpecFor } from '../../core/ml/features';
 import { trainingParams } from '../../core/ml/models';
 
@@ -14,7 +14,8 @@ import type { CandidateSpec, DatasetRef, SplitWindows, TrainedCandidate, Trainin
 
 /**
  * Train: fits the candidate on the training window of the snapshot and stores it as run artifacts (the
- * model JSON, its feature spec, an MLmodel file with the signature). Seeded, so a retried attempt after a
+ * model JSON, its feature spec, the Python scorer of the `python_function` flavor with its environment
+ * files, an MLmodel file with both flavors and the signature). Seeded, so a retried attempt after a
  * crash trains the same model again from scratch and overwrites the same artifacts with the same bytes.
  * Training runs in a worker thread so heartbeats (trees done) keep flowing; the training worker runs one
  * of these at a time.
@@ -48,21 +49,16 @@ export async function trainCandidate(
 
   const json = trained.modelJson;
   const run = input.run;
-  await mlflow.uploadArtifact(run, modelArtifactPath, json, 'application/json');
-  await mlflow.uploadArtifact(run, `${modelArtifactDir}/feature-spec.json`, JSON.stringify(spec, null, 2));
-  await mlflow.uploadArtifact(
-    run,
-    `${modelArtifactDir}/MLmodel`,
-    mlmodelFile({
-      runId: run.runId,
-      artifactPath: modelArtifactDir,
-      createdAt: new Date(),
-      modelFile,
-      inputs: spec.names.map((name) => ({ name, type: 'double' as const })),
-      output: { name: 'european_aqi', type: 'double' },
-    }),
-    'text/yaml',
-  );
+  const files = modelDirectoryFiles({
+    runId: run.runId,
+    artifactPath: modelArtifactDir,
+    createdAt: new Date(),
+    modelJson: json,
+    spec,
+  });
+  for (const file of files) {
+    await mlflow.uploadArtifact(run, `${modelArtifactDir}/${file.path}`, file.content, file.contentType);
+  }
   await mlflow.logBatch(run.runId, {
     params: {
       algorithm: input.candidate.algorithm,

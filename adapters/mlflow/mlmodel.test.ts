@@ -14,11 +14,21 @@ const input = {
   output: { name: 'european_aqi', type: 'double' as const },
 };
 
+const pythonFunction = {
+  loaderModule: 'aqi_pyfunc',
+  code: 'code',
+  env: { conda: 'conda.yaml', virtualenv: 'python_env.yaml' },
+  pythonVersion: '3.11',
+};
+
+/** MLflow reads MLmodel with PyYAML, a YAML 1.1 reader. */
+const readAsMlflow = (text: string) => parse(text, { version: '1.1' }) as Record<string, unknown>;
+
 describe('mlmodelFile', () => {
   it('when a model is described, then the YAML carries what MLflow reads, signature columns as JSON strings', () => {
     const text = mlmodelFile(input);
 
-    expect(parse(text)).toEqual({
+    expect(readAsMlflow(text)).toEqual({
       artifact_path: 'model',
       flavors: { aqi_platform: { model_file: 'model.json', format: 'json' } },
       model_uuid: expect.stringMatching(/^[0-9a-f]{32}$/) as unknown,
@@ -30,29 +40,49 @@ describe('mlmodelFile', () => {
       },
       utc_time_created: '2025-01-02 03:04:05.678000',
     });
+    expect(text).toContain(`  inputs: '[{"type": "double", "name": "pm2_5", "required": true}, {"type"`);
+  });
+
+  it('when a python_function flavor is asked for, then it loads the model file through the loader module', () => {
+    const document = readAsMlflow(mlmodelFile({ ...input, pythonFunction }));
+
+    expect(document.flavors).toEqual({
+      aqi_platform: { model_file: 'model.json', format: 'json' },
+      python_function: {
+        loader_module: 'aqi_pyfunc',
+        code: 'code',
+        data: 'model.json',
+        env: { conda: 'conda.yaml', virtualenv: 'python_env.yaml' },
+        python_version: '3.11',
+      },
+    });
   });
 
   it('when the same run is described twice, then the file is identical; another run gets another uuid', () => {
-    const uuid = (text: string) => (parse(text) as { model_uuid: string }).model_uuid;
+    const uuid = (text: string) => readAsMlflow(text).model_uuid;
 
     expect(mlmodelFile(input)).toBe(mlmodelFile(input));
     expect(uuid(mlmodelFile({ ...input, runId: 'other' }))).not.toBe(uuid(mlmodelFile(input)));
   });
 
-  it('when names need quoting, then the YAML still reads back as the same strings', () => {
+  it('when values look like YAML 1.1 numbers, booleans or times, then they still read back as the same strings', () => {
     const text = mlmodelFile({
       ...input,
       runId: '123e4',
       artifactPath: "models/it's: #1",
       flavorName: 'aqi_forest',
-      format: 'ml-random-forest',
-      inputs: [{ name: 'yes', type: 'double' }],
+      format: 'yes',
+      pythonFunction: { ...pythonFunction, pythonVersion: '3.10' },
     });
-    const document = parse(text) as Record<string, unknown>;
+    const document = readAsMlflow(text);
 
     expect(document.run_id).toBe('123e4');
     expect(document.artifact_path).toBe("models/it's: #1");
-    expect(document.flavors).toEqual({ aqi_forest: { model_file: 'model.json', format: 'ml-random-forest' } });
+    expect(document.utc_time_created).toBe('2025-01-02 03:04:05.678000');
+    expect(document.flavors).toMatchObject({
+      aqi_forest: { model_file: 'model.json', format: 'yes' },
+      python_function: { python_version: '3.10' },
+    });
     expect(text).toContain(`run_id: '123e4'\n`);
   });
 });

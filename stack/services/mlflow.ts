@@ -9,12 +9,17 @@ import { waitUntilReady } from '../wait';
 
 import type { Progress, StackService } from './service';
 
+/** The MLflow venv: its Python also loads the platform's models through `mlflow.pyfunc`. */
+export function mlflowVenv(layout: StackLayout): string {
+  return path.join(layout.toolsDir, 'venvs', 'mlflow');
+}
+
 /**
  * MLflow tracking server, model registry and UI from PyPI `mlflow`, with its backend store in the embedded
  * PostgreSQL (database MLFLOW_DB) and artifacts served by the server itself from the state directory.
  */
 export function mlflowService(config: Config, layout: StackLayout, progress: Progress): StackService {
-  const venv = path.join(layout.toolsDir, 'venvs', 'mlflow');
+  const venv = mlflowVenv(layout);
   const logFile = layout.logFile('mlflow');
   const { user, password, host, port, mlflowDatabase } = config.postgres;
   const backendStore = `postgresql+psycopg2://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host}:${port}/${mlflowDatabase}`;
