@@ -6,6 +6,7 @@ import { AppError } from '../core/errors';
 const permanent = new Set([
   'OPEN_METEO_ERROR',
   'UNKNOWN_LOCATION',
+  'SOURCE_NOT_COVERED',
   'OPEN_METEO_SHAPE',
   'OPEN_METEO_UNIT',
   'EMPTY_TRAINING_SET',

@@ -1,12 +1,14 @@
 import { Context } from '@temporalio/activity';
 import type { Producer } from 'kafkajs';
 
+import type { PlannedCall } from '../adapters/open-meteo/client';
 import { findLocations, type Location } from '../adapters/postgres/locations';
 import type { Pool } from '../adapters/postgres/pool';
 import { storeRawPayloads } from '../adapters/postgres/raw-payloads';
 import { storeReadings } from '../adapters/postgres/readings-store';
 import { indicesForPlace } from '../core/air-quality/indices';
 import type { RawReadingMessage } from '../core/air-quality/messages';
+import { notCoveredMessage, uncoveredLocations, type HeldPlace } from '../core/air-quality/open-meteo/coverage';
 import type { Reading } from '../core/air-quality/reading';
 import { AppError } from '../core/errors';
 import { parseHour, toHourString, type HistoryChunk } from '../core/ingestion/chunks';
@@ -21,12 +23,25 @@ export interface HourlySource {
     readings: { locationId: string; reading: Reading }[];
     payloads: { requestKey: string; url: string; body: unknown }[];
   }>;
+  planHourly(request: { locations: Location[]; from: string; to: string }): PlannedCall[];
 }
 
 export interface IngestionDeps {
   pool: Pool;
-  source: { name: string; client: HourlySource };
+  source: {
+    name: string;
+    client: HourlySource;
+    /** What an offline source holds (the replay server); absent for the live API, which holds everything. */
+    holdings?: () => Promise<HeldPlace[]>;
+  };
   producer: Producer;
+}
+
+/** Where a backfill's data will come from: the locations with their coordinates and the calls planned. */
+export interface SourcePlan {
+  source: string;
+  locations: Location[];
+  calls: PlannedCall[];
 }
 
 /** A published reading, as the wait for the stream processor checks it. */
@@ -54,6 +69,21 @@ export function createIngestionActivities({ pool, source, producer }: IngestionD
   const runIdOf = () => Context.current().info.workflowExecution?.workflowId ?? 'unknown';
 
   const activities = {
+    /**
+     * Checks, before anything is fetched or written, that the source can serve the window for these
+     * locations, and returns the calls a backfill will make. An offline source that does not hold a place
+     * or hour fails the run at once, naming what it does hold and how to go live (AQI_SOURCE=open-meteo).
+     */
+    async planHistorySource(input: { locationIds: string[]; from: string; to: string }): Promise<SourcePlan> {
+      const locations = await findLocations(pool, input.locationIds);
+      if (source.holdings) {
+        const held = await source.holdings();
+        const missing = uncoveredLocations(held, locations, input.from, input.to);
+        if (missing.length > 0) throw new AppError('SOURCE_NOT_COVERED', notCoveredMessage(held, missing));
+      }
+      return { source: source.name, locations, calls: source.client.planHourly({ locations, ...input }) };
+    },
+
     /**
      * Backfill one location × month straight into PostgreSQL (COPY + upsert). The day before the chunk is
      * fetched too, when the source has it, so the first hours get their 24-hour PM averages even though
@@ -173,6 +203,8 @@ export function createIngestionActivities({ pool, source, producer }: IngestionD
   // These talk to the source: a refusal from it (bad coordinates, range) is final.
   return {
     ...activities,
+    planHistorySource: (input: Parameters<typeof activities.planHistorySource>[0]) =>
+      failFastOnPermanent(() => activities.planHistorySource(input)),
     ingestHistoryChunk: (chunk: HistoryChunk) => failFastOnPermanent(() => activities.ingestHistoryChunk(chunk)),
     latestSourceHour: (input: { locationIds: string[] }) =>
       failFastOnPermanent(() => activities.latestSourceHour(input)),

@@ -12,6 +12,7 @@ import type { ModelStore } from './models/model-store';
 import { openApiRoutes } from './openapi';
 import { forecastRoutes } from './routes/forecast';
 import { healthRoutes, type ReadinessCheck } from './routes/health';
+import { locationRoutes } from './routes/locations';
 import { modelRoutes } from './routes/models';
 import { pipelineRoutes } from './routes/pipelines';
 import { predictRoutes } from './routes/predict';
@@ -26,6 +27,8 @@ export interface AppDeps {
   keys: readonly ApiKey[];
   /** Set in a process of an API cluster (API_WORKERS > 1): /metrics then sums every process. */
   cluster?: ClusterLink;
+  /** The registered places (GET/POST /locations, DELETE /locations/:id); left out, not mounted. */
+  locations?: Omit<Parameters<typeof locationRoutes>[0], 'keys'>;
   /** Forecasts from stored history; left out, /forecast is not mounted. */
   forecast?: Parameters<typeof forecastRoutes>[0];
 }
@@ -54,6 +57,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(modelRoutes(deps.models, deps.serving.predictModel, requirePermission(deps.keys, 'models')));
+  if (deps.locations) app.use(locationRoutes({ ...deps.locations, keys: deps.keys }));
   if (deps.forecast) app.use(forecastRoutes(deps.forecast));
   if (deps.pipelines) app.use(pipelineRoutes(deps.pipelines));
   app.use(notFound);

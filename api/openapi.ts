@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { instantInput } from '../core/ml/features';
 import { trainingRequest } from '../core/training/request';
 
+import { forecastAnswer } from './routes/forecast';
+import { addLocationBody } from './routes/locations';
 import { approvalBody, backfillBody, qualityBody } from './routes/pipelines';
 
 /**
@@ -45,16 +47,65 @@ export function openApiDocument(maxBatchRows: number) {
       },
       '/forecast': {
         get: {
-          summary: 'European AQI `hours` ahead for a location, from its stored history',
+          summary:
+            'European AQI `hours` ahead for a location, from its stored history, by the champion of that horizon',
           parameters: [
             { name: 'location', in: 'query', required: true, schema: { type: 'string' } },
             { name: 'hours', in: 'query', required: true, schema: { type: 'integer', minimum: 1, maximum: 72 } },
-            { name: 'at', in: 'query', required: false, schema: { type: 'string', description: 'ISO UTC hour' } },
+            {
+              name: 'at',
+              in: 'query',
+              required: false,
+              schema: {
+                type: 'string',
+                description: 'ISO UTC hour; by default the latest stored hour that has the history the features need',
+              },
+            },
           ],
           responses: {
-            '200': { description: '{location, at, target, european_aqi, band, model}' },
+            '200': { description: 'the forecast, and the hour it is made from', ...json(forecastAnswer) },
             '400': error,
             '404': error,
+            '422': error,
+          },
+        },
+      },
+      '/locations': {
+        get: {
+          summary: 'The registered places, with how many hours are stored for each and their range',
+          responses: {
+            '200': { description: '{locations: [{id, name, latitude, longitude, readings, firstHour, lastHour}]}' },
+          },
+        },
+        post: {
+          summary: 'Register a place (409 when the id exists, or a place within 1 km does unless force)',
+          security: secured,
+          requestBody: { required: true, ...json(addLocationBody) },
+          responses: {
+            '201': { description: '{location}' },
+            '400': error,
+            '401': error,
+            '403': error,
+            '409': error,
+            '415': error,
+          },
+        },
+      },
+      '/locations/{id}': {
+        delete: {
+          summary: 'Unregister a place (409 with the count when it has readings, unless purge=true: audited)',
+          security: secured,
+          parameters: [
+            { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z][a-z0-9-]*$' } },
+            { name: 'purge', in: 'query', required: false, schema: { type: 'string', enum: ['true', 'false'] } },
+          ],
+          responses: {
+            '200': { description: '{removed, readingsDeleted}' },
+            '400': error,
+            '401': error,
+            '403': error,
+            '404': error,
+            '409': error,
           },
         },
       },
@@ -64,7 +115,12 @@ export function openApiDocument(maxBatchRows: number) {
           responses: { '200': { description: 'name, version, metrics, lineage, loaded_at' }, '503': error },
         },
       },
-      '/models': { get: { summary: 'Every served champion', responses: { '200': { description: '{models: […]}' } } } },
+      '/models': {
+        get: {
+          summary: 'Every served champion: the instant model and each forecast horizon found in the registry',
+          responses: { '200': { description: '{models: […]}' } },
+        },
+      },
       '/reload': {
         get: {
           summary: 'Reload the champions now (seed-compatible)',

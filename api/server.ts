@@ -6,6 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import { closeOnSignals } from '../adapters/http/graceful-shutdown';
 import { createLogger } from '../adapters/logger';
 import { createMlflowClient } from '../adapters/mlflow/client';
+import { createForecastHistory } from '../adapters/postgres/latest-history';
 import { createPool } from '../adapters/postgres/pool';
 import { configFromEnvironment } from '../config/runtime';
 import { modelNameFor } from '../core/training/promotion';
@@ -37,11 +38,8 @@ async function run(): Promise<void> {
   const temporalClient = new Client({ connection: temporal, namespace: config.temporal.namespace });
   const mlflow = createMlflowClient(config.mlflow.url);
   const predictModel = modelNameFor('instant', 0);
-  const localModels = createModelStore({
-    mlflow,
-    logger,
-    modelNames: [predictModel, ...config.api.forecastHorizons.map((h) => modelNameFor('forecast', h))],
-  });
+  // Every champion of the platform's models in the registry, any horizon, found again at each poll.
+  const localModels = createModelStore({ mlflow, logger });
   const models = link ? reloadEverywhere(localModels, link) : localModels;
   // Serve at once; the champions arrive as soon as the registry answers (and with every poll after).
   void models.reload();
@@ -53,8 +51,9 @@ async function run(): Promise<void> {
     serving: { predictModel, maxBatchRows: config.api.maxBatchRows, maxBodyBytes: config.api.maxBody },
     keys: config.api.keys,
     ...(link ? { cluster: link } : {}),
-    forecast: { store: models, pool, horizons: config.api.forecastHorizons },
+    forecast: { store: models, history: createForecastHistory(pool) },
     pipelines: { temporal: () => Promise.resolve(temporalClient), config, keys: config.api.keys },
+    locations: { pool },
     readiness: {
       model: () => {
         if (!models.get(predictModel)) throw new Error(`no champion of ${predictModel} loaded yet`);
@@ -87,7 +86,7 @@ async function run(): Promise<void> {
 
 /**
  * In a cluster, `/reload` reaches every API process (the deploy step's confirmation may be answered by any
- * of them); polling stays per process.
+ * of them); polling, and so finding a new horizon's champion, stays per process.
  */
 function reloadEverywhere(local: ModelStore, link: ClusterLink): ModelStore {
   link.answer('reload', () => local.reload());

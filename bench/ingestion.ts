@@ -56,9 +56,7 @@ const env: NodeJS.ProcessEnv = {
 const config = loadConfig(env);
 // The worker and stream processor started below inherit this environment: point it at the bench stack.
 Object.assign(process.env, env);
-const lyon = parseOpenMeteoCsv(
-  readFileSync(bundledExports.lyon2024, 'utf8'),
-);
+const lyon = parseOpenMeteoCsv(readFileSync(bundledExports.lyon2024, 'utf8'));
 
 function stack(command: string): void {
   const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'stack', 'cli.ts'), command], {

@@ -15,6 +15,8 @@ import { parseHour, toHourString } from '../core/ingestion/chunks';
 import { ingestHourlyWorkflowId } from '../core/ingestion/workflow-ids';
 import type { IngestHistoryProgress, IngestHistoryResult } from '../workflows/ingest-history';
 
+import { importExport } from './import-export';
+import { cliActor, locationIdsOf, locationsCommand, withPool } from './locations';
 import { decide, promotions, rollback, train } from './models';
 import { smoke } from './smoke';
 
@@ -24,8 +26,17 @@ Operator commands: most start a Temporal workflow (or join the one already doing
 are derived from the work) and print its Temporal Web UI link; promotions and smoke only read.
 
 Commands:
+  locations     list | add <id> --name <name> --lat <lat> --lon <lon> [--force] | remove <id> [--purge]
+                the registered places (ids: lower-case slugs); add refuses an existing id and, without
+                --force, a place within 1 km of another; remove refuses a place with readings unless
+                --purge (deleted readings are recorded in location_changes)
+  import        <file.csv> [--location <id> [--create] [--name <name>]]
+                load an Open-Meteo CSV export (either layout) like a backfill stores a fetch; each place
+                goes to the registered location within 0.25°, or to --location (with --create: registered
+                at the export's coordinates); a bad line refuses the whole file; again writes nothing
   backfill      --from <hour> --to <hour> [--locations lyon,paris] [--dry-run] [--parallel N]
-                ingest a history range straight into PostgreSQL, with a progress bar
+                ingest a history range straight into PostgreSQL, with a progress bar; --dry-run prints
+                the locations' coordinates and the source calls planned
   ingest-hour   [--hour <hour>] [--locations …]
                 fetch one hour (and the two before) through Kafka, wait until stored;
                 without --hour, the source's latest hour
@@ -52,10 +63,9 @@ stage (awaiting_approval, promoted, rejected, …), modelName, version, summary 
 MAE), deadline, evaluation, deploy. Without --wait, train stops once the run awaits approval.
 
 Hours are ISO UTC instants on the hour, e.g. 2024-01-01T00:00:00Z (a date alone means its first or last
-hour). Locations default to every seeded one: lyon, marseille, paris.
+hour). --locations defaults to every registered location (airq locations list).
+  --json        (locations, import too) machine-readable output
   -h, --help    this help`;
-
-const defaultLocations = ['lyon', 'marseille', 'paris'];
 
 function hourArg(value: string | undefined, name: string, endOfDay = false): string {
   if (!value) throw new Error(`--${name} is required`);
@@ -90,9 +100,7 @@ function bar(p: IngestHistoryProgress): string {
 }
 
 async function backfill(client: Client, config: Config, values: Record<string, string | boolean | undefined>) {
-  const locationIds = String(values.locations ?? defaultLocations.join(','))
-    .split(',')
-    .filter(Boolean);
+  const locationIds = await locationIdsOf(config, values);
   const from = hourArg(values.from as string | undefined, 'from');
   const to = hourArg(values.to as string | undefined, 'to', true);
   const dryRun = values['dry-run'] === true;
@@ -117,6 +125,11 @@ async function backfill(client: Client, config: Config, values: Record<string, s
   const final = await result;
   if (interactive) process.stdout.write('\n');
   if (final.dryRun) {
+    if (final.source) {
+      console.log(`source ${final.source.source}`);
+      for (const l of final.source.locations) console.log(`  ${l.id} (${l.name}) at ${l.latitude}, ${l.longitude}`);
+      console.log(`${final.source.calls.length} call(s) planned, e.g.\n  ${final.source.calls[0]?.url ?? '-'}`);
+    }
     console.log(`dry run: ${final.chunks.length} chunks would be ingested`);
     for (const c of final.chunks) console.log(`  ${c.locationId} ${c.from} .. ${c.to}`);
   } else {
@@ -125,9 +138,7 @@ async function backfill(client: Client, config: Config, values: Record<string, s
 }
 
 async function ingestHour(client: Client, config: Config, values: Record<string, string | boolean | undefined>) {
-  const locationIds = String(values.locations ?? defaultLocations.join(','))
-    .split(',')
-    .filter(Boolean);
+  const locationIds = await locationIdsOf(config, values);
   const hour = hourArg(values.hour as string | undefined, 'hour');
   const handle = await start(client, config, 'ingestHourly', ingestHourlyWorkflowId(locationIds, hour), {
     locationIds,
@@ -137,7 +148,7 @@ async function ingestHour(client: Client, config: Config, values: Record<string,
 }
 
 async function quality(client: Client, config: Config, values: Record<string, string | boolean | undefined>) {
-  const locationIds = locationsOf(values);
+  const locationIds = await locationIdsOf(config, values);
   const from = hourArg(values.from as string | undefined, 'from');
   // The window is [from, to) inside the workflow; the command takes an inclusive last hour like backfill.
   const to = toHourString(Date.parse(hourArg(values.to as string | undefined, 'to', true)) + 3600_000);
@@ -154,7 +165,7 @@ async function quality(client: Client, config: Config, values: Record<string, st
 }
 
 async function schedules(client: Client, config: Config, values: Record<string, string | boolean | undefined>) {
-  const wanted = platformSchedules(config, locationsOf(values));
+  const wanted = platformSchedules(config, await locationIdsOf(config, values));
   if (values.remove === true) {
     await removeSchedules(
       client,
@@ -167,14 +178,10 @@ async function schedules(client: Client, config: Config, values: Record<string, 
   console.log(`  ${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/schedules`);
 }
 
-function locationsOf(values: Record<string, string | boolean | undefined>): string[] {
-  return String(values.locations ?? defaultLocations.join(','))
-    .split(',')
-    .filter(Boolean);
-}
-
 /** Every command `airq` dispatches; the Jenkinsfile test checks the commands it runs against this list. */
 export const airqCommands = [
+  'locations',
+  'import',
   'backfill',
   'ingest-hour',
   'quality',
@@ -208,6 +215,14 @@ export const airqOptions = {
   comment: { type: 'string' },
   model: { type: 'string' },
   'expect-version': { type: 'string' },
+  name: { type: 'string' },
+  lat: { type: 'string' },
+  lon: { type: 'string' },
+  force: { type: 'boolean' },
+  purge: { type: 'boolean' },
+  location: { type: 'string' },
+  create: { type: 'boolean' },
+  actor: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -218,11 +233,15 @@ interface Invocation {
   values: Values;
   /** The positional after the command: a workflow id or a model name. */
   target: string | undefined;
+  /** Every positional after the command (`locations add <id>`). */
+  args: string[];
   /** Connects to Temporal on first use: commands that only speak to PostgreSQL or the API never do. */
   temporal: () => Promise<Client>;
 }
 
 const dispatch: Record<AirqCommand, (run: Invocation) => Promise<number | void>> = {
+  locations: ({ config, values, args }) => locationsCommand(config, values, args),
+  import: ({ config, values, target }) => importCommand(config, values, target),
   backfill: async ({ temporal, config, values }) => backfill(await temporal(), config, values),
   'ingest-hour': async ({ temporal, config, values }) => ingestHour(await temporal(), config, values),
   quality: async ({ temporal, config, values }) => quality(await temporal(), config, values),
@@ -234,6 +253,27 @@ const dispatch: Record<AirqCommand, (run: Invocation) => Promise<number | void>>
   promotions: ({ config, values }) => promotions(config, values),
   smoke: ({ config, values }) => smoke(config, values),
 };
+
+async function importCommand(config: Config, values: Values, file: string | undefined): Promise<number> {
+  if (!file) throw new Error('usage: airq import <file.csv> [--location <id> [--create] [--name <name>]]');
+  const options = {
+    actor: cliActor(values),
+    ...(typeof values.location === 'string' ? { locationId: values.location } : {}),
+    ...(values.create === true ? { create: true } : {}),
+    ...(typeof values.name === 'string' ? { name: values.name } : {}),
+  };
+  const imported = await withPool(config, (pool) => importExport(pool, file, options));
+  if (values.json === true) {
+    console.log(JSON.stringify(imported, null, 2));
+    return 0;
+  }
+  for (const p of imported) {
+    console.log(
+      `${p.locationId}${p.created ? ' (created)' : ''}: ${p.rows} rows ${p.from} .. ${p.to}, ${p.written} written, ${p.unchanged} unchanged`,
+    );
+  }
+  return 0;
+}
 
 function isAirqCommand(command: string): command is AirqCommand {
   return (airqCommands as readonly string[]).includes(command);
@@ -254,7 +294,9 @@ async function main(): Promise<number> {
   let client: Client | undefined;
   const temporal = async () => (client ??= await connectTemporal(config));
   try {
-    return (await dispatch[command]({ config, values, target: positionals[1], temporal })) ?? 0;
+    return (
+      (await dispatch[command]({ config, values, target: positionals[1], args: positionals.slice(1), temporal })) ?? 0
+    );
   } finally {
     await client?.connection.close();
   }

@@ -53,13 +53,12 @@ export interface Config {
     workers: number;
     /** Milliseconds between registry polls; 0 turns polling off. */
     modelPollMs: number;
-    forecastHorizons: number[];
     /** Who may call the mutating endpoints: the key's name is the approver recorded for its approvals. */
     keys: ApiKey[];
   };
 }
 
-export type ApiPermission = 'pipelines' | 'approve' | 'models';
+export type ApiPermission = 'pipelines' | 'approve' | 'models' | 'locations';
 export interface ApiKey {
   name: string;
   key: string;
@@ -161,7 +160,6 @@ function assemble(v: Raw): Config {
       maxBody: req('API_MAX_BODY'),
       workers: req('API_WORKERS'),
       modelPollMs: durationMs(req('MODEL_POLL_INTERVAL')),
-      forecastHorizons: req('SERVING_FORECAST_HORIZONS').split(',').map(Number),
       keys: req('API_KEYS')
         .split(',')
         .map((entry) => {

@@ -114,10 +114,10 @@ export const variables = {
     z
       .string()
       .regex(
-        /^[\w.-]+:[^:,\s]{8,}:(pipelines|approve|models)(\+(pipelines|approve|models))*(,[\w.-]+:[^:,\s]{8,}:(pipelines|approve|models)(\+(pipelines|approve|models))*)*$/,
-        'name:key:permission[+permission] entries separated by commas; keys of 8+ characters; permissions pipelines, approve, models',
+        /^[\w.-]+:[^:,\s]{8,}:(pipelines|approve|models|locations)(\+(pipelines|approve|models|locations))*(,[\w.-]+:[^:,\s]{8,}:(pipelines|approve|models|locations)(\+(pipelines|approve|models|locations))*)*$/,
+        'name:key:permission[+permission] entries separated by commas; keys of 8+ characters; permissions pipelines, approve, models, locations',
       ),
-    'demo:aqi-local-demo-key:pipelines+approve+models',
+    'demo:aqi-local-demo-key:pipelines+approve+models+locations',
     'API keys for the mutating endpoints (Authorization: Bearer <key>); the default is for the local stack only',
   ),
   API_MAX_BATCH_ROWS: variable(z.coerce.number().int().min(1), '10000', 'Most rows one POST /predict may carry'),
@@ -134,12 +134,7 @@ export const variables = {
   MODEL_POLL_INTERVAL: variable(
     z.string().regex(/^\d+(ms|s|m|h)$/, 'a duration such as 30s or 5m; 0s turns polling off'),
     '30s',
-    'How often the API checks the registry for a new champion',
-  ),
-  SERVING_FORECAST_HORIZONS: variable(
-    z.string().regex(/^\d+(,\d+)*$/, 'comma-separated hours such as 24 or 1,6,24'),
-    '24',
-    'Forecast horizons whose champions the API serves on GET /forecast',
+    'How often the API checks the registry for new champions (of any model and forecast horizon)',
   ),
 } as const;
 

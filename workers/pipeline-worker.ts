@@ -6,6 +6,7 @@ import { createKafka } from '../adapters/kafka/client';
 import { createLogger } from '../adapters/logger';
 import { createMlflowClient } from '../adapters/mlflow/client';
 import { createOpenMeteoClient } from '../adapters/open-meteo/client';
+import { fetchReplayHoldings } from '../adapters/open-meteo/replay-holdings';
 import { createPool } from '../adapters/postgres/pool';
 import { installTemporalLogging } from '../adapters/temporal/logging';
 import { configFromEnvironment, gitCommit } from '../config/runtime';
@@ -36,7 +37,11 @@ async function run(): Promise<void> {
         pool,
         kafka,
         producer,
-        source: { name: config.source.kind, client: createOpenMeteoClient({ baseUrl: config.source.url }) },
+        source: {
+          name: config.source.kind,
+          client: createOpenMeteoClient({ baseUrl: config.source.url }),
+          ...(config.source.kind === 'replay' ? { holdings: () => fetchReplayHoldings(config.source.url) } : {}),
+        },
         mlflow: createMlflowClient(config.mlflow.url),
         training: { experiment: config.mlflow.experiment, apiUrl: config.api.url, gitCommit: gitCommit(config) },
         temporal: new Client({ connection: clientConnection, namespace: config.temporal.namespace }),

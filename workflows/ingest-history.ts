@@ -1,7 +1,8 @@
 /**
  * ingestHistory: backfills a time range for some locations, straight into PostgreSQL.
  *   1. Plan the chunks (location × month) and tag the run with search attributes (findable in the UI).
- *   2. dryRun: return the plan and stop.
+ *   2. Ask the source for its plan (the locations' coordinates and the calls it will make); an offline source
+ *      that does not hold a place or hour fails the run here, before anything is written. dryRun: stop here.
  *   3. Run the chunks with bounded parallelism; each is an idempotent activity (upserts), so a retry, a
  *      worker crash or a second run of the same range writes nothing twice.
  *   4. When Temporal suggests it (long ranges), continue as new with the chunks still to do.
@@ -10,13 +11,14 @@
 import {
   continueAsNew,
   defineQuery,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 
-import type { ChunkResult, IngestionActivities } from '../activities/ingestion';
+import type { ChunkResult, IngestionActivities, SourcePlan } from '../activities/ingestion';
 import { planHistoryChunks, type HistoryChunk } from '../core/ingestion/chunks';
 import { searchAttributes } from '../temporal/search-attributes';
 
@@ -45,12 +47,19 @@ export interface IngestHistoryProgress {
 export interface IngestHistoryResult extends IngestHistoryProgress {
   dryRun: boolean;
   chunks: HistoryChunk[];
+  /** The source's plan (absent in runs started before the plan existed, or continued as new). */
+  source?: SourcePlan;
 }
 
 export const ingestHistoryProgressQuery = defineQuery<IngestHistoryProgress>('progress');
 
 // A month of one location takes seconds; five minutes leaves room for a slow source and its retries. The
 // activity heartbeats between its steps, so a chunk whose worker died is retried after 20 s, not 5 min.
+// Asking the source what it holds is quick; a refusal is final (non-retryable), an outage is retried.
+const { planHistorySource } = proxyActivities<IngestionActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5 },
+});
 const { ingestHistoryChunk } = proxyActivities<IngestionActivities>({
   startToCloseTimeout: '5 minutes',
   heartbeatTimeout: '20 seconds',
@@ -73,7 +82,13 @@ export async function ingestHistory(input: IngestHistoryInput): Promise<IngestHi
     { key: searchAttributes.rangeStart, value: new Date(input.from) },
     { key: searchAttributes.rangeEnd, value: new Date(input.to) },
   ]);
-  if (input.dryRun) return { ...progress, dryRun: true, chunks: plan };
+  // Runs that began before this step existed replay without it (see "Versioning" in docs/architecture.md).
+  const source =
+    input.carried === undefined && patched('plan-history-source')
+      ? await planHistorySource({ locationIds: input.locationIds, from: input.from, to: input.to })
+      : undefined;
+  const withSource = source === undefined ? {} : { source };
+  if (input.dryRun) return { ...progress, dryRun: true, chunks: plan, ...withSource };
 
   const queue = [...plan];
   let stopTaking = false;
@@ -99,5 +114,5 @@ export async function ingestHistory(input: IngestHistoryInput): Promise<IngestHi
   if (queue.length > 0) {
     await continueAsNew<typeof ingestHistory>({ ...input, carried: { remaining: queue, progress } });
   }
-  return { ...progress, dryRun: false, chunks: plan };
+  return { ...progress, dryRun: false, chunks: plan, ...withSource };
 }

@@ -15,7 +15,8 @@ export interface DeployOutcome {
 /**
  * Deploy: asks the API to reload its champions from the registry (`GET /reload`, the seed's endpoint) and
  * checks that it now serves the version. Throws, so Temporal retries, while the API is unreachable or still
- * serves another version; a model the API is not configured to serve is reported at once.
+ * serves another version; a model outside the API's naming (`aqi-eaqi-instant`, `aqi-eaqi-forecast-<h>h`),
+ * which it never serves, is reported at once.
  */
 export async function deployToApi(
   apiUrl: string,
@@ -32,7 +33,10 @@ export async function deployToApi(
     throw new AppError('DEPLOY_NOT_CONFIRMED', `the API at ${apiUrl} answered GET /reload with ${response.status}`);
   }
   if (!parsed.data.reloaded.some((r) => r.name === input.modelName)) {
-    return { confirmed: false, detail: `the API at ${apiUrl} is not configured to serve ${input.modelName}` };
+    return {
+      confirmed: false,
+      detail: `the API at ${apiUrl} does not serve ${input.modelName}: it serves the champions of aqi-eaqi-instant and aqi-eaqi-forecast-<h>h`,
+    };
   }
   const served = parsed.data.models.find((m) => m.name === input.modelName);
   if (served?.version !== input.version) {

@@ -41,6 +41,15 @@ export interface OpenMeteoClient {
     variables?: readonly string[];
   }): Promise<{ readings: LocatedReading[]; payloads: RawPayload[] }>;
   fetchCurrent(locations: readonly PlannedLocation[], variables?: readonly string[]): Promise<LocatedReading[]>;
+  /** The calls `fetchHourly` would make for this window, without making them (a backfill's dry run shows them). */
+  planHourly(request: { locations: readonly PlannedLocation[]; from: string; to: string }): PlannedCall[];
+}
+
+export interface PlannedCall {
+  url: string;
+  locationIds: string[];
+  /** What the free tier charges for the call. */
+  weight: number;
 }
 
 export interface OpenMeteoClientOptions {
@@ -166,6 +175,14 @@ export function createOpenMeteoClient(options: OpenMeteoClientOptions): OpenMete
   }
 
   return {
+    planHourly({ locations, from, to }) {
+      return planHourlyRequests({ locations, from, to, variables: hourlyVariables, ...plan }).map((query) => ({
+        url: urlOf(query),
+        locationIds: query.locationIds,
+        weight: query.weight,
+      }));
+    },
+
     async fetchHourly({ locations, from, to, variables = hourlyVariables }) {
       const queries = planHourlyRequests({ locations, from, to, variables, ...plan });
       const merged = new Map<string, LocatedReading>();

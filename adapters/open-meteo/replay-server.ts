@@ -5,6 +5,13 @@ import express, { type Express, type NextFunction, type Request, type Response }
 
 import { expectedUnits, targetOf } from '../../core/air-quality/open-meteo/columns';
 import { parseOpenMeteoCsv } from '../../core/air-quality/open-meteo/csv';
+import {
+  groupPlaces,
+  gridCell,
+  hourSpans,
+  nearestPlaceDegrees,
+  type ExportPlace,
+} from '../../core/air-quality/open-meteo/places';
 import { type Reading } from '../../core/air-quality/reading';
 import { AppError } from '../../core/errors';
 import type { Logger } from '../logger';
@@ -25,14 +32,8 @@ export const attribution = 'Air quality data by Open-Meteo.com (CAMS), CC BY 4.0
 
 const hourMs = 3_600_000;
 const dayMs = 24 * hourMs;
-const samePlaceDegrees = 0.1;
-const nearestPlaceDegrees = 0.25;
 
-interface Place {
-  name?: string;
-  /** The coordinate holding the most hours, answered as the grid cell; then the others merged into it. */
-  coordinates: { latitude: number; longitude: number }[];
-  hours: Map<number, Reading>;
+interface Place extends ExportPlace {
   /** Contiguous runs of held hours, as [first, last]. */
   spans: [number, number][];
 }
@@ -55,51 +56,19 @@ const refuse = (reason: string): never => {
   throw new AppError('REPLAY_BAD_REQUEST', reason, { httpStatus: 400 });
 };
 const minute = (ms: number): string => new Date(ms).toISOString().slice(0, 16);
+const goLive = 'AQI_SOURCE=open-meteo fetches from the live Open-Meteo API instead';
 
 function loadPlaces(dataDir: string): Place[] {
   const files = readdirSync(dataDir).filter((f) => f.endsWith('.csv'));
   if (files.length === 0) throw new AppError('REPLAY_NO_DATA', `no *.csv export in ${dataDir}`);
-  const byCoordinate = new Map<string, Reading[]>();
-  for (const file of files.sort()) {
-    for (const r of parseOpenMeteoCsv(readFileSync(path.join(dataDir, file), 'utf8'))) {
-      const key = `${r.latitude},${r.longitude}`;
-      const group = byCoordinate.get(key);
-      if (group) group.push(r);
-      else byCoordinate.set(key, [r]);
-    }
-  }
-  const places: Place[] = [];
-  // Largest first: a place answers with the coordinate holding the most hours, and keeps its values on conflict.
-  for (const readings of [...byCoordinate.values()].sort((a, b) => b.length - a.length)) {
-    const [{ latitude, longitude, place: name } = { latitude: NaN, longitude: NaN }] = readings;
-    const near = (c: Place['coordinates'][number]) =>
-      Math.abs(c.latitude - latitude) <= samePlaceDegrees && Math.abs(c.longitude - longitude) <= samePlaceDegrees;
-    let place = places.find((p) => p.coordinates.some(near));
-    if (!place) places.push((place = { coordinates: [], hours: new Map(), spans: [] }));
-    place.coordinates.push({ latitude, longitude });
-    place.name ??= name;
-    for (const r of readings) {
-      const held = place.hours.get(Date.parse(r.observedAt));
-      const values = { ...r.values, ...held?.values };
-      place.hours.set(Date.parse(r.observedAt), { ...r, values, reported: { ...r.reported, ...held?.reported } });
-    }
-  }
-  for (const place of places) {
-    for (const hour of [...place.hours.keys()].sort((a, b) => a - b)) {
-      const last = place.spans.at(-1);
-      if (last && hour === last[1] + hourMs) last[1] = hour;
-      else place.spans.push([hour, hour]);
-    }
-  }
-  return places;
+  const readings = files.sort().flatMap((file) => parseOpenMeteoCsv(readFileSync(path.join(dataDir, file), 'utf8')));
+  return groupPlaces(readings).map((place) => ({ ...place, spans: hourSpans(place) }));
 }
-
-const gridCell = (place: Place) => place.coordinates[0] ?? { latitude: NaN, longitude: NaN };
 
 function outside(place: Place, what: string): never {
   const { latitude, longitude } = gridCell(place);
   const held = place.spans.map(([a, b]) => `${minute(a)}..${minute(b)}`).join(', ');
-  return refuse(`${what} is outside the data held for (${latitude}, ${longitude}): ${held}`);
+  return refuse(`${what} is outside the data held for (${latitude}, ${longitude}): ${held} (${goLive})`);
 }
 
 function describePlace(place: Place) {
@@ -205,7 +174,9 @@ function airQuality(places: readonly Place[], q: Query, now: number): unknown {
     const place = [...places].sort((a, b) => distance(a) - distance(b))[0];
     if (place === undefined || distance(place) > nearestPlaceDegrees) {
       const held = places.map((p) => `${p.name ?? '?'} (${gridCell(p).latitude}, ${gridCell(p).longitude})`);
-      return refuse(`The replay server has no data near (${latitude}, ${longitude}); it holds ${held.join(', ')}`);
+      return refuse(
+        `The replay server has no data near (${latitude}, ${longitude}); it holds ${held.join(', ')} (${goLive})`,
+      );
     }
     const answer: Record<string, unknown> = {
       ...gridCell(place),

@@ -1,5 +1,5 @@
 import { eaqiSubIndex } from '../air-quality/european-aqi';
-import { type Reading } from '../air-quality/reading';
+import { type MeasuredVariable, type Reading } from '../air-quality/reading';
 
 import { hourMs, type HourLookup } from './dataset';
 
@@ -23,6 +23,14 @@ const windowHours = 24;
 /** PM is read back to at-48 h, so the index at the target's hour yesterday (as early as at-23 h) is computable. */
 const historyHours = 2 * windowHours;
 const indexLags = [1, 3, 6, 12, 24] as const;
+/**
+ * The stored past every forecast needs: these variables at each of the hours at-48 h .. at. Stated once so the
+ * store can find the hours that have it (adapters/postgres/latest-history.ts); `forecastRow` checks the rest.
+ */
+export const forecastHistoryNeed: { hours: number; variables: readonly MeasuredVariable[] } = {
+  hours: historyHours,
+  variables: ['pm2_5', 'pm10'],
+};
 /** The reported index is rounded to whole numbers: a larger gap than half a unit means another pollutant leads. */
 const roundingSlack = 0.5;
 

@@ -132,9 +132,13 @@ describe('ingestHistory (backfill)', () => {
     const error = await handle.result().catch((err: unknown) => err);
 
     expect(error).toBeInstanceOf(WorkflowFailedError);
-    expect(String(((error as WorkflowFailedError).cause?.cause as Error | undefined)?.message)).toMatch(
-      /refused the request/,
+    // Refused by the source plan, before any chunk is fetched: what is missing, what is held, how to go live.
+    const message = String(((error as WorkflowFailedError).cause?.cause as Error | undefined)?.message);
+    expect(message).toContain(
+      'the export near lyon (45.764, 4.8357) does not hold all of 2019-01-01T00:00..2019-01-01T23:00',
     );
+    expect(message).toContain('It holds: Lyon (45.7, 4.800001) 2024-01-01T00:00..2024-12-31T23:00');
+    expect(message).toContain('AQI_SOURCE=open-meteo');
   });
 });
 
@@ -243,7 +247,7 @@ describe('awaitReadingsPersisted', () => {
   it('when a published value is not yet the stored one, then it keeps waiting; once equal, it passes', async () => {
     const activities = createIngestionActivities({
       pool,
-      source: { name: 'unused', client: { fetchHourly: jest.fn(), fetchCurrent: jest.fn() } },
+      source: { name: 'unused', client: { fetchHourly: jest.fn(), fetchCurrent: jest.fn(), planHourly: jest.fn() } },
       producer: {} as Producer,
     });
     const observedAt = '2024-12-31T20:00:00Z';
