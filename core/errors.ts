@@ -26,7 +26,9 @@ export class AppError extends Error {
 /** Turns anything thrown into a one-line message, following `cause` chains. */
 export function describeError(err: unknown): string {
   if (err instanceof Error) {
-    const cause = err.cause === undefined ? '' : ` (cause: ${describeError(err.cause)})`;
+    const inner = err.cause === undefined ? '' : describeError(err.cause);
+    // A wrapper repeating its cause's words (an ApplicationFailure around an AppError) says them once.
+    const cause = inner === '' || inner === err.message ? '' : ` (cause: ${inner})`;
     return `${err.message}${cause}`;
   }
   return String(err);

@@ -149,7 +149,7 @@ Air-quality platform is running (${((Date.now() - started) / 1000).toFixed(1)} s
   PostgreSQL        ${String(status.postgres?.url ?? config.postgres.url)}
   Kafka             ${config.kafka.brokers.join(',')}
 ${withAirflow ? `  Airflow UI        ${config.airflow.url}  (login ${airflowAdminUser} / ${config.airflow.adminPassword}; DAGs aqi_history, aqi_hourly, aqi_quality, aqi_training)\n` : ''}  Logs              ${stack.layout.logsDir}
-More: npx airq --help (backfill, ingest-hour, quality, schedules, train, approve, rollback, promotions).
+More: npx airq --help (locations, import, backfill, ingest-hour, quality, schedules, train, approve, rollback, promotions).
 Stop everything with: npm stop
 Air quality data by Open-Meteo.com (CAMS), CC BY 4.0.`);
   return pipeline.healthy && training.healthy ? 0 : 1;
