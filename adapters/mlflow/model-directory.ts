@@ -2,14 +2,15 @@ import type { FeatureSpec } from '../../core/ml/feature-spec';
 
 import { mlmodelFile } from './mlmodel';
 import { modelFile } from './model-artifact';
-import { pyfuncFiles, pythonFunctionFlavor, type ModelDirectoryFile } from './pyfunc';
+import { pyfuncFiles, pyfuncInputNames, pythonFunctionFlavor, type ModelDirectoryFile } from './pyfunc';
 
 export type { ModelDirectoryFile } from './pyfunc';
 
 /**
  * Everything a training run logs under `model/`, paths relative to that directory: the model JSON the
  * platform serves, its feature spec, the Python scorer and environment of the `python_function` flavor, and
- * the MLmodel file naming both flavors. MLmodel comes last, so a directory that has one is complete.
+ * the MLmodel file naming both flavors, with the signature's inputs as a pyfunc client gives them
+ * (`pyfuncInputNames`). MLmodel comes last, so a directory that has one is complete.
  */
 export function modelDirectoryFiles(input: {
   runId: string;
@@ -24,7 +25,7 @@ export function modelDirectoryFiles(input: {
     artifactPath: input.artifactPath,
     createdAt: input.createdAt,
     modelFile,
-    inputs: spec.names.map((name) => ({ name, type: 'double' as const })),
+    inputs: pyfuncInputNames(spec).map((name) => ({ name, type: 'double' as const })),
     output: { name: spec.target.variable, type: 'double' },
     pythonFunction: pythonFunctionFlavor,
   });

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 
 import { AppError } from '../../core/errors';
+import { assertSupportedSpec, type FeatureSpec } from '../../core/ml/feature-spec';
+import { instantVariables } from '../../core/ml/instant-features';
 
 import type { PythonFunctionFlavor } from './mlmodel';
 
@@ -11,7 +13,8 @@ import type { PythonFunctionFlavor } from './mlmodel';
  * MLflow's `python_function` flavor for the platform's models: a pure-Python scorer (numpy, pandas) logged in
  * the model directory beside `model.json`, and the environment files `mlflow models serve` and `spark_udf`
  * build an environment from. Then `mlflow.pyfunc.load_model("models:/aqi-eaqi-instant@champion")` works in
- * any Python with MLflow, and scores exactly like the TypeScript models (test/integration/pyfunc-model.test.ts).
+ * any Python with MLflow and returns what the API serves for the same rows: the same features, model
+ * arithmetic and `servedIndex` floor, bit for bit (test/integration/pyfunc-model.test.ts).
  */
 
 /** The pins of stack/python/mlflow-requirements.txt (a unit test keeps them equal): what the stack runs. */
@@ -36,6 +39,19 @@ export const pythonFunctionFlavor: PythonFunctionFlavor = {
   env: { conda: condaFile, virtualenv: pythonEnvFile },
   pythonVersion: pyfuncPythonVersion,
 };
+
+/**
+ * The columns a pyfunc client gives, which the MLmodel signature names. An instant model takes what
+ * `POST /predict` takes, the concentrations of `instantVariables`, and the scorer computes the features from
+ * them as `instantFeatures` does (its `INSTANT_INPUTS`, keyed on the spec version, which is why the spec
+ * must be the one this code computes). A forecast model takes its feature columns: the API builds them from
+ * stored history, which a pyfunc client has no access to through the model.
+ */
+export function pyfuncInputNames(spec: FeatureSpec): readonly string[] {
+  if (spec.kind === 'forecast') return spec.names;
+  assertSupportedSpec(spec);
+  return instantVariables;
+}
 
 /** A file of a model directory: its path relative to the MLmodel file, its text and its content type. */
 export interface ModelDirectoryFile {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { eaqiBand } from '../../core/air-quality/european-aqi';
 import { AppError } from '../../core/errors';
 import { instantFeatures, instantInput, type InstantInput } from '../../core/ml/features';
+import { servedIndex } from '../../core/ml/served-index';
 import type { ModelStore } from '../models/model-store';
 
 /**
@@ -63,7 +64,7 @@ export function predictRoutes(
     const rows = Array.isArray(parsed.data) ? parsed.data : [parsed.data];
     const values = served.model.predict(rows.map(instantFeatures));
     const predictions = values.map((v) => {
-      const european_aqi = Math.max(0, v);
+      const european_aqi = servedIndex(v);
       return { european_aqi, band: eaqiBand(european_aqi) };
     });
     const model = { name: served.name, version: served.version, alias: served.alias };

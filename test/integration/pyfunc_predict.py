@@ -2,7 +2,8 @@
 
 Usage: ``python pyfunc_predict.py <request.json> <answer.json>``. The request is
 ``{"models": [{"uri": ..., "columns": [...], "rows": [[...], ...]}, ...]}``; each ``uri`` (``models:/name@alias``
-or a local model directory) is loaded with ``mlflow.pyfunc.load_model`` and predicts a DataFrame of its rows.
+or a local model directory) is loaded with ``mlflow.pyfunc.load_model`` and predicts a DataFrame of its rows, in
+the signature's columns (an instant model's request concentrations, a forecast model's features).
 The answer lists, per model, its predictions, signature input names, flavors and run id. ``models:/`` URIs
 are resolved on the server of ``MLFLOW_TRACKING_URI``. Floats go through ``json`` as their shortest repr, so
 the TypeScript side reads back the very same doubles.
