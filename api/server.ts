@@ -33,7 +33,7 @@ async function run(): Promise<void> {
         onMessage: (listener) => process.on('message', listener),
       })
     : undefined;
-  const pool = createPool(config, { applicationName: 'aqi-api' });
+  const pool = createPool(config, { applicationName: 'aqi-api', logger });
   const temporal = await Connection.connect({ address: config.temporal.address });
   const temporalClient = new Client({ connection: temporal, namespace: config.temporal.namespace });
   const mlflow = createMlflowClient(config.mlflow.url);

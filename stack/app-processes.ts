@@ -10,6 +10,7 @@ import { defaultGroupId } from '../workers/stream/processor';
 
 import type { StackLayout } from './layout';
 import { runningPid, startDetached, stopDetached } from './processes';
+import { readSupervisedState, supervisorStateFile } from './supervisor/state';
 import { probeQuietly, waitUntilReady } from './wait';
 
 /** The platform's own long-running processes, started in the background by `npm start`. */
@@ -71,7 +72,16 @@ export function appProcesses(config: Config, layout: StackLayout): AppProcess[] 
     addresses,
     start: async () => {
       if (runningPid(layout, name) === undefined) {
-        startDetached(layout, { name, command: process.execPath, args: tsEntry(entry), cwd: repoRoot });
+        // Supervised like a compose service with a restart policy: a crash (or an exit on a dependency's
+        // restart) brings the process back with backoff, logged in its log, counted in `stack:status`.
+        const supervisor = [...tsEntry('stack/supervisor/supervise.ts'), '--name', name];
+        const state = ['--state', supervisorStateFile(layout.runDir, name)];
+        startDetached(layout, {
+          name,
+          command: process.execPath,
+          args: [...supervisor, ...state, '--', process.execPath, ...tsEntry(entry)],
+          cwd: repoRoot,
+        });
       }
       await waitUntilReady(name, isReady, {
         timeoutMs: 90_000,
@@ -104,10 +114,18 @@ export function appProcesses(config: Config, layout: StackLayout): AppProcess[] 
   ];
 }
 
-export async function appStatus(processes: AppProcess[]) {
+/** Each process's addresses, whether it answers, and how often its supervisor restarted it. */
+export async function appStatus(processes: AppProcess[], layout: StackLayout) {
   return Object.fromEntries(
     await Promise.all(
-      processes.map(async (p) => [p.name, { ...p.addresses(), up: (await probeQuietly(p.isReady)).ready }] as const),
+      processes.map(async (p) => {
+        const supervised = readSupervisedState(supervisorStateFile(layout.runDir, p.name));
+        const restarts = supervised?.restarts ?? 0;
+        const lastExit = supervised?.lastExit;
+        const exit = lastExit ? `${lastExit.signal ?? `code ${String(lastExit.code)}`} at ${lastExit.at}` : undefined;
+        const status = { ...p.addresses(), up: (await probeQuietly(p.isReady)).ready, restarts: String(restarts) };
+        return [p.name, exit && restarts > 0 ? { ...status, lastExit: exit } : status] as const;
+      }),
     ),
   );
 }

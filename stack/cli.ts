@@ -36,7 +36,8 @@ Commands:
   airflow …  run the Airflow CLI against this stack's Airflow (its home, DAGs and Temporal connection),
              e.g. airflow dags test aqi_hourly 2024-03-01T06:00:00+00:00      (npm run airflow -- …)
   down       same as stop
-  status     show each service's address and whether it answers    (npm run stack:status)
+  status     show each service's address, whether it answers, and how often the supervisor
+             restarted the worker, trainer, stream processor and API  (npm run stack:status)
   migrate    apply pending database migrations                          (npm run db:migrate)
 
 Options:
@@ -92,7 +93,7 @@ async function main(): Promise<number> {
       say('stopped');
       return 0;
     case 'status': {
-      const status = { ...(await stack.status()), ...(await appStatus(apps)) };
+      const status = { ...(await stack.status()), ...(await appStatus(apps, stack.layout)) };
       if (values.json) console.log(JSON.stringify(status));
       else
         for (const [name, s] of Object.entries(status))

@@ -20,7 +20,7 @@ async function run(): Promise<void> {
   const logger = createLogger('pipeline-worker', config.logLevel);
   installTemporalLogging(logger);
 
-  const pool = createPool(config, { applicationName: 'aqi-pipeline-worker' });
+  const pool = createPool(config, { applicationName: 'aqi-pipeline-worker', logger });
   const kafka = createKafka(config, logger);
   // Idempotent: a producer retry after a lost acknowledgement does not write the message twice.
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });

@@ -15,7 +15,7 @@ import { createStreamProcessor, defaultGroupId } from './stream/processor';
 async function run(): Promise<void> {
   const config = configFromEnvironment();
   const logger = createLogger('stream-processor', config.logLevel);
-  const pool = createPool(config, { applicationName: 'aqi-stream-processor', max: 6 });
+  const pool = createPool(config, { applicationName: 'aqi-stream-processor', max: 6, logger });
 
   let closing: Promise<void> | undefined;
   const close = (exitCode: number, why: Record<string, unknown>): Promise<void> =>

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 
 import { repoRoot } from '../../config/runtime';
 
-import { stackCommand, testConfig, testStateDir } from './test-env';
+import { stackCommand, testConfig, testEnv, testStateDir } from './test-env';
 
 const run = promisify(execFile);
 const config = testConfig();
@@ -29,14 +29,19 @@ describe('embedded stack commands', () => {
     const status = JSON.parse(stdout) as Record<string, Record<string, unknown>>;
 
     expect(status).toMatchObject({
-      temporal: { grpc: config.temporal.address, ui: config.temporal.uiUrl, http: `http://127.0.0.1:17243`, up: true },
+      temporal: {
+        grpc: config.temporal.address,
+        ui: config.temporal.uiUrl,
+        http: `http://127.0.0.1:${testEnv.TEMPORAL_HTTP_PORT}`,
+        up: true,
+      },
       postgres: { url: config.postgres.url, up: true },
-      kafka: { brokers: '127.0.0.1:19092', up: true },
-      mlflow: { url: 'http://127.0.0.1:15000', up: true },
-      api: { url: 'http://127.0.0.1:18000', up: true },
-      worker: { up: true },
+      kafka: { brokers: `127.0.0.1:${testEnv.KAFKA_PORT}`, up: true },
+      mlflow: { url: `http://127.0.0.1:${testEnv.MLFLOW_PORT}`, up: true },
+      api: { url: `http://127.0.0.1:${testEnv.API_PORT}`, up: true },
+      worker: { up: true, restarts: expect.stringMatching(/^\d+$/) as unknown },
       stream: { groupId: 'aqi-stream-processor', up: true },
-      replay: { url: 'http://127.0.0.1:18100', up: true },
+      replay: { url: `http://127.0.0.1:${testEnv.REPLAY_PORT}`, up: true },
     });
   });
 
