@@ -13,9 +13,9 @@ import { readSupervisedState, supervisorStateFile } from '../../stack/supervisor
 import { stackCommand, testConfig, testProcessEnv } from './test-env';
 
 /**
- * Drill: PostgreSQL dies under a running stack (SIGKILL of the postmaster: every connection is cut, as in a
- * crash or a failover) and comes back with `stack/cli.ts up`. No platform process may exit over it, and
- * the next hourly ingest must complete.
+ * Drills: each service the platform stands on dies under a running stack (SIGKILL: every connection is
+ * cut, as in a crash or a failover) and comes back with `stack/cli.ts up`. No platform process may exit
+ * over it, and the work that needs the service (an hourly ingest, a model reload) must complete after.
  */
 const config = testConfig();
 const layout = stackLayout(config);
@@ -32,9 +32,49 @@ async function ready(): Promise<{ status: number; postgres?: { ok: boolean } }> 
   return { status: response.status, ...(body.checks?.postgres ? { postgres: body.checks.postgres } : {}) };
 }
 
-describe('drill: PostgreSQL killed and restarted under a running stack', () => {
+function processesUnchanged(before: Record<string, ReturnType<typeof supervised>>): void {
+  for (const name of apps) {
+    const after = supervised(name);
+    expect({ name, pid: after?.pid, restarts: after?.restarts }).toEqual({
+      name,
+      pid: before[name]?.pid,
+      restarts: before[name]?.restarts,
+    });
+    expect(isAlive(after?.pid ?? -1)).toBe(true);
+  }
+}
+
+const snapshot = () => Object.fromEntries(apps.map((name) => [name, supervised(name)]));
+
+/** SIGKILLs a service the stack started (its whole process group), waits until it is gone, brings it back. */
+async function killAndBringBack(pid: number): Promise<{ up: ReturnType<typeof spawnSync>; seconds: number }> {
+  const killedAt = Date.now();
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    process.kill(pid, 'SIGKILL');
+  }
+  while (isAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 100));
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  const { command, args, env } = stackCommand('up');
+  const up = spawnSync(command, args, { cwd: repoRoot, env, encoding: 'utf8', timeout: 180_000 });
+  return { up, seconds: (Date.now() - killedAt) / 1000 };
+}
+
+const servicePid = (name: string) => Number(readFileSync(path.join(layout.runDir, `${name}.pid`), 'utf8').trim());
+
+async function ingestHour(hour: string): Promise<unknown> {
+  const { stdout } = await run(
+    process.execPath,
+    ['--import', 'tsx', path.join(repoRoot, 'cli', 'airq.ts'), 'ingest-hour', '--hour', hour, '--locations', 'lyon'],
+    { cwd: repoRoot, env: testProcessEnv(), timeout: 150_000 },
+  );
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
+}
+
+describe('drills: a dependency killed and restarted under a running stack', () => {
   it('when the postmaster is SIGKILLed and the stack brought up again, then no process exits and the next hourly ingest completes', async () => {
-    const before = Object.fromEntries(apps.map((name) => [name, supervised(name)]));
+    const before = snapshot();
     for (const name of apps) expect(before[name]?.pid).toBeDefined();
     // Every process holds idle pooled connections: the ones PostgreSQL will cut.
     expect((await ready()).status).toBe(200);
@@ -54,33 +94,42 @@ describe('drill: PostgreSQL killed and restarted under a running stack', () => {
     expect(whileDown.status).toBe(503);
     expect(whileDown.postgres?.ok).toBe(false);
     expect(up.status).toBe(0);
-    for (const name of apps) {
-      const after = supervised(name);
-      expect({ name, pid: after?.pid, restarts: after?.restarts }).toEqual({
-        name,
-        pid: before[name]?.pid,
-        restarts: before[name]?.restarts,
-      });
-      expect(isAlive(after?.pid ?? -1)).toBe(true);
-    }
+    processesUnchanged(before);
 
-    const { stdout } = await run(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        path.join(repoRoot, 'cli', 'airq.ts'),
-        'ingest-hour',
-        '--hour',
-        '2024-12-31T18:00:00Z',
-        '--locations',
-        'lyon',
-      ],
-      { cwd: repoRoot, env: testProcessEnv(), timeout: 120_000 },
-    );
-    expect(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}')).toMatchObject({ persisted: 3 });
+    expect(await ingestHour('2024-12-31T18:00:00Z')).toMatchObject({ persisted: 3 });
     expect((await ready()).status).toBe(200);
     console.log(`[drill] PostgreSQL SIGKILLed and back with stack up in ${(recoveredMs / 1000).toFixed(1)} s`);
+  });
+
+  it.each([
+    ['Temporal', 'temporal', '2024-12-31T15:00:00Z'],
+    ['Kafka', 'kafka', '2024-12-31T12:00:00Z'],
+  ])(
+    'when %s is SIGKILLed and brought back, then no process exits and the next hourly ingest completes',
+    async (what, service, hour) => {
+      const before = snapshot();
+
+      const { up, seconds } = await killAndBringBack(servicePid(service));
+
+      expect(up.status).toBe(0);
+      processesUnchanged(before);
+      expect(await ingestHour(hour)).toMatchObject({ persisted: 3 });
+      console.log(`[drill] ${what} SIGKILLed and back with stack up in ${seconds.toFixed(1)} s`);
+    },
+  );
+
+  it('when MLflow is SIGKILLed and brought back, then no process exits and the API reloads its champions', async () => {
+    const before = snapshot();
+
+    const { up, seconds } = await killAndBringBack(servicePid('mlflow'));
+    const reload = await fetch(`${config.api.url}/reload`);
+    const body = (await reload.json()) as { reloaded: { name: string; result: string }[] };
+
+    expect(up.status).toBe(0);
+    processesUnchanged(before);
+    expect(reload.status).toBe(200);
+    expect(body.reloaded.find((r) => r.name === 'aqi-eaqi-instant')?.result).toMatch(/^(unchanged|loaded)$/);
+    console.log(`[drill] MLflow SIGKILLed and back with stack up in ${seconds.toFixed(1)} s`);
   });
 
   it('when the API process is SIGKILLed, then its supervisor restarts it and stack:status counts the restart', async () => {
