@@ -9,6 +9,36 @@ import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
+// A string where a Temporal client or workflow API takes a definition (see the override below).
+const named = `[arguments.0.type=/^(Literal|TemplateLiteral)$/]`;
+const messageNameRules = [
+  {
+    selector: `CallExpression[callee.property.name=/^(signal|executeUpdate|startUpdate)$/]${named}`,
+    message: 'Pass the defineSignal/defineUpdate object exported by the workflow, not its name.',
+  },
+  {
+    // Only on workflow handles: pg's pool.query('SELECT …') is a string by design.
+    selector: `CallExpression[callee.property.name='query']:matches([callee.object.name=/[Hh]andle$/], [callee.object.property.name=/[Hh]andle$/], [callee.object.callee.property.name='getHandle'])${named}`,
+    message: 'Pass the defineQuery object exported by the workflow, not its name.',
+  },
+  {
+    selector: `CallExpression[callee.object.property.name='workflow'][callee.property.name=/^(start|execute|signalWithStart|startUpdateWithStart|executeUpdateWithStart)$/]${named}`,
+    message: 'Start a workflow by its function (client.workflow.start(trainingPipeline, …)): typed args and result.',
+  },
+  {
+    selector: `CallExpression[callee.name=/^(startChild|executeChild)$/]${named}`,
+    message: 'Start a workflow by its function, not its name.',
+  },
+  {
+    selector: `Property[key.name='workflowType'][value.type=/^(Literal|TemplateLiteral)$/]`,
+    message: 'A schedule action takes the workflow function as workflowType.',
+  },
+  {
+    selector: `TSAsExpression:matches([expression.callee.property.name='result'], [expression.argument.callee.property.name='result'])`,
+    message: 'Type the handle (WorkflowHandle<typeof wf>, getHandle<typeof wf>) instead of casting its result.',
+  },
+];
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', '.stack*/', '.tools/', 'reports/', 'coverage/', 'dags/', '**/*.py'] },
   js.configs.recommended,
@@ -35,6 +65,15 @@ export default tseslint.config(
           alphabetize: { order: 'asc', caseInsensitive: true },
         },
       ],
+    },
+  },
+  {
+    // Workflows, signals, queries and updates are named by their definitions (the workflow function, the
+    // defineSignal/defineQuery/defineUpdate objects), never by a string: a renamed handler then breaks the
+    // build, not a run, and results are typed by the workflow instead of cast.
+    files: ['**/*.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', ...messageNameRules],
     },
   },
   {

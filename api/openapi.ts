@@ -165,17 +165,20 @@ export function openApiDocument(maxBatchRows: number) {
       },
       '/pipelines/{id}/approval': {
         post: {
-          summary: 'Send approvePromotion as the key’s name',
+          summary: 'Decide on a challenger (the approvePromotion update) as the key’s name',
           security: secured,
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
           requestBody: { required: true, ...json(approvalBody) },
           responses: {
-            '202': { description: 'accepted' },
+            '202': { description: 'the decision was taken: {workflowId, approver, decision, stage}' },
             '400': error,
             '401': error,
             '403': error,
             '404': error,
-            '409': error,
+            '409': {
+              description:
+                'refused by the workflow (not awaiting approval, already decided): the reason in error.message',
+            },
           },
         },
       },

@@ -35,6 +35,8 @@ import { formatObservedAt, measuredVariables } from '../core/air-quality/reading
 import { topics } from '../core/topics';
 import { appProcesses } from '../stack/app-processes';
 import { stackLayout } from '../stack/layout';
+import { ingestHistory } from '../workflows/ingest-history';
+import { ingestHourly } from '../workflows/ingest-hourly';
 
 const scratch = mkdtempSync(path.join('/var/tmp', 'aqi-bench-ingest-'));
 const env: NodeJS.ProcessEnv = {
@@ -92,12 +94,12 @@ async function measure(results: string[]) {
     const from = '2024-01-01T00:00:00Z';
     const to = '2024-12-31T23:00:00Z';
     const started = performance.now();
-    const { handle } = await startOrJoin(client, config, 'ingestHistory', `bench-backfill-${Date.now()}`, {
+    const { handle } = await startOrJoin(client, config, ingestHistory, `bench-backfill-${Date.now()}`, {
       locationIds: ['lyon'],
       from,
       to,
     });
-    const backfill = (await handle.result()) as { rowsWritten: number };
+    const backfill = await handle.result();
     const wall = (performance.now() - started) / 1000;
     let activitySeconds = 0;
     const open = new Map<string, number>();
@@ -184,7 +186,7 @@ async function measure(results: string[]) {
 
     // 4. One hourly ingest end to end, for hours nothing has stored yet (Paris was not backfilled above).
     const hourStarted = performance.now();
-    const hourly = await startOrJoin(client, config, 'ingestHourly', `bench-hourly-${Date.now()}`, {
+    const hourly = await startOrJoin(client, config, ingestHourly, `bench-hourly-${Date.now()}`, {
       locationIds: ['paris'],
       hour: '2025-06-02T23:00:00Z',
     });

@@ -1,19 +1,24 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { Client, Workflow, WorkflowHandle } from '@temporalio/client';
 
-import type { QualityOutcome } from '../activities/quality';
 import { connectTemporal, workflowUrl } from '../adapters/temporal/client';
 import { startBackfill, startQualityCheck, type StartedPipeline } from '../adapters/temporal/pipeline-runs';
 import { applySchedules, platformSchedules, removeSchedules } from '../adapters/temporal/schedules';
-import { startOrJoin } from '../adapters/temporal/start-or-join';
+import { startOrJoin, type WorkflowOfInput } from '../adapters/temporal/start-or-join';
 import type { Config } from '../config';
 import { configFromEnvironment } from '../config/runtime';
 import { describeError } from '../core/errors';
 import { parseHour, toHourString } from '../core/ingestion/chunks';
 import { ingestHourlyWorkflowId } from '../core/ingestion/workflow-ids';
-import type { IngestHistoryProgress, IngestHistoryResult } from '../workflows/ingest-history';
+import type { checkDataQuality } from '../workflows/check-data-quality';
+import {
+  ingestHistoryProgressQuery,
+  type ingestHistory,
+  type IngestHistoryProgress,
+} from '../workflows/ingest-history';
+import { ingestHourly } from '../workflows/ingest-hourly';
 
 import { importExport } from './import-export';
 import { cliActor, locationIdsOf, locationsCommand, withPool } from './locations';
@@ -50,7 +55,8 @@ Commands:
                 [--wait] [--json]
                 train, evaluate and register a candidate; prints how to approve it (--wait: until decided)
   approve       <workflow id> --approver <name> [--comment …] [--wait] [--json]
-                send the approvePromotion signal (--wait: until promoted, exit 1 otherwise)
+                decide through the approvePromotion update: taken, or refused with the workflow's
+                reason (exit 1); --wait: until promoted, exit 1 otherwise
   reject        <workflow id> --approver <name> [--comment …] [--wait] [--json]
   rollback      <model name> --approver <name> [--comment …]    champion back to the previous version
   promotions    [--model <name>]                                the audit trail of model decisions
@@ -73,24 +79,24 @@ function hourArg(value: string | undefined, name: string, endOfDay = false): str
   return toHourString(parseHour(iso, `--${name}`));
 }
 
-async function start(
+async function start<I, R>(
   client: Client,
   config: Config,
-  workflow: string,
+  workflow: WorkflowOfInput<I, R>,
   workflowId: string,
-  args: unknown,
-): Promise<WorkflowHandle> {
-  const { handle, started } = await startOrJoin(client, config, workflow, workflowId, args);
+  input: NoInfer<I>,
+): Promise<WorkflowHandle<WorkflowOfInput<I, R>>> {
+  const { handle, started } = await startOrJoin(client, config, workflow, workflowId, input);
   console.log(
     `${started ? 'started' : 'joined the existing run of'} ${workflowId}\n  ${workflowUrl(config, workflowId)}`,
   );
   return handle;
 }
 
-/** Prints a run started through the shared pipeline-runs functions and returns its handle. */
-function announce(client: Client, run: StartedPipeline): WorkflowHandle {
+/** Prints a run started through the shared pipeline-runs functions and returns its handle, typed by its workflow. */
+function announce<W extends Workflow>(client: Client, run: StartedPipeline): WorkflowHandle<W> {
   console.log(`${run.started ? 'started' : 'joined the existing run of'} ${run.workflowId}\n  ${run.url}`);
-  return client.workflow.getHandle(run.workflowId);
+  return client.workflow.getHandle<W>(run.workflowId);
 }
 
 function bar(p: IngestHistoryProgress): string {
@@ -111,15 +117,15 @@ async function backfill(client: Client, config: Config, values: Record<string, s
     dryRun,
     ...(values.parallel ? { maxParallelChunks: Number(values.parallel) } : {}),
   });
-  const handle = announce(client, run);
-  const result = handle.result() as Promise<IngestHistoryResult>;
+  const handle = announce<typeof ingestHistory>(client, run);
+  const result = handle.result();
   const interactive = process.stdout.isTTY;
   let finished = false;
   void result.finally(() => (finished = true)).catch(() => undefined);
   while (!finished) {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     if (finished) break;
-    const progress = await handle.query<IngestHistoryProgress>('progress').catch(() => undefined);
+    const progress = await handle.query(ingestHistoryProgressQuery).catch(() => undefined);
     if (progress) process.stdout.write(interactive ? `\r${bar(progress)}` : `${bar(progress)}\n`);
   }
   const final = await result;
@@ -140,7 +146,7 @@ async function backfill(client: Client, config: Config, values: Record<string, s
 async function ingestHour(client: Client, config: Config, values: Record<string, string | boolean | undefined>) {
   const locationIds = await locationIdsOf(config, values);
   const hour = hourArg(values.hour as string | undefined, 'hour');
-  const handle = await start(client, config, 'ingestHourly', ingestHourlyWorkflowId(locationIds, hour), {
+  const handle = await start(client, config, ingestHourly, ingestHourlyWorkflowId(locationIds, hour), {
     locationIds,
     hour,
   });
@@ -152,9 +158,12 @@ async function quality(client: Client, config: Config, values: Record<string, st
   const from = hourArg(values.from as string | undefined, 'from');
   // The window is [from, to) inside the workflow; the command takes an inclusive last hour like backfill.
   const to = toHourString(Date.parse(hourArg(values.to as string | undefined, 'to', true)) + 3600_000);
-  const handle = announce(client, await startQualityCheck(client, config, { locationIds, from, to }));
+  const handle = announce<typeof checkDataQuality>(
+    client,
+    await startQualityCheck(client, config, { locationIds, from, to }),
+  );
   try {
-    const outcome = (await handle.result()) as QualityOutcome;
+    const outcome = await handle.result();
     console.log(`verdict ${outcome.verdict} (report ${outcome.reportId}, ${outcome.rowsChecked} rows)`);
     for (const finding of outcome.findings) console.log(`  ${finding}`);
     return 0;

@@ -1,7 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 
-import type { QualityOutcome } from '../activities/quality';
 import { listLocations, type Location } from '../adapters/postgres/locations';
 import type { Pool } from '../adapters/postgres/pool';
 import { workflowUrl } from '../adapters/temporal/client';
@@ -10,8 +9,9 @@ import type { Config } from '../config';
 import { describeError } from '../core/errors';
 import { toHourString } from '../core/ingestion/chunks';
 import { dataQualityWorkflowId, ingestHistoryWorkflowId, ingestHourlyWorkflowId } from '../core/ingestion/workflow-ids';
-import type { IngestHistoryProgress, IngestHistoryResult } from '../workflows/ingest-history';
-import type { IngestHourlyResult } from '../workflows/ingest-hourly';
+import { checkDataQuality } from '../workflows/check-data-quality';
+import { ingestHistory, ingestHistoryProgressQuery } from '../workflows/ingest-history';
+import { ingestHourly } from '../workflows/ingest-hourly';
 
 /**
  * What `npm start` runs on the bundled real data (offline, through the replay server):
@@ -84,14 +84,14 @@ export async function runBundledPipeline(
   for (const b of backfills) {
     const id = ingestHistoryWorkflowId(b.locationIds, b.from, b.to);
     say(`backfilling ${b.locationIds.join(', ')} ${b.from} .. ${b.to} (${id})`);
-    const { handle } = await startOrJoin(client, config, 'ingestHistory', id, b);
+    const { handle } = await startOrJoin(client, config, ingestHistory, id, b);
     const progress = setInterval(() => {
       void handle
-        .query<IngestHistoryProgress>('progress')
+        .query(ingestHistoryProgressQuery)
         .then((p) => say(`  ${p.chunksDone}/${p.chunksTotal} chunks, ${p.rowsWritten} rows written`))
         .catch(() => undefined);
     }, 3000);
-    const result = (await handle.result().finally(() => clearInterval(progress))) as IngestHistoryResult;
+    const result = await handle.result().finally(() => clearInterval(progress));
     lines.push(
       `backfill ${b.locationIds.join('+')} ${b.from.slice(0, 10)}..${b.to.slice(0, 10)}: ${result.rowsWritten} written, ${result.rowsUnchanged} unchanged  ${workflowUrl(config, id)}`,
     );
@@ -101,8 +101,8 @@ export async function runBundledPipeline(
   if (current.length > 0) {
     const id = ingestHourlyWorkflowId(current, now);
     say(`ingesting the replay clock's latest hour ${now} through Kafka (${id})`);
-    const { handle } = await startOrJoin(client, config, 'ingestHourly', id, { locationIds: current, hour: now });
-    const result = (await handle.result()) as IngestHourlyResult;
+    const { handle } = await startOrJoin(client, config, ingestHourly, id, { locationIds: current, hour: now });
+    const result = await handle.result();
     lines.push(
       `hourly ${current.join('+')} ${now}: ${result.published} published, ${result.persisted} stored  ${workflowUrl(config, id)}`,
     );
@@ -112,13 +112,13 @@ export async function runBundledPipeline(
     const to = toHourString(Date.parse(b.to) + 3600_000);
     const id = dataQualityWorkflowId(b.locationIds, b.from, to);
     say(`checking data quality of ${b.locationIds.join(', ')} ${b.from} .. ${b.to}`);
-    const { handle } = await startOrJoin(client, config, 'checkDataQuality', id, {
+    const { handle } = await startOrJoin(client, config, checkDataQuality, id, {
       locationIds: b.locationIds,
       from: b.from,
       to,
     });
     try {
-      const q = (await handle.result()) as QualityOutcome;
+      const q = await handle.result();
       lines.push(`quality ${b.locationIds.join('+')}: ${q.verdict} (report ${q.reportId})  ${workflowUrl(config, id)}`);
       for (const finding of q.findings) lines.push(`    ${finding}`);
     } catch (err) {

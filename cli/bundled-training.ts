@@ -1,18 +1,17 @@
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 
-import { startTraining, untilDecisionPoint } from '../adapters/temporal/pipeline-runs';
+import { sendApproval, startTraining, untilDecisionPoint } from '../adapters/temporal/pipeline-runs';
 import type { Config } from '../config';
-import { describeError } from '../core/errors';
+import { AppError, describeError } from '../core/errors';
 import { trainingRequest, type TrainingRequest } from '../core/training/request';
-import type { TrainingPipelineResult } from '../workflows/training-pipeline';
 
 import { approvalInstructions } from './models';
 
 /**
  * The model half of `npm start`: trains the two default models on the bundled Lyon year (the instant
  * nowcast and a +24 h forecast), registers the challengers, prints how to approve them, and waits for the
- * decision. Without a terminal on stdin (CI, scripts) it approves them itself through the very same
- * signal, as approver `demo`.
+ * decision. Without a terminal on stdin (CI, scripts) it approves them itself as approver `demo`, through
+ * the approvePromotion update that `airq approve` and the API send.
  */
 export const defaultTrainingRequests: TrainingRequest[] = [
   trainingRequest.parse({ kind: 'instant' }),
@@ -34,7 +33,7 @@ export async function runBundledTraining(
   );
 
   // Wait until each run asks for a decision or is over.
-  const pending: { workflowId: string; handle: WorkflowHandle }[] = [];
+  const pending: typeof runs = [];
   for (const run of runs) {
     const status = await untilDecisionPoint(run.handle, (s) => say(`  ${s.modelName}: ${s.stage}`));
     if (status?.stage === 'awaiting_approval') {
@@ -49,11 +48,17 @@ export async function runBundledTraining(
   if (pending.length > 0 && !options.interactive) {
     for (const run of pending) {
       say(`stdin is not a terminal: approving ${run.workflowId} as "demo"`);
-      await run.handle.signal('approvePromotion', {
-        approver: 'demo',
-        decision: 'approve',
-        comment: 'approved by npm start (no terminal on stdin)',
-      });
+      try {
+        await sendApproval(client, run.workflowId, {
+          approver: 'demo',
+          decision: 'approve',
+          comment: 'approved by npm start (no terminal on stdin)',
+        });
+      } catch (err) {
+        // Someone decided first (the Web UI, airq): their decision stands and the result below reports it.
+        if (!(err instanceof AppError && err.code === 'APPROVAL_REFUSED')) throw err;
+        say(`  not approved by npm start: ${err.message}`);
+      }
     }
   } else if (pending.length > 0) {
     say('waiting for your decision (Ctrl-C leaves the requests pending; the workflows keep waiting)');
@@ -63,7 +68,7 @@ export async function runBundledTraining(
   let healthy = true;
   for (const run of runs) {
     try {
-      const result = (await run.handle.result()) as TrainingPipelineResult;
+      const result = await run.handle.result();
       lines.push(
         `model ${result.modelName}: ${result.outcome}${result.version ? ` version ${result.version}` : ''}, holdout MAE ${result.evaluation.candidate.mae.toFixed(2)} (${result.evaluation.baseline.algorithm} ${result.evaluation.baseline.metrics.mae.toFixed(2)})${result.deploy ? `; ${result.deploy.detail}` : ''}`,
       );

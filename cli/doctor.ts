@@ -10,6 +10,7 @@ import { configFromEnvironment } from '../config/runtime';
 import { formatReport, type DoctorReport } from '../core/doctor';
 import { describeError } from '../core/errors';
 import { searchAttributes } from '../temporal/search-attributes';
+import { doctor } from '../workflows/doctor';
 
 export interface DoctorRun {
   workflowId: string;
@@ -27,19 +28,19 @@ export async function runDoctor(config: Config, now = new Date()): Promise<Docto
     const workflowId = `doctor-${now.toISOString().slice(0, 19).replace(/:/g, '')}`;
     let handle;
     try {
-      handle = await client.workflow.start('doctor', {
+      handle = await client.workflow.start(doctor, {
         taskQueue: config.temporal.taskQueue,
         workflowId,
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         workflowExecutionTimeout: '5 minutes',
-        typedSearchAttributes: [{ key: searchAttributes.pipeline, value: 'doctor' }],
+        typedSearchAttributes: [{ key: searchAttributes.pipeline, value: doctor.name }],
       });
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      handle = client.workflow.getHandle(workflowId);
+      handle = client.workflow.getHandle<typeof doctor>(workflowId);
     }
-    const report = (await handle.result()) as DoctorReport;
+    const report = await handle.result();
     const { runId } = await handle.describe();
     return { workflowId, runId, url: workflowUrl(config, workflowId, runId), report };
   } finally {

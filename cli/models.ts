@@ -10,8 +10,17 @@ import { sendApproval, startTraining, untilDecisionPoint } from '../adapters/tem
 import { startOrJoin } from '../adapters/temporal/start-or-join';
 import type { Config } from '../config';
 import { repoRoot } from '../config/runtime';
+import { AppError } from '../core/errors';
 import { trainingRequest } from '../core/training/request';
-import type { PromotionStatus, TrainingPipelineResult } from '../workflows/training-pipeline';
+import { rollbackModel } from '../workflows/rollback-model';
+import {
+  approvePromotionSignal,
+  promotionStatusQuery,
+  type DecisionTaken,
+  type PromotionStatus,
+  type trainingPipeline,
+  type TrainingPipelineResult,
+} from '../workflows/training-pipeline';
 
 type Values = Record<string, string | boolean | undefined>;
 type Evaluation = NonNullable<PromotionStatus['evaluation']>;
@@ -87,9 +96,10 @@ function temporalCli(config: Config): string {
 /** How a person decides on a challenger: the three equivalent ways. */
 export function approvalInstructions(config: Config, workflowId: string): string[] {
   const input = JSON.stringify({ approver: 'your-name', decision: 'approve', comment: 'holdout looks right' });
+  const name = approvePromotionSignal.name;
   return [
-    `Web UI: ${workflowUrl(config, workflowId)}  → "Send a Signal", name approvePromotion, input ${input}`,
-    `CLI:    ${temporalCli(config)} workflow signal --address ${config.temporal.address} --namespace ${config.temporal.namespace} --workflow-id ${workflowId} --name approvePromotion --input '${input}'`,
+    `Web UI: ${workflowUrl(config, workflowId)}  → "Send a Signal", name ${name}, input ${input}`,
+    `CLI:    ${temporalCli(config)} workflow signal --address ${config.temporal.address} --namespace ${config.temporal.namespace} --workflow-id ${workflowId} --name ${name} --input '${input}'`,
     `        (or: npx airq approve ${workflowId} --approver your-name)`,
     `API:    curl -X POST ${config.api.url}/pipelines/${workflowId}/approval -H 'Authorization: Bearer <api key>' -H 'Content-Type: application/json' -d '{"decision":"approve","comment":"holdout looks right"}'`,
   ];
@@ -123,15 +133,16 @@ export async function train(client: Client, config: Config, values: Values): Pro
       return 0;
     }
   }
-  const final = (await handle.result()) as TrainingPipelineResult;
+  const final = await handle.result();
   sayOutcome(say, final);
   emit(runSummary(workflowId, url, final.outcome, final));
   return final.outcome === 'promoted' || final.outcome === 'rejected' ? 0 : 1;
 }
 
 /**
- * Sends the approvePromotion signal; exits 1 when the workflow refuses it. With `--wait`, stays until the
- * run is over and exits 0 only when it ended as asked (approve → promoted, reject → rejected).
+ * Decides through the approvePromotion update: the workflow answers at once whether it took the decision
+ * (exit 1, with its reason, when it refused). With `--wait`, stays until the run is over and exits 0 only
+ * when it ended as asked (approve → promoted, reject → rejected).
  */
 export async function decide(
   client: Client,
@@ -147,17 +158,21 @@ export async function decide(
   const url = workflowUrl(config, workflowId);
   const approver = String(values.approver ?? process.env.USER ?? '');
   const payload = { approver, decision, ...(values.comment ? { comment: String(values.comment) } : {}) };
-  const { accepted, status } = await sendApproval(client, workflowId, payload);
-  say(`sent approvePromotion ${JSON.stringify(payload)} to ${workflowId}`);
-  if (!accepted) {
-    say(`  the workflow refused it: ${status.invalidSignals.at(-1)?.reason ?? 'no reason given'}`);
+  let taken: DecisionTaken;
+  try {
+    taken = await sendApproval(client, workflowId, payload);
+  } catch (err) {
+    if (!(err instanceof AppError && err.code === 'APPROVAL_REFUSED')) throw err;
+    say(`  the workflow refused it: ${err.message}`);
     return 1;
   }
+  say(`${workflowId} took ${taken.decision} from ${taken.approver} (approvePromotion update): stage ${taken.stage}`);
+  const handle = client.workflow.getHandle<typeof trainingPipeline>(workflowId);
   if (values.wait !== true) {
-    emit(runSummary(workflowId, url, status.stage, status));
+    emit(runSummary(workflowId, url, taken.stage, await handle.query(promotionStatusQuery)));
     return 0;
   }
-  const final = (await client.workflow.getHandle(workflowId).result()) as TrainingPipelineResult;
+  const final = await handle.result();
   sayOutcome(say, final);
   emit(runSummary(workflowId, url, final.outcome, final));
   return final.outcome === (decision === 'approve' ? 'promoted' : 'rejected') ? 0 : 1;
@@ -167,7 +182,7 @@ export async function rollback(client: Client, config: Config, values: Values, m
   if (!modelName) throw new Error('usage: airq rollback <model name> --approver <name> [--comment …]');
   const requestedBy = String(values.approver ?? process.env.USER ?? 'operator');
   const workflowId = `rollback-${modelName}-${new Date().toISOString().slice(0, 19).replace(/[-:]/g, '')}`;
-  const { handle } = await startOrJoin(client, config, 'rollbackModel', workflowId, {
+  const { handle } = await startOrJoin(client, config, rollbackModel, workflowId, {
     modelName,
     requestedBy,
     ...(values.comment ? { reason: String(values.comment) } : {}),

@@ -6,16 +6,20 @@
  *   4. Evaluate: candidate, baseline and current champion on the same holdout; a failed gate ends the run
  *      as "rejected by evaluation" and asks nobody.
  *   5. Register: one model version per run, lineage tags, alias `challenger`.
- *   6. Await approval: the `approvePromotion` signal, until the deadline (then "expired").
+ *   6. Await approval: the `approvePromotion` update (answers accepted or refused at once) or signal (Web UI,
+ *      `temporal workflow signal`), both under the rules of core/training/promotion.ts, until the deadline
+ *      (then "expired").
  *   7. Promote: alias `champion` (the old one becomes `previous`).
  *   8. Deploy: the API reloads and confirms it serves the version.
  * Every decision is audited (table `model_promotions` and model-version tags). The `promotionStatus` query
  * and the `PipelineStage` search attribute show where the run is.
  */
 import {
+  ApplicationFailure,
   condition,
   defineQuery,
   defineSignal,
+  defineUpdate,
   executeChild,
   proxyActivities,
   setHandler,
@@ -28,9 +32,9 @@ import type { TrainingActivities, TrainingComputeActivities } from '../activitie
 import type { EvaluationSummary } from '../activities/training/evaluate';
 import type { CandidateSpec, DatasetRef, TrainingRunRef } from '../activities/training/types';
 import {
+  admitDecision,
   durationMs,
   modelNameFor,
-  parseApproval,
   type ApprovalDecision,
   type PipelineStage,
 } from '../core/training/promotion';
@@ -94,6 +98,17 @@ export interface TrainingPipelineResult {
   deploy?: { confirmed: boolean; detail: string };
 }
 
+/** What the `approvePromotion` update answers once the decision is taken: the decision and the stage after it. */
+export interface DecisionTaken extends ApprovalDecision {
+  receivedAt: string;
+  /** `promoting` after an approval, `rejected` after a rejection. */
+  stage: PipelineStage;
+}
+
+// One name, two message kinds: the update answers its caller (accepted, or refused by the validator with the
+// reason, which leaves no trace in history); the signal is what the Web UI and `temporal workflow signal`
+// send, and a refused one is kept in promotionStatus.invalidSignals.
+export const approvePromotionUpdate = defineUpdate<DecisionTaken, [ApprovalDecision]>('approvePromotion');
 export const approvePromotionSignal = defineSignal<[unknown]>('approvePromotion');
 export const promotionStatusQuery = defineQuery<PromotionStatus>('promotionStatus');
 
@@ -130,22 +145,37 @@ export async function trainingPipeline(input: TrainingPipelineInput): Promise<Tr
   const status: PromotionStatus = { stage: 'extracting', modelName: candidate.modelName, invalidSignals: [] };
   let decision: (ApprovalDecision & { receivedAt: string }) | undefined;
   setHandler(promotionStatusQuery, () => status);
-  setHandler(approvePromotionSignal, (payload: unknown) => {
-    const receivedAt = new Date().toISOString();
-    const parsed = parseApproval(payload);
-    if (!parsed.ok) return rememberInvalid(status, { receivedAt, reason: parsed.reason });
-    if (status.stage !== 'awaiting_approval' || decision !== undefined) {
-      const why = decision
-        ? `already decided (${decision.decision} by ${decision.approver})`
-        : `stage is ${status.stage}`;
-      return rememberInvalid(status, {
-        receivedAt,
-        reason: `ignored ${parsed.decision.decision} from ${parsed.decision.approver}: ${why}`,
-      });
-    }
-    decision = { ...parsed.decision, receivedAt };
+  const admit = (payload: unknown) => admitDecision(payload, { stage: status.stage, decision });
+  const take = (admitted: ApprovalDecision) => {
+    decision = { ...admitted, receivedAt: new Date().toISOString() };
     status.decision = decision;
+    return decision;
+  };
+  setHandler(approvePromotionSignal, (payload: unknown) => {
+    const admitted = admit(payload);
+    if (!admitted.ok) return rememberInvalid(status, { receivedAt: new Date().toISOString(), reason: admitted.reason });
+    take(admitted.decision);
   });
+  // Handlers add no command (no activity, timer or child): histories recorded before the update replay as they are.
+  setHandler(
+    approvePromotionUpdate,
+    async (payload) => {
+      const admitted = admit(payload);
+      // The validator ran just before, in the same activation; this only guards the handler's own invariant.
+      if (!admitted.ok) throw ApplicationFailure.nonRetryable(admitted.reason, 'ApprovalRefused');
+      const taken = take(admitted.decision);
+      // The main path leaves awaiting_approval in this same workflow task (to promoting or rejected).
+      await condition(() => status.stage !== 'awaiting_approval');
+      return { ...taken, stage: status.stage };
+    },
+    {
+      // Reads state, never changes it: a refusal is not written to history and answers the caller at once.
+      validator: (payload) => {
+        const admitted = admit(payload);
+        if (!admitted.ok) throw ApplicationFailure.nonRetryable(admitted.reason, 'ApprovalRefused');
+      },
+    },
+  );
   const enter = (stage: PipelineStage) => {
     status.stage = stage;
     upsertSearchAttributes([{ key: searchAttributes.stage, value: stage }]);

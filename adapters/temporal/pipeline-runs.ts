@@ -1,10 +1,20 @@
-import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 
 import type { Config } from '../../config';
-import { AppError } from '../../core/errors';
+import { AppError, describeError } from '../../core/errors';
 import { dataQualityWorkflowId, ingestHistoryWorkflowId } from '../../core/ingestion/workflow-ids';
+import { admitDecision, type ApprovalDecision } from '../../core/training/promotion';
 import { trainingWorkflowId, type TrainingRequest } from '../../core/training/request';
-import type { PromotionStatus, TrainingPipelineInput } from '../../workflows/training-pipeline';
+import { checkDataQuality } from '../../workflows/check-data-quality';
+import { ingestHistory } from '../../workflows/ingest-history';
+import {
+  approvePromotionUpdate,
+  promotionStatusQuery,
+  trainingPipeline,
+  type DecisionTaken,
+  type PromotionStatus,
+  type TrainingPipelineInput,
+} from '../../workflows/training-pipeline';
 
 import { workflowUrl } from './client';
 import { startOrJoin } from './start-or-join';
@@ -32,7 +42,7 @@ export function trainingInput(config: Config, request: TrainingRequest): Trainin
 
 export async function startTraining(client: Client, config: Config, request: TrainingRequest) {
   const workflowId = trainingWorkflowId(request);
-  const run = await startOrJoin(client, config, 'trainingPipeline', workflowId, trainingInput(config, request));
+  const run = await startOrJoin(client, config, trainingPipeline, workflowId, trainingInput(config, request));
   return { ...run, workflowId, url: workflowUrl(config, workflowId) };
 }
 
@@ -43,7 +53,7 @@ export async function startBackfill(
 ): Promise<StartedPipeline> {
   const workflowId =
     ingestHistoryWorkflowId(input.locationIds, input.from, input.to) + (input.dryRun ? '-dry-run' : '');
-  const { started } = await startOrJoin(client, config, 'ingestHistory', workflowId, input);
+  const { started } = await startOrJoin(client, config, ingestHistory, workflowId, input);
   return { workflowId, started, url: workflowUrl(config, workflowId) };
 }
 
@@ -53,7 +63,7 @@ export async function startQualityCheck(
   input: { locationIds: string[]; from: string; to: string },
 ): Promise<StartedPipeline> {
   const workflowId = dataQualityWorkflowId(input.locationIds, input.from, input.to);
-  const { started } = await startOrJoin(client, config, 'checkDataQuality', workflowId, input);
+  const { started } = await startOrJoin(client, config, checkDataQuality, workflowId, input);
   return { workflowId, started, url: workflowUrl(config, workflowId) };
 }
 
@@ -73,13 +83,11 @@ export async function describePipeline(
   config: Config,
   workflowId: string,
 ): Promise<PipelineDescription> {
-  const handle = client.workflow.getHandle(workflowId);
+  const handle = client.workflow.getHandle<typeof trainingPipeline>(workflowId);
   try {
     const d = await handle.describe();
     const promotionStatus =
-      d.type === 'trainingPipeline'
-        ? await handle.query<PromotionStatus>('promotionStatus').catch(() => undefined)
-        : undefined;
+      d.type === trainingPipeline.name ? await handle.query(promotionStatusQuery).catch(() => undefined) : undefined;
     return {
       workflowId,
       type: d.type,
@@ -98,31 +106,39 @@ export async function describePipeline(
 }
 
 /**
- * Sends the approvePromotion signal and reads back whether the workflow took it: a signal to a run that is
- * not awaiting approval is recorded and ignored by the workflow, and the caller hears why.
+ * Decides on a registered challenger through the `approvePromotion` update: the workflow's validator
+ * answers at once, so the caller learns whether the decision was taken (and the stage after it) or why it
+ * was refused, with no signal sent in the hope that it takes. Refused: 409 with the reason (also for a run
+ * that has closed, by the same rules); an unknown workflow id: 404.
  */
 export async function sendApproval(
   client: Client,
   workflowId: string,
-  decision: { approver: string; decision: 'approve' | 'reject'; comment?: string },
-): Promise<{ accepted: boolean; status: PromotionStatus }> {
-  const handle = client.workflow.getHandle(workflowId);
-  const before = await handle.query<PromotionStatus>('promotionStatus').catch((err: unknown) => {
+  decision: ApprovalDecision,
+): Promise<DecisionTaken> {
+  const handle = client.workflow.getHandle<typeof trainingPipeline>(workflowId);
+  try {
+    return await handle.executeUpdate(approvePromotionUpdate, { args: [decision] });
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) throw refused(describeError(err.cause ?? err), err);
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+  }
+  // Not found: either no such run, or a run that has closed (the server takes no update then).
+  const closed = await handle.describe().catch((err: unknown) => {
     if (err instanceof WorkflowNotFoundError) {
       throw new AppError('PIPELINE_NOT_FOUND', `no training run ${workflowId}`, { httpStatus: 404, operational: true });
     }
     throw err;
   });
-  if (before.stage !== 'awaiting_approval') {
-    throw new AppError(
-      'NOT_AWAITING_APPROVAL',
-      `${workflowId} is at stage ${before.stage}${before.decision ? ` (decided: ${before.decision.decision} by ${before.decision.approver})` : ''}, not awaiting approval`,
-      { httpStatus: 409, operational: true },
-    );
-  }
-  await handle.signal('approvePromotion', decision);
-  const status = await handle.query<PromotionStatus>('promotionStatus');
-  return { accepted: status.decision?.approver === decision.approver, status };
+  const status = await handle.query(promotionStatusQuery).catch(() => undefined);
+  const admitted = status ? admitDecision(decision, status) : undefined;
+  throw refused(
+    `${workflowId} is ${closed.status.name.toLowerCase()}${admitted && !admitted.ok ? `: ${admitted.reason}` : ''}`,
+  );
+}
+
+function refused(reason: string, cause?: unknown): AppError {
+  return new AppError('APPROVAL_REFUSED', reason, { httpStatus: 409, operational: true, cause });
 }
 
 /**
@@ -131,7 +147,7 @@ export async function sendApproval(
  * ended before it answered a query.
  */
 export async function untilDecisionPoint(
-  handle: WorkflowHandle,
+  handle: WorkflowHandle<typeof trainingPipeline>,
   onStage: (status: PromotionStatus) => void,
 ): Promise<PromotionStatus | undefined> {
   let last = '';
@@ -141,7 +157,7 @@ export async function untilDecisionPoint(
     .catch(() => undefined)
     .finally(() => (finished = true));
   for (;;) {
-    const status = await handle.query<PromotionStatus>('promotionStatus').catch(() => undefined);
+    const status = await handle.query(promotionStatusQuery).catch(() => undefined);
     if (status && status.stage !== last) {
       last = status.stage;
       onStage(status);

@@ -1,8 +1,19 @@
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import {
+  ScheduleAlreadyRunning,
+  ScheduleOverlapPolicy,
+  type Client,
+  type ScheduleOptions,
+  type ScheduleOptionsStartWorkflowAction,
+} from '@temporalio/client';
 
 import type { Config } from '../../config';
+import { checkDataQuality } from '../../workflows/check-data-quality';
+import { ingestHourly } from '../../workflows/ingest-hourly';
 
-/** The platform's recurring runs, replacing cron: each schedule starts a workflow without an explicit window. */
+/**
+ * The platform's recurring runs, replacing cron: each schedule starts a workflow without an explicit window.
+ * Actions name the workflow function, and `satisfies` checks their args against its input.
+ */
 export function platformSchedules(config: Config, locationIds: readonly string[]): ScheduleOptions[] {
   const common = {
     // A run still going when the next one is due is let finish; the next is skipped, not stacked.
@@ -15,11 +26,11 @@ export function platformSchedules(config: Config, locationIds: readonly string[]
       spec: { cronExpressions: ['5 * * * *'] },
       action: {
         type: 'startWorkflow',
-        workflowType: 'ingestHourly',
+        workflowType: ingestHourly,
         taskQueue: config.temporal.taskQueue,
         workflowId: 'scheduled-ingest-hourly',
         args: [{ locationIds: [...locationIds] }],
-      },
+      } satisfies ScheduleOptionsStartWorkflowAction<typeof ingestHourly>,
       memo: { description: 'ingest the latest hour of every location through Kafka' },
       ...common,
     },
@@ -28,11 +39,11 @@ export function platformSchedules(config: Config, locationIds: readonly string[]
       spec: { cronExpressions: ['30 0 * * *'] },
       action: {
         type: 'startWorkflow',
-        workflowType: 'checkDataQuality',
+        workflowType: checkDataQuality,
         taskQueue: config.temporal.taskQueue,
         workflowId: 'scheduled-quality',
         args: [{ locationIds: [...locationIds] }],
-      },
+      } satisfies ScheduleOptionsStartWorkflowAction<typeof checkDataQuality>,
       memo: { description: 'check the data quality of the last 24 hours' },
       ...common,
     },

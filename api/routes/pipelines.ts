@@ -10,7 +10,6 @@ import {
   startTraining,
 } from '../../adapters/temporal/pipeline-runs';
 import type { ApiKey, Config } from '../../config';
-import { AppError } from '../../core/errors';
 import { isoHour, trainingRequest } from '../../core/training/request';
 import { requirePermission } from '../middleware/api-key';
 
@@ -37,8 +36,8 @@ function parse<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
 
 /**
  * Pipeline control: start backfills, trainings and quality checks (202 with the workflow id and its Web UI
- * link; the same request again joins the same run), read a run's status, and send the approval signal as
- * the calling key's name.
+ * link; the same request again joins the same run), read a run's status, and decide on a challenger (the
+ * approvePromotion update) as the calling key's name.
  */
 export function pipelineRoutes(deps: {
   temporal: () => Promise<Client>;
@@ -69,15 +68,9 @@ export function pipelineRoutes(deps: {
   router.post('/pipelines/:id/approval', requirePermission(deps.keys, 'approve'), requireJson, async (req, res) => {
     const body = parse(approvalBody, req.body);
     const approver = String(res.locals.caller);
-    const { accepted, status } = await sendApproval(await deps.temporal(), String(req.params.id), {
-      approver,
-      ...body,
-    });
-    if (!accepted) {
-      const reason = status.invalidSignals.at(-1)?.reason ?? 'the workflow did not take the decision';
-      throw new AppError('APPROVAL_REFUSED', reason, { httpStatus: 409, operational: true });
-    }
-    res.status(202).json({ workflowId: req.params.id, approver, decision: body.decision, stage: status.stage });
+    // The approvePromotion update: 409 with the workflow's reason when refused, 404 for an unknown run.
+    const taken = await sendApproval(await deps.temporal(), String(req.params.id), { approver, ...body });
+    res.status(202).json({ workflowId: req.params.id, approver, decision: taken.decision, stage: taken.stage });
   });
   return router;
 }

@@ -1,4 +1,4 @@
-import { durationMs, modelNameFor, parseApproval } from './promotion';
+import { admitDecision, durationMs, modelNameFor, parseApproval } from './promotion';
 
 describe('approval payloads', () => {
   it('when a payload is complete, then it is accepted with its comment', () => {
@@ -20,6 +20,52 @@ describe('approval payloads', () => {
   it('when the payload is not an object, then it is refused, not thrown', () => {
     expect(parseApproval('approve')).toMatchObject({ ok: false });
     expect(parseApproval(undefined)).toMatchObject({ ok: false });
+  });
+});
+
+describe('admitting a decision', () => {
+  const approve = { approver: 'bob', decision: 'approve' };
+
+  it('when the run awaits approval and nobody has decided, then the first valid decision is admitted', () => {
+    expect(admitDecision({ ...approve, comment: 'ok' }, { stage: 'awaiting_approval' })).toEqual({
+      ok: true,
+      decision: { approver: 'bob', decision: 'approve', comment: 'ok' },
+    });
+  });
+
+  it('when a decision was already taken, then a second one is refused naming the first', () => {
+    const first = { approver: 'ana', decision: 'reject' as const };
+
+    expect(admitDecision(approve, { stage: 'awaiting_approval', decision: first })).toEqual({
+      ok: false,
+      reason: 'approve from bob refused: already decided (reject by ana)',
+    });
+    expect(admitDecision(approve, { stage: 'promoted', decision: first })).toMatchObject({
+      reason: expect.stringMatching(/already decided \(reject by ana\)/),
+    });
+  });
+
+  it('when the run is not awaiting approval, then a decision is refused naming the stage', () => {
+    expect(admitDecision(approve, { stage: 'training' })).toEqual({
+      ok: false,
+      reason: 'approve from bob refused: stage is training, not awaiting_approval',
+    });
+    expect(admitDecision(approve, { stage: 'expired' })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/stage is expired/),
+    });
+  });
+
+  it('when the payload is invalid, then it is refused for the payload whatever the stage', () => {
+    const refused = admitDecision({ approver: '', decision: 'maybe' }, { stage: 'awaiting_approval' });
+
+    expect(refused.ok).toBe(false);
+    if (refused.ok) return;
+    expect(refused.reason).toMatch(/approver: .*decision: /);
+    expect(admitDecision('approve', { stage: 'training' })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/\(payload\)/),
+    });
   });
 });
 

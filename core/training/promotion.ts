@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { AppError } from '../errors';
 
 /**
- * The human side of the model lifecycle, shared by the training workflow, the CLI and the API: the
- * `approvePromotion` signal's payload and the stages a training pipeline goes through.
+ * The human side of the model lifecycle, shared by the training workflow, the CLI and the API: the payload
+ * of `approvePromotion` (an update and a signal), the rules that admit a decision, and the stages a
+ * training pipeline goes through.
  */
 
 /** What a person sends to decide on a registered challenger. */
@@ -27,6 +28,34 @@ export function parseApproval(payload: unknown): ParsedApproval {
     ok: false,
     reason: parsed.error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; '),
   };
+}
+
+/** Where a run stands when a decision arrives: its stage and the decision it already took, if any. */
+export interface DecisionPoint {
+  stage: PipelineStage;
+  decision?: Pick<ApprovalDecision, 'approver' | 'decision'>;
+}
+
+/**
+ * The one rule set of approvals, applied by the update's validator (a refusal answers the caller at once),
+ * by the signal handler (a refusal is recorded in `promotionStatus.invalidSignals`) and by the API for a
+ * run that has already closed: the payload must be valid, the run must await approval, and only the first
+ * decision counts.
+ */
+export function admitDecision(payload: unknown, run: DecisionPoint): ParsedApproval {
+  const parsed = parseApproval(payload);
+  if (!parsed.ok) return parsed;
+  const { decision, approver } = parsed.decision;
+  if (run.decision) {
+    return {
+      ok: false,
+      reason: `${decision} from ${approver} refused: already decided (${run.decision.decision} by ${run.decision.approver})`,
+    };
+  }
+  if (run.stage !== 'awaiting_approval') {
+    return { ok: false, reason: `${decision} from ${approver} refused: stage is ${run.stage}, not awaiting_approval` };
+  }
+  return parsed;
 }
 
 export const pipelineStages = [

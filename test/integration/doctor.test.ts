@@ -2,6 +2,7 @@ import { createPool } from '../../adapters/postgres/pool';
 import { connectTemporal } from '../../adapters/temporal/client';
 import { runDoctor } from '../../cli/doctor';
 import { dependencies } from '../../core/doctor';
+import type { doctor } from '../../workflows/doctor';
 
 import { testConfig } from './test-env';
 
@@ -24,7 +25,7 @@ describe('doctor workflow against the real stack', () => {
     const run = await runDoctor(config, new Date(Date.UTC(2030, 0, 1, 0, 0, 2)));
     const client = await connectTemporal(config);
     try {
-      const described = await client.workflow.getHandle(run.workflowId).describe();
+      const described = await client.workflow.getHandle<typeof doctor>(run.workflowId).describe();
       expect(described.status.name).toBe('COMPLETED');
       expect(described.typedSearchAttributes.getAll().map((p) => [p.key.name, p.value])).toContainEqual([
         'AqiPipeline',

@@ -3,7 +3,6 @@ import { WorkflowFailedError } from '@temporalio/client';
 import type { Producer } from 'kafkajs';
 
 import { createIngestionActivities } from '../../activities/ingestion';
-import type { QualityOutcome } from '../../activities/quality';
 import { createPool } from '../../adapters/postgres/pool';
 import { connectTemporal } from '../../adapters/temporal/client';
 import { startOrJoin } from '../../adapters/temporal/start-or-join';
@@ -12,8 +11,9 @@ import {
   ingestHistoryWorkflowId,
   ingestHourlyWorkflowId,
 } from '../../core/ingestion/workflow-ids';
-import type { IngestHistoryProgress, IngestHistoryResult } from '../../workflows/ingest-history';
-import type { IngestHourlyResult } from '../../workflows/ingest-hourly';
+import { checkDataQuality } from '../../workflows/check-data-quality';
+import { ingestHistory, ingestHistoryProgressQuery } from '../../workflows/ingest-history';
+import { ingestHourly } from '../../workflows/ingest-hourly';
 
 import { testConfig } from './test-env';
 
@@ -52,14 +52,14 @@ describe('ingestHistory (backfill)', () => {
   it('when run as a dry run, then it returns the chunk plan and writes nothing', async () => {
     const id = `${ingestHistoryWorkflowId(['lyon'], from, to)}-dry-run`;
     const before = await count(from, to);
-    const { handle } = await startOrJoin(client, config, 'ingestHistory', id, {
+    const { handle } = await startOrJoin(client, config, ingestHistory, id, {
       locationIds: ['lyon'],
       from,
       to,
       dryRun: true,
     });
 
-    const result = (await handle.result()) as IngestHistoryResult;
+    const result = await handle.result();
 
     expect(result.dryRun).toBe(true);
     expect(result.chunks).toEqual([
@@ -71,11 +71,11 @@ describe('ingestHistory (backfill)', () => {
 
   it('when two months are backfilled, then every hour is stored once, and running it again changes nothing', async () => {
     const id = ingestHistoryWorkflowId(['lyon'], from, to);
-    const first = await startOrJoin(client, config, 'ingestHistory', id, { locationIds: ['lyon'], from, to });
-    const result = (await first.handle.result()) as IngestHistoryResult;
-    const progress = await first.handle.query<IngestHistoryProgress>('progress');
+    const first = await startOrJoin(client, config, ingestHistory, id, { locationIds: ['lyon'], from, to });
+    const result = await first.handle.result();
+    const progress = await first.handle.query(ingestHistoryProgressQuery);
 
-    const again = await startOrJoin(client, config, 'ingestHistory', id, { locationIds: ['lyon'], from, to });
+    const again = await startOrJoin(client, config, ingestHistory, id, { locationIds: ['lyon'], from, to });
 
     expect(result).toMatchObject({ chunksTotal: 2, chunksDone: 2, rowsFetched: 1440 });
     expect(result.rowsWritten + result.rowsUnchanged).toBe(1440);
@@ -98,7 +98,7 @@ describe('ingestHistory (backfill)', () => {
     const { handle } = await startOrJoin(
       client,
       config,
-      'ingestHistory',
+      ingestHistory,
       ingestHistoryWorkflowId(['lyon'], overlapFrom, overlapTo),
       {
         locationIds: ['lyon'],
@@ -107,7 +107,7 @@ describe('ingestHistory (backfill)', () => {
       },
     );
 
-    const result = (await handle.result()) as IngestHistoryResult;
+    const result = await handle.result();
 
     expect(result.rowsFetched).toBe(48);
     expect(result.rowsWritten + result.rowsUnchanged).toBe(48);
@@ -120,7 +120,7 @@ describe('ingestHistory (backfill)', () => {
     const { handle } = await startOrJoin(
       client,
       config,
-      'ingestHistory',
+      ingestHistory,
       ingestHistoryWorkflowId(['lyon'], badFrom, badTo),
       {
         locationIds: ['lyon'],
@@ -146,19 +146,13 @@ describe('checkDataQuality', () => {
   it('when the backfilled window is checked, then a report is stored and its verdict is not a failure', async () => {
     const from = '2024-02-01T00:00:00Z';
     const to = '2024-03-01T00:00:00Z';
-    const { handle } = await startOrJoin(
-      client,
-      config,
-      'checkDataQuality',
-      dataQualityWorkflowId(['lyon'], from, to),
-      {
-        locationIds: ['lyon'],
-        from,
-        to,
-      },
-    );
+    const { handle } = await startOrJoin(client, config, checkDataQuality, dataQualityWorkflowId(['lyon'], from, to), {
+      locationIds: ['lyon'],
+      from,
+      to,
+    });
 
-    const outcome = (await handle.result()) as QualityOutcome;
+    const outcome = await handle.result();
 
     const { rows } = await pool.query('SELECT verdict, location_ids FROM quality_reports WHERE id = $1', [
       outcome.reportId,
@@ -171,17 +165,11 @@ describe('checkDataQuality', () => {
   it('when the window has no data at all, then the run fails with a DataQualityError carrying the report id', async () => {
     const from = '2023-01-01T00:00:00Z';
     const to = '2023-01-02T00:00:00Z';
-    const { handle } = await startOrJoin(
-      client,
-      config,
-      'checkDataQuality',
-      dataQualityWorkflowId(['paris'], from, to),
-      {
-        locationIds: ['paris'],
-        from,
-        to,
-      },
-    );
+    const { handle } = await startOrJoin(client, config, checkDataQuality, dataQualityWorkflowId(['paris'], from, to), {
+      locationIds: ['paris'],
+      from,
+      to,
+    });
 
     const error = (await handle.result().catch((err: unknown) => err)) as WorkflowFailedError;
 
@@ -194,12 +182,12 @@ describe('checkDataQuality', () => {
 describe('ingestHourly (through Kafka and the stream processor)', () => {
   it('when an hour is ingested, then its readings go through aqi.raw and are stored with their indices', async () => {
     const hour = '2024-12-31T23:00:00Z';
-    const { handle } = await startOrJoin(client, config, 'ingestHourly', ingestHourlyWorkflowId(['lyon'], hour), {
+    const { handle } = await startOrJoin(client, config, ingestHourly, ingestHourlyWorkflowId(['lyon'], hour), {
       locationIds: ['lyon'],
       hour,
     });
 
-    const result = (await handle.result()) as IngestHourlyResult;
+    const result = await handle.result();
 
     expect(result).toEqual({ from: '2024-12-31T21:00:00Z', to: hour, published: 3, persisted: 3 });
     const { rows } = await pool.query<{ source: string; methods: number }>(
@@ -224,7 +212,7 @@ describe('ingestHourly (through Kafka and the stream processor)', () => {
     const { handle } = await startOrJoin(
       client,
       config,
-      'ingestHourly',
+      ingestHourly,
       `revised-${ingestHourlyWorkflowId(['lyon'], hour)}`,
       {
         locationIds: ['lyon'],
@@ -232,7 +220,7 @@ describe('ingestHourly (through Kafka and the stream processor)', () => {
       },
     );
 
-    const result = (await handle.result()) as IngestHourlyResult;
+    const result = await handle.result();
 
     const after = await pool.query<{ pm10: number }>(
       `SELECT pm10 FROM readings WHERE location_id = 'lyon' AND observed_at = $1`,
@@ -274,7 +262,7 @@ describe('ingestHistory on long ranges', () => {
     const from = '2024-04-01T00:00:00Z';
     const to = '2024-06-30T23:00:00Z';
     const id = `continue-as-new-${ingestHistoryWorkflowId(['lyon'], from, to)}`;
-    const { handle } = await startOrJoin(client, config, 'ingestHistory', id, {
+    const { handle } = await startOrJoin(client, config, ingestHistory, id, {
       locationIds: ['lyon'],
       from,
       to,
@@ -282,7 +270,7 @@ describe('ingestHistory on long ranges', () => {
       chunksPerRun: 1,
     });
 
-    const result = (await handle.result()) as IngestHistoryResult;
+    const result = await handle.result();
 
     const statuses: string[] = [];
     for await (const run of client.workflow.list({ query: `WorkflowId = '${id}'` })) statuses.push(run.status.name);

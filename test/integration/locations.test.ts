@@ -10,7 +10,7 @@ import { startBackfill } from '../../adapters/temporal/pipeline-runs';
 import { bundledExports } from '../../config/bundled-data';
 import { repoRoot } from '../../config/runtime';
 import { describeError } from '../../core/errors';
-import type { IngestHistoryResult } from '../../workflows/ingest-history';
+import type { ingestHistory } from '../../workflows/ingest-history';
 
 import { testConfig, testProcessEnv } from './test-env';
 
@@ -121,7 +121,7 @@ describe('locations are data: the CLI and the API', () => {
         to: '2024-03-31T23:00:00Z',
       });
       const failure = await temporal.workflow
-        .getHandle(started.workflowId)
+        .getHandle<typeof ingestHistory>(started.workflowId)
         .result()
         .then(() => 'succeeded', describeError);
 
@@ -156,7 +156,7 @@ describe('locations are data: the CLI and the API', () => {
         to: '2024-04-30T23:00:00Z',
         dryRun: true,
       });
-      const result = (await temporal.workflow.getHandle(started.workflowId).result()) as IngestHistoryResult;
+      const result = await temporal.workflow.getHandle<typeof ingestHistory>(started.workflowId).result();
 
       expect(result.dryRun).toBe(true);
       expect(result.source?.source).toBe('open-meteo');

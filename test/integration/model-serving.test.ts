@@ -83,15 +83,25 @@ describe('serving the approved champion', () => {
     const version = String(waiting.promotionStatus?.version);
     const approved = await call('POST', `/pipelines/${workflowId}/approval`, { decision: 'approve' }, demoKey);
     expect(approved.status).toBe(202);
-    expect(approved.body).toMatchObject({ approver: 'demo', decision: 'approve' });
+    expect(approved.body).toMatchObject({ approver: 'demo', decision: 'approve', stage: 'promoting' });
 
     const served = await until('the API to serve the new version', async () => {
       const { body } = await call('GET', '/model');
       return body.version === version ? body : undefined;
     });
     expect(served).toMatchObject({ name: instant, alias: 'champion', lineage: { 'aqi.workflow_id': workflowId } });
-    const again = await call('POST', `/pipelines/${workflowId}/approval`, { decision: 'approve' }, demoKey);
+    const again = await call('POST', `/pipelines/${workflowId}/approval`, { decision: 'reject' }, demoKey);
     expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({
+      error: { message: expect.stringContaining('reject from demo refused: already decided (approve by demo)') },
+    });
+    const unknown = await call(
+      'POST',
+      `/pipelines/no-such-run-${Date.now()}/approval`,
+      { decision: 'approve' },
+      demoKey,
+    );
+    expect(unknown.status).toBe(404);
   });
 
   it('when the alias is moved in the registry by any path, then the API picks it up by polling', async () => {

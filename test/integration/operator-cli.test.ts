@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { connectTemporal } from '../../adapters/temporal/client';
 import { applySchedules, platformSchedules, removeSchedules } from '../../adapters/temporal/schedules';
 import { repoRoot } from '../../config/runtime';
+import { ingestHourly } from '../../workflows/ingest-hourly';
 
 import { testConfig, testProcessEnv } from './test-env';
 
@@ -76,7 +77,7 @@ describe('Temporal Schedules', () => {
       expect(second).toEqual(['updated aqi-hourly-ingest', 'updated aqi-daily-quality']);
       expect(hourly.action).toMatchObject({
         type: 'startWorkflow',
-        workflowType: 'ingestHourly',
+        workflowType: ingestHourly.name,
         args: [{ locationIds: ['lyon'] }],
       });
     } finally {

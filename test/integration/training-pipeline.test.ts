@@ -1,19 +1,31 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 
 import { createMlflowClient } from '../../adapters/mlflow/client';
 import { createPool } from '../../adapters/postgres/pool';
 import { connectTemporal } from '../../adapters/temporal/client';
+import { sendApproval } from '../../adapters/temporal/pipeline-runs';
+import { repoRoot } from '../../config/runtime';
+import { AppError, describeError } from '../../core/errors';
 import { appProcesses } from '../../stack/app-processes';
 import { stackLayout } from '../../stack/layout';
 import { isAlive } from '../../stack/processes';
-import type { PromotionStatus, TrainingPipelineInput, TrainingPipelineResult } from '../../workflows/training-pipeline';
+import { rollbackModel } from '../../workflows/rollback-model';
+import {
+  approvePromotionSignal,
+  approvePromotionUpdate,
+  promotionStatusQuery,
+  trainingPipeline,
+  type PromotionStatus,
+  type TrainingPipelineInput,
+} from '../../workflows/training-pipeline';
 
-import { testConfig, testEnv, testStateDir } from './test-env';
+import { testConfig, testEnv, testProcessEnv, testStateDir } from './test-env';
 
 /**
  * The model lifecycle against the real test stack: Temporal (pipeline and training workers), PostgreSQL
@@ -52,31 +64,33 @@ const baseInput: Omit<TrainingPipelineInput, 'modelName'> = {
   approvalTimeout: '10m',
 };
 
-async function startPipeline(input: TrainingPipelineInput): Promise<WorkflowHandle> {
-  return client.workflow.start('trainingPipeline', {
+type TrainingHandle = WorkflowHandle<typeof trainingPipeline>;
+
+async function startPipeline(input: TrainingPipelineInput): Promise<TrainingHandle> {
+  return client.workflow.start(trainingPipeline, {
     taskQueue: config.temporal.taskQueue,
     workflowId: `test-training-${randomUUID()}`,
     args: [input],
   });
 }
 
-async function untilStage(handle: WorkflowHandle, stages: string[]): Promise<PromotionStatus> {
+async function untilStage(handle: TrainingHandle, stages: string[]): Promise<PromotionStatus> {
   const deadline = Date.now() + 240_000;
   for (;;) {
-    const status = await handle.query<PromotionStatus>('promotionStatus').catch(() => undefined);
+    const status = await handle.query(promotionStatusQuery).catch(() => undefined);
     if (status && stages.includes(status.stage)) return status;
     if (Date.now() > deadline) throw new Error(`stage ${status?.stage} never became ${stages.join('|')}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 
-/** The way an operator does it from a shell: the Temporal CLI's `workflow signal`. */
-function signalWithCli(workflowId: string, payload: unknown): void {
-  const result = spawnSync(
+/** The Temporal CLI against the test stack (`temporal workflow <command> … --input <payload>`). */
+function temporalCli(command: string[], workflowId: string, name: string, payload: unknown) {
+  return spawnSync(
     temporalBin,
     [
       'workflow',
-      'signal',
+      ...command,
       '--address',
       config.temporal.address,
       '--namespace',
@@ -84,13 +98,24 @@ function signalWithCli(workflowId: string, payload: unknown): void {
       '--workflow-id',
       workflowId,
       '--name',
-      'approvePromotion',
+      name,
       '--input',
       JSON.stringify(payload),
     ],
     { encoding: 'utf8' },
   );
+}
+
+/** The way an operator does it from a shell: the Temporal CLI's `workflow signal`. */
+function signalWithCli(workflowId: string, payload: unknown): void {
+  const result = temporalCli(['signal'], workflowId, approvePromotionSignal.name, payload);
   if (result.status !== 0) throw new Error(`temporal workflow signal failed: ${result.stderr}`);
+}
+
+/** How many updates the run's history holds as accepted (a validator's refusal leaves none). */
+async function acceptedUpdates(handle: TrainingHandle): Promise<number> {
+  const { events } = await handle.fetchHistory();
+  return (events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length;
 }
 
 /** MLflow's own REST API, not our client: what any MLflow user would see. */
@@ -150,14 +175,14 @@ describe('training pipeline: approve, reject, expire, crash, rollback on one mod
     expect(await listed('evaluation')).toEqual(['evaluation/report.json']);
 
     signalWithCli(handle.workflowId, { approver: 'ana', decision: 'approve', comment: 'holdout is fine' });
-    const result = (await handle.result()) as TrainingPipelineResult;
+    const result = await handle.result();
 
     expect(result.outcome).toBe('promoted');
     expect(await aliasVersion(modelName, 'champion')).toBe(firstVersion);
     expect(await aliasVersion(modelName, 'challenger')).toBeUndefined();
 
     // A second approval after the promotion changes nothing.
-    await handle.signal('approvePromotion', { approver: 'bob', decision: 'approve' }).catch(() => undefined);
+    await handle.signal(approvePromotionSignal, { approver: 'bob', decision: 'approve' }).catch(() => undefined);
     expect(await aliasVersion(modelName, 'champion')).toBe(firstVersion);
     expect(await decisions(modelName)).toEqual([
       { model_version: firstVersion, decision: 'approved', approver: 'ana' },
@@ -174,9 +199,9 @@ describe('training pipeline: approve, reject, expire, crash, rollback on one mod
     });
     await untilStage(handle, ['awaiting_approval']);
 
-    await handle.signal('approvePromotion', { approver: '', decision: 'maybe' });
-    await handle.signal('approvePromotion', 'approve');
-    const status = await handle.query<PromotionStatus>('promotionStatus');
+    await handle.signal(approvePromotionSignal, { approver: '', decision: 'maybe' });
+    await handle.signal(approvePromotionSignal, 'approve');
+    const status = await handle.query(promotionStatusQuery);
     expect(status.stage).toBe('awaiting_approval');
     expect(status.invalidSignals.map((s) => s.reason)).toEqual([
       expect.stringMatching(/approver: .*decision: /),
@@ -185,7 +210,7 @@ describe('training pipeline: approve, reject, expire, crash, rollback on one mod
     expect(status.deadline).toBeDefined();
 
     signalWithCli(handle.workflowId, { approver: 'carl', decision: 'reject', comment: 'not now' });
-    const result = (await handle.result()) as TrainingPipelineResult;
+    const result = await handle.result();
 
     expect(result.outcome).toBe('rejected');
     expect(await aliasVersion(modelName, 'champion')).toBe(firstVersion);
@@ -203,7 +228,7 @@ describe('training pipeline: approve, reject, expire, crash, rollback on one mod
       params: { seed: 9, randomForest: { nEstimators: 10, maxSamples: 500 } },
       approvalTimeout: '3s',
     });
-    const result = (await handle.result()) as TrainingPipelineResult;
+    const result = await handle.result();
 
     expect(result.outcome).toBe('expired');
     expect(await aliasVersion(modelName, 'champion')).toBe(firstVersion);
@@ -234,8 +259,8 @@ describe('training pipeline: approve, reject, expire, crash, rollback on one mod
 
       const waiting = await untilStage(handle, ['awaiting_approval']);
       secondVersion = String(waiting.version);
-      await handle.signal('approvePromotion', { approver: 'dana', decision: 'approve' });
-      const result = (await handle.result()) as TrainingPipelineResult;
+      await handle.signal(approvePromotionSignal, { approver: 'dana', decision: 'approve' });
+      const result = await handle.result();
 
       expect(result.outcome).toBe('promoted');
       const versions = await mlflow.searchModelVersions(`name='${modelName}'`);
@@ -249,12 +274,12 @@ describe('training pipeline: approve, reject, expire, crash, rollback on one mod
   });
 
   it('when the model is rolled back, then champion returns to the previous version and the rollback is audited', async () => {
-    const handle = await client.workflow.start('rollbackModel', {
+    const handle = await client.workflow.start(rollbackModel, {
       taskQueue: config.temporal.taskQueue,
       workflowId: `test-rollback-${randomUUID()}`,
       args: [{ modelName, requestedBy: 'erin', reason: 'drift after promotion' }],
     });
-    const result = (await handle.result()) as { champion: string; demoted: string };
+    const result = await handle.result();
 
     expect(result).toMatchObject({ champion: firstVersion, demoted: secondVersion });
     expect(await aliasVersion(modelName, 'champion')).toBe(firstVersion);
@@ -272,7 +297,7 @@ describe('training pipeline: evaluation gate', () => {
     const modelName = `test-gate-${randomUUID().slice(0, 8)}`;
     // A linear candidate against the linear baseline of the instant kind cannot beat it.
     const handle = await startPipeline({ ...baseInput, modelName, algorithm: 'linear' });
-    const result = (await handle.result()) as TrainingPipelineResult;
+    const result = await handle.result();
 
     expect(result.outcome).toBe('rejected_by_evaluation');
     expect(result.evaluation.gate.passed).toBe(false);
@@ -281,5 +306,127 @@ describe('training pipeline: evaluation gate', () => {
     expect(await decisions(modelName)).toEqual([
       { model_version: null, decision: 'rejected_by_evaluation', approver: null },
     ]);
+  });
+});
+
+describe('training pipeline: decisions through the approvePromotion update', () => {
+  const modelName = `test-update-${randomUUID().slice(0, 8)}`;
+  let handle: TrainingHandle;
+  let version = '';
+
+  it('when an update carries an invalid payload, then the validator refuses it at once with the reason and records nothing', async () => {
+    handle = await startPipeline({
+      ...baseInput,
+      modelName,
+      params: { seed: 11, randomForest: { nEstimators: 10, maxSamples: 500 } },
+    });
+    version = String((await untilStage(handle, ['awaiting_approval'])).version);
+
+    // As an untyped caller can send it: `temporal workflow update execute` with any JSON.
+    const refused = temporalCli(['update', 'execute'], handle.workflowId, approvePromotionUpdate.name, {
+      approver: '',
+      decision: 'maybe',
+    });
+
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toMatch(/approver: approver must name a person/);
+    expect(refused.stderr).toMatch(/decision: /);
+    const status = await handle.query(promotionStatusQuery);
+    expect(status.stage).toBe('awaiting_approval');
+    expect(status.decision).toBeUndefined();
+    // A validator's refusal is not in history, so it is not an invalid signal either.
+    expect(status.invalidSignals).toEqual([]);
+    expect(await acceptedUpdates(handle)).toBe(0);
+  });
+
+  it('when two people approve through the update at once, then one decision is taken with the stage after it, the other is refused at once naming it, and the run is promoted', async () => {
+    const started = Date.now();
+    const answers = await Promise.allSettled(
+      ['fay', 'gus'].map((approver) =>
+        handle.executeUpdate(approvePromotionUpdate, { args: [{ approver, decision: 'approve', comment: 'update' }] }),
+      ),
+    );
+    const elapsed = Date.now() - started;
+
+    const taken = answers.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
+    const refusals = answers.flatMap<unknown>((a) => (a.status === 'rejected' ? [a.reason] : []));
+    expect(taken).toHaveLength(1);
+    expect(taken[0]).toMatchObject({ decision: 'approve', comment: 'update', stage: 'promoting' });
+    const winner = String(taken[0]?.approver);
+    const loser = winner === 'fay' ? 'gus' : 'fay';
+    expect(refusals).toHaveLength(1);
+    expect(refusals[0]).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect(describeError(refusals[0])).toContain(
+      `approve from ${loser} refused: already decided (approve by ${winner})`,
+    );
+    // Both answers came from the workflow's handlers, not from waiting for the promotion to finish.
+    expect(elapsed).toBeLessThan(10_000);
+
+    const result = await handle.result();
+    expect(result).toMatchObject({ outcome: 'promoted', version, decision: { approver: winner } });
+    expect(await aliasVersion(modelName, 'champion')).toBe(version);
+    expect(await decisions(modelName)).toEqual([{ model_version: version, decision: 'approved', approver: winner }]);
+    expect(await acceptedUpdates(handle)).toBe(1);
+    expect((await handle.query(promotionStatusQuery)).invalidSignals).toEqual([]);
+  });
+
+  it('when a decision is sent to a run that has closed, then it is refused (409) with the reason; to an unknown run, 404', async () => {
+    const first = (await handle.query(promotionStatusQuery)).decision?.approver;
+
+    const closed = await sendApproval(client, handle.workflowId, { approver: 'hal', decision: 'reject' }).catch(
+      (err: unknown) => err,
+    );
+    const unknown = await sendApproval(client, `no-such-run-${randomUUID()}`, {
+      approver: 'hal',
+      decision: 'approve',
+    }).catch((err: unknown) => err);
+
+    expect(closed).toBeInstanceOf(AppError);
+    expect(closed).toMatchObject({ code: 'APPROVAL_REFUSED', httpStatus: 409 });
+    expect(describeError(closed)).toContain(
+      `${handle.workflowId} is completed: reject from hal refused: already decided (approve by ${first})`,
+    );
+    expect(unknown).toMatchObject({ code: 'PIPELINE_NOT_FOUND', httpStatus: 404 });
+  });
+
+  it('when `airq approve --wait --json` decides (the Jenkinsfile), then it prints the promoted version; `airq reject` after it exits 1 with the reason', async () => {
+    const run = await startPipeline({
+      ...baseInput,
+      modelName,
+      params: { seed: 12, randomForest: { nEstimators: 10, maxSamples: 500 } },
+      // Whatever it scores against the champion promoted above: this test is about the command.
+      tolerance: 1,
+    });
+    const waiting = await untilStage(run, ['awaiting_approval']);
+    const airq = (...args: string[]) =>
+      promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'cli', 'airq.ts'), ...args], {
+        cwd: repoRoot,
+        env: testProcessEnv(),
+      });
+
+    const approved = await airq(
+      'approve',
+      run.workflowId,
+      '--approver',
+      'ivy',
+      '--comment',
+      'jenkins',
+      '--wait',
+      '--json',
+    );
+    const rejected = await airq('reject', run.workflowId, '--approver', 'joe').catch(
+      (err: { code?: number; stdout?: string }) => err,
+    );
+
+    expect(JSON.parse(approved.stdout)).toMatchObject({
+      workflowId: run.workflowId,
+      stage: 'promoted',
+      modelName,
+      version: waiting.version,
+    });
+    expect(approved.stderr).toContain(`${run.workflowId} took approve from ivy`);
+    expect(rejected).toMatchObject({ code: 1 });
+    expect(String(rejected.stdout)).toContain('reject from joe refused: already decided (approve by ivy)');
+    expect(await aliasVersion(modelName, 'champion')).toBe(waiting.version);
   });
 });

@@ -7,7 +7,7 @@ import { startOrJoin } from '../../adapters/temporal/start-or-join';
 import { appProcesses } from '../../stack/app-processes';
 import { stackLayout } from '../../stack/layout';
 import { isAlive } from '../../stack/processes';
-import type { IngestHistoryProgress, IngestHistoryResult } from '../../workflows/ingest-history';
+import { ingestHistory, ingestHistoryProgressQuery } from '../../workflows/ingest-history';
 
 import { testConfig, testEnv, testStateDir } from './test-env';
 
@@ -27,7 +27,7 @@ describe('a backfill survives its worker being killed', () => {
     try {
       // Start from an empty year so the rows really are written by this run.
       await pool.query(`DELETE FROM readings WHERE ${year}`);
-      const { handle } = await startOrJoin(client, config, 'ingestHistory', `crash-test-lyon-2024-${Date.now()}`, {
+      const { handle } = await startOrJoin(client, config, ingestHistory, `crash-test-lyon-2024-${Date.now()}`, {
         locationIds: ['lyon'],
         from: '2024-01-01T00:00:00Z',
         to: '2024-12-31T23:00:00Z',
@@ -35,7 +35,7 @@ describe('a backfill survives its worker being killed', () => {
       });
       for (let done = 0; done < 2;) {
         await new Promise((resolve) => setTimeout(resolve, 100));
-        done = (await handle.query<IngestHistoryProgress>('progress')).chunksDone;
+        done = (await handle.query(ingestHistoryProgressQuery)).chunksDone;
       }
 
       const pid = Number(readFileSync(path.join(testStateDir, 'run', 'worker.pid'), 'utf8'));
@@ -44,7 +44,7 @@ describe('a backfill survives its worker being killed', () => {
       const stored = (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM readings WHERE ${year}`)).rows[0]
         ?.n;
       await worker.start();
-      const result = (await handle.result()) as IngestHistoryResult;
+      const result = await handle.result();
 
       const { rows } = await pool.query<{ n: number; distinct_hours: number }>(
         `SELECT count(*)::int AS n, count(DISTINCT observed_at)::int AS distinct_hours FROM readings WHERE ${year}`,

@@ -1,0 +1,135 @@
+/**
+ * Starting the runs of the capture's cases, each waited for until it has closed, through the project's own
+ * client functions (start-or-join, the training input, the decision point, the approval update).
+ */
+import type { Client, WorkflowHandle } from '@temporalio/client';
+
+import { sendApproval, trainingInput, untilDecisionPoint } from '../../adapters/temporal/pipeline-runs';
+import { startOrJoin } from '../../adapters/temporal/start-or-join';
+import type { Config } from '../../config';
+import { describeError } from '../../core/errors';
+import { trainingRequest } from '../../core/training/request';
+import { ingestHistory } from '../../workflows/ingest-history';
+import { approvePromotionSignal, trainingPipeline } from '../../workflows/training-pipeline';
+
+/** The model the capture's training runs register, so the served models never move. */
+export const captureModel = 'histories-capture-instant';
+
+/** A seeded forest small enough to train in seconds (Lyon, September to December 2024). */
+export function smallForest(seed: number) {
+  return { seed, randomForest: { nEstimators: 10, maxSamples: 500 } };
+}
+
+/** Starting runs for the capture: ids `histories-<type>-<case>-<stamp>`, shared steps done once. */
+export class CaptureRuns {
+  private readonly shared = new Map<string, Promise<unknown>>();
+
+  constructor(
+    readonly client: Client,
+    readonly config: Config,
+    private readonly stamp: string,
+  ) {}
+
+  /** Starts (or joins) one run with the project's start-or-join and waits until it has closed. */
+  async run<I, R>(workflow: (input: I) => Promise<R>, caseName: string, input: NoInfer<I>) {
+    const workflowId = `histories-${workflow.name}-${caseName}-${this.stamp}`;
+    const { handle } = await startOrJoin(this.client, this.config, workflow, workflowId, input);
+    return closed(handle);
+  }
+
+  continuedBackfill() {
+    return this.once('continued-backfill', async () => {
+      const workflowId = `histories-ingestHistory-continue-as-new-${this.stamp}`;
+      const { handle } = await startOrJoin(this.client, this.config, ingestHistory, workflowId, {
+        locationIds: ['lyon'],
+        from: '2024-04-01T00:00:00Z',
+        to: '2024-05-31T23:00:00Z',
+        maxParallelChunks: 1,
+        chunksPerRun: 1,
+      });
+      await handle.result();
+      // The handle follows the chain to its last run; the first one is found by its status.
+      return { first: await this.runWithStatus(workflowId, 'CONTINUED_AS_NEW'), last: { workflowId } };
+    });
+  }
+
+  /** A training run of the capture's model, approved and promoted (seed: which candidate). */
+  promoted(seed: number) {
+    return this.once(`promoted-${seed}`, () =>
+      this.decided(`promoted-s${seed}`, { params: smallForest(seed) }, { approve: 'signal' }),
+    );
+  }
+
+  /**
+   * A training run of the capture's model, decided by the capture once it asks (through the update, as airq
+   * and the API do, or the signal, as the Web UI and `temporal workflow signal` do), or by nobody.
+   */
+  async decided(
+    caseName: string,
+    request: Record<string, unknown>,
+    decide?: { approve: 'signal' | 'update' } | { reject: 'signal' | 'update' },
+  ) {
+    const input = {
+      ...trainingInput(
+        this.config,
+        trainingRequest.parse({
+          kind: 'instant',
+          locationIds: ['lyon'],
+          trainFrom: '2024-09-01T00:00:00Z',
+          validationFrom: '2024-11-01T00:00:00Z',
+          testFrom: '2024-12-01T00:00:00Z',
+          testTo: '2025-01-01T00:00:00Z',
+          // Any candidate that beats its baseline may replace the last one: the capture wants every ending.
+          tolerance: 1,
+          ...request,
+        }),
+      ),
+      modelName: captureModel,
+    };
+    const workflowId = `histories-trainingPipeline-${caseName}-${this.stamp}`;
+    const { handle } = await startOrJoin(this.client, this.config, trainingPipeline, workflowId, input);
+    if (decide) {
+      const [decision, channel] =
+        'approve' in decide ? (['approve', decide.approve] as const) : (['reject', decide.reject] as const);
+      const payload = { approver: 'histories-capture', decision, comment: 'history capture' };
+      const status = await untilDecisionPoint(handle, () => undefined);
+      try {
+        if (status?.stage === 'awaiting_approval' && channel === 'update') {
+          await sendApproval(this.client, workflowId, payload);
+        } else if (status?.stage === 'awaiting_approval') {
+          await handle.signal(approvePromotionSignal, payload);
+        }
+      } catch (err) {
+        // Left alone, the run would wait for a decision until its deadline (72 h by default).
+        await handle.terminate(`history capture could not decide: ${describeError(err)}`).catch(() => undefined);
+        throw err;
+      }
+    }
+    return closed(handle);
+  }
+
+  private once<T>(key: string, body: () => Promise<T>): Promise<T> {
+    const known = this.shared.get(key) as Promise<T> | undefined;
+    if (known) return known;
+    const started = body();
+    this.shared.set(key, started);
+    return started;
+  }
+
+  /** The run of a chain with that status (visibility may lag the close by a moment). */
+  private async runWithStatus(workflowId: string, status: string): Promise<{ workflowId: string; runId: string }> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      for await (const run of this.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
+        if (run.status.name === status) return { workflowId, runId: run.runId };
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    throw new Error(`no run of ${workflowId} has status ${status}`);
+  }
+}
+
+/** Waits for the run to close, whichever way: a failing case is a case too. */
+async function closed(handle: WorkflowHandle): Promise<{ workflowId: string; runId?: string }> {
+  await handle.result().catch(() => undefined);
+  return { workflowId: handle.workflowId };
+}
