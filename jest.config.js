@@ -1,6 +1,8 @@
 /**
- * Two projects: `unit` needs nothing running; `integration` starts its own embedded stack on test ports
- * (see test/integration/global-setup.ts) and stops it afterwards.
+ * Three projects: `unit` needs nothing running; `workflows` (`*.timeskip.test.ts`) runs workflows on
+ * Temporal's time-skipping test server with fake activities (test/workflows/global-setup.ts installs it);
+ * `integration` starts its own embedded stack on test ports (see test/integration/global-setup.ts) and stops
+ * it afterwards.
  */
 const transform = { '^.+\\.ts$': ['@swc/jest'] };
 
@@ -12,7 +14,22 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       testMatch: ['<rootDir>/**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '/test/integration/', '/\\.stack', '/\\.tools/', '/dist/'],
+      testPathIgnorePatterns: [
+        '/node_modules/',
+        '/test/integration/',
+        '\\.timeskip\\.test\\.ts$',
+        '/\\.stack',
+        '/\\.tools/',
+        '/dist/',
+      ],
+    },
+    {
+      displayName: 'workflows',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/**/*.timeskip.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '/\\.stack', '/\\.tools/', '/dist/'],
+      globalSetup: '<rootDir>/test/workflows/global-setup.ts',
     },
     {
       displayName: 'integration',

@@ -7,9 +7,11 @@ import type { ClusterLink } from './cluster/ipc';
 import { createApiMetrics } from './metrics';
 import { requirePermission } from './middleware/api-key';
 import { errorHandler, notFound } from './middleware/errors';
+import { methodNotAllowed } from './middleware/method-not-allowed';
+import { mutationRateLimit } from './middleware/rate-limit';
 import { requestContext } from './middleware/request-context';
 import type { ModelStore } from './models/model-store';
-import { openApiRoutes } from './openapi';
+import { openApiDocument, openApiRoutes } from './openapi';
 import { forecastRoutes } from './routes/forecast';
 import { healthRoutes, type ReadinessCheck } from './routes/health';
 import { locationRoutes } from './routes/locations';
@@ -31,12 +33,20 @@ export interface AppDeps {
   locations?: Omit<Parameters<typeof locationRoutes>[0], 'keys'>;
   /** Forecasts from stored history; left out, /forecast is not mounted. */
   forecast?: Parameters<typeof forecastRoutes>[0];
+  /**
+   * Abuse limits (`API_MUTATION_RATE_LIMIT`, `RELOAD_MIN_INTERVAL`); left out, the configuration's defaults:
+   * 60 changes a minute per caller, the open GET /reload at most once in 5 s.
+   */
+  limits?: { mutations: { limit: number; windowMs: number }; reloadMinIntervalMs: number };
 }
+
+const defaultLimits = { mutations: { limit: 60, windowMs: 60_000 }, reloadMinIntervalMs: 5000 };
 
 /** Builds the HTTP app from its dependencies; `server.ts` wires real ones, tests may pass their own. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   const metrics = createApiMetrics(deps.models, deps.cluster);
+  const limits = deps.limits ?? defaultLimits;
   app.disable('x-powered-by');
   // Answers are computed per request (predictions, live status): an ETag would cost a SHA-1 of every body
   // for caches that never see a repeat.
@@ -47,6 +57,8 @@ export function createApp(deps: AppDeps): Express {
   const docs = openApiRoutes(deps.serving.maxBatchRows);
   app.get('/openapi.json', docs.document);
   app.get('/docs', docs.page);
+  // Before the body is read: a caller over its allowance costs no parsing.
+  app.use(mutationRateLimit(deps.keys, limits.mutations));
   app.use(express.json({ limit: deps.serving.maxBodyBytes }));
   app.use(healthRoutes(deps.readiness));
   app.use(
@@ -56,10 +68,18 @@ export function createApp(deps: AppDeps): Express {
       onPredicted: metrics.countPredictions,
     }),
   );
-  app.use(modelRoutes(deps.models, deps.serving.predictModel, requirePermission(deps.keys, 'models')));
+  app.use(
+    modelRoutes(
+      deps.models,
+      deps.serving.predictModel,
+      requirePermission(deps.keys, 'models'),
+      limits.reloadMinIntervalMs,
+    ),
+  );
   if (deps.locations) app.use(locationRoutes({ ...deps.locations, keys: deps.keys }));
   if (deps.forecast) app.use(forecastRoutes(deps.forecast));
   if (deps.pipelines) app.use(pipelineRoutes(deps.pipelines));
+  app.use(methodNotAllowed(openApiDocument(deps.serving.maxBatchRows).paths));
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;

@@ -20,6 +20,28 @@ const json = (s: z.ZodType) => ({ content: { 'application/json': { schema: schem
 const error = { description: 'error: `{error: {code, message, fields?}, requestId}`' };
 const secured = [{ apiKey: [] }];
 
+const rateLimited = {
+  description: 'too many changes from this caller (API_MUTATION_RATE_LIMIT): `RATE_LIMITED`, with Retry-After',
+};
+
+/**
+ * Answers every operation can give beside its own: 413 (too large) and 415 (not JSON) where a JSON body is
+ * read; 429 on the changing methods the rate limit covers (all but POST /predict, which reads only).
+ */
+function withCommonAnswers<T extends Record<string, Record<string, { requestBody?: unknown; responses: object }>>>(
+  paths: T,
+): T {
+  for (const [path, operations] of Object.entries(paths)) {
+    for (const [method, operation] of Object.entries(operations)) {
+      if (operation.requestBody !== undefined) {
+        operation.responses = { '413': error, '415': error, ...operation.responses };
+      }
+      if (method !== 'get' && path !== '/predict') operation.responses = { ...operation.responses, '429': rateLimited };
+    }
+  }
+  return paths;
+}
+
 export function openApiDocument(maxBatchRows: number) {
   const predictBody = z.object({ data: z.union([instantInput, z.array(instantInput).min(1).max(maxBatchRows)]) });
   return {
@@ -31,7 +53,7 @@ export function openApiDocument(maxBatchRows: number) {
         'European AQI predictions from the approved champion model, and control of the Temporal pipelines. Data: Open-Meteo.com (CAMS), CC BY 4.0.',
     },
     components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
-    paths: {
+    paths: withCommonAnswers({
       '/predict': {
         post: {
           summary: 'European AQI of one row or a batch, by the champion instant model',
@@ -123,13 +145,14 @@ export function openApiDocument(maxBatchRows: number) {
       },
       '/reload': {
         get: {
-          summary: 'Reload the champions now (seed-compatible)',
-          responses: { '200': { description: '{reloaded, models}' } },
+          summary:
+            'Reload the champions (seed-compatible); at most once per RELOAD_MIN_INTERVAL, else the last outcome with rerun: false',
+          responses: { '200': { description: '{reloaded, models, rerun, reloaded_at}' } },
         },
         post: {
           summary: 'Reload the champions now',
           security: secured,
-          responses: { '200': { description: '{reloaded, models}' }, '401': error, '403': error },
+          responses: { '200': { description: '{reloaded, models, rerun, reloaded_at}' }, '401': error, '403': error },
         },
       },
       '/pipelines/backfill': {
@@ -192,7 +215,7 @@ export function openApiDocument(maxBatchRows: number) {
       '/metrics': {
         get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text exposition format' } } },
       },
-    },
+    }),
   };
 }
 

@@ -50,6 +50,7 @@ async function run(): Promise<void> {
     models,
     serving: { predictModel, maxBatchRows: config.api.maxBatchRows, maxBodyBytes: config.api.maxBody },
     keys: config.api.keys,
+    limits: { mutations: config.api.mutationRateLimit, reloadMinIntervalMs: config.api.reloadMinIntervalMs },
     ...(link ? { cluster: link } : {}),
     forecast: { store: models, history: createForecastHistory(pool) },
     pipelines: { temporal: () => Promise.resolve(temporalClient), config, keys: config.api.keys },

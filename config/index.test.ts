@@ -52,6 +52,34 @@ describe('loadConfig', () => {
     expect(message).toMatch(/KAFKA_HEAP="2 gigs": a JVM size/);
   });
 
+  it('when a secret is invalid, then the error names the variable but never echoes its value', () => {
+    const keys = 'ops:s3cret-api-key-value:deploy';
+    const error = (() => {
+      try {
+        loadConfig({ API_KEYS: keys, POSTGRES_PORT: 'five' });
+      } catch (err) {
+        return err as Error;
+      }
+      return undefined;
+    })();
+
+    expect(error?.message).toMatch(/API_KEYS=<31 characters, not shown>: name:key:permission/);
+    expect(error?.message).not.toContain('s3cret-api-key-value');
+    expect(error?.message).toMatch(/POSTGRES_PORT="five"/);
+  });
+
+  it('when the abuse limits are set, then the API gets them in requests per window and milliseconds', () => {
+    expect(loadConfig({}).api).toMatchObject({
+      mutationRateLimit: { limit: 60, windowMs: 60_000 },
+      reloadMinIntervalMs: 5000,
+    });
+    expect(loadConfig({ API_MUTATION_RATE_LIMIT: '5/s', RELOAD_MIN_INTERVAL: '0s' }).api).toMatchObject({
+      mutationRateLimit: { limit: 5, windowMs: 1000 },
+      reloadMinIntervalMs: 0,
+    });
+    expect(() => loadConfig({ API_MUTATION_RATE_LIMIT: '0/min' })).toThrow(/API_MUTATION_RATE_LIMIT="0\/min"/);
+  });
+
   it('when a variable is set to an empty string, then its default applies', () => {
     expect(loadConfig({ TEMPORAL_NAMESPACE: '' }).temporal.namespace).toBe('aqi');
   });

@@ -55,6 +55,10 @@ export interface Config {
     modelPollMs: number;
     /** Who may call the mutating endpoints: the key's name is the approver recorded for its approvals. */
     keys: ApiKey[];
+    /** POST/DELETE requests one key (or one address without a key) may send per window. */
+    mutationRateLimit: { limit: number; windowMs: number };
+    /** The open GET /reload reaches the registry at most once per this many milliseconds. */
+    reloadMinIntervalMs: number;
   };
 }
 
@@ -73,13 +77,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
   const raw: Partial<Record<VariableName, unknown>> = {};
   for (const name of Object.keys(variables) as VariableName[]) {
-    const { schema, defaultValue } = variables[name];
+    const { schema, defaultValue, secret } = variables[name];
     const given = env[name] === '' ? undefined : env[name];
     const value = given ?? defaultValue;
     if (value === undefined) continue;
     const parsed = schema.safeParse(value);
     if (parsed.success) raw[name] = parsed.data;
-    else problems.push(`${name}=${JSON.stringify(value)}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    else {
+      // A secret's value is never echoed: a config error ends up in logs and CI output.
+      const shown = secret ? `<${String(value).length} characters, not shown>` : JSON.stringify(value);
+      problems.push(`${name}=${shown}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    }
   }
   if (problems.length > 0) {
     throw new AppError('CONFIG_INVALID', `Invalid configuration:\n  ${problems.join('\n  ')}`, { operational: true });
@@ -166,8 +174,17 @@ function assemble(v: Raw): Config {
           const [name = '', key = '', permissions = ''] = entry.split(':');
           return { name, key, permissions: permissions.split('+') as ApiPermission[] };
         }),
+      mutationRateLimit: rateLimit(req('API_MUTATION_RATE_LIMIT')),
+      reloadMinIntervalMs: durationMs(req('RELOAD_MIN_INTERVAL')),
     },
   };
+}
+
+/** `60/min` → 60 requests per 60 000 ms (the variable's schema has checked the form). */
+function rateLimit(text: string): { limit: number; windowMs: number } {
+  const [count = '', unit = ''] = text.split('/');
+  const unitMs: Record<string, number> = { s: 1000, min: 60_000, h: 3_600_000 };
+  return { limit: Number(count), windowMs: unitMs[unit] ?? 60_000 };
 }
 
 function stripSlash(url: string): string {

@@ -7,8 +7,14 @@ import { z } from 'zod';
 const port = z.coerce.number().int().min(1).max(65535);
 const text = z.string().min(1);
 
-function variable<T extends z.ZodType>(schema: T, defaultValue: string | undefined, doc: string) {
-  return { schema, defaultValue, doc };
+/** `secret`: a value that must never be echoed (in a configuration error, a log line). */
+function variable<T extends z.ZodType>(
+  schema: T,
+  defaultValue: string | undefined,
+  doc: string,
+  options: { secret?: boolean } = {},
+) {
+  return { schema, defaultValue, doc, secret: options.secret ?? false };
 }
 
 export const variables = {
@@ -43,7 +49,7 @@ export const variables = {
   POSTGRES_PORT: variable(port, '5432', 'PostgreSQL port (embedded server)'),
   POSTGRES_HOST: variable(text, undefined, 'PostgreSQL host; defaults to BIND_HOST'),
   POSTGRES_USER: variable(text, 'aqi', 'PostgreSQL role of the platform'),
-  POSTGRES_PASSWORD: variable(text, 'aqi', 'Password of POSTGRES_USER'),
+  POSTGRES_PASSWORD: variable(text, 'aqi', 'Password of POSTGRES_USER', { secret: true }),
   POSTGRES_DB: variable(text, 'aqi', 'Database of the platform (readings, reports)'),
   MLFLOW_DB: variable(text, 'mlflow', 'Database MLflow keeps its tracking and registry store in'),
   AIRFLOW_DB: variable(text, 'airflow', "Database of the embedded Airflow's metadata (DAG runs, task instances)"),
@@ -67,7 +73,9 @@ export const variables = {
     '8793',
     "Airflow's task log server port; the triggerer's log server takes the next port",
   ),
-  AIRFLOW_ADMIN_PASSWORD: variable(text, 'aqi-airflow-admin', "Password of the embedded Airflow's `admin` user"),
+  AIRFLOW_ADMIN_PASSWORD: variable(text, 'aqi-airflow-admin', "Password of the embedded Airflow's `admin` user", {
+    secret: true,
+  }),
   AIRFLOW_SCHEDULES: variable(
     z.enum(['on', 'off']),
     'on',
@@ -119,6 +127,12 @@ export const variables = {
       ),
     'demo:aqi-local-demo-key:pipelines+approve+models+locations',
     'API keys for the mutating endpoints (Authorization: Bearer <key>); the default is for the local stack only',
+    { secret: true },
+  ),
+  API_MUTATION_RATE_LIMIT: variable(
+    z.string().regex(/^[1-9]\d*\/(s|min|h)$/, 'requests per window, such as 60/min, 5/s or 1000/h'),
+    '60/min',
+    'Most POST/DELETE requests (pipelines, approvals, locations, /reload) one API key, or one address without a key, may send per window; 429 above it',
   ),
   API_MAX_BATCH_ROWS: variable(z.coerce.number().int().min(1), '10000', 'Most rows one POST /predict may carry'),
   API_WORKERS: variable(
@@ -135,6 +149,11 @@ export const variables = {
     z.string().regex(/^\d+(ms|s|m|h)$/, 'a duration such as 30s or 5m; 0s turns polling off'),
     '30s',
     'How often the API checks the registry for new champions (of any model and forecast horizon)',
+  ),
+  RELOAD_MIN_INTERVAL: variable(
+    z.string().regex(/^\d+(ms|s|m|h)$/, 'a duration such as 5s or 1m; 0s reloads at every GET /reload'),
+    '5s',
+    'The open GET /reload reaches the registry at most once per interval, answering the last outcome in between (POST /reload, with a key, always reloads)',
   ),
 } as const;
 

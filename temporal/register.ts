@@ -12,7 +12,7 @@ import { searchAttributes } from './search-attributes';
 const GRPC_NOT_FOUND = 5;
 const IndexedValueType = temporal.api.enums.v1.IndexedValueType;
 
-const indexedType: Record<SearchAttributeType, temporal.api.enums.v1.IndexedValueType> = {
+export const indexedType: Record<SearchAttributeType, temporal.api.enums.v1.IndexedValueType> = {
   KEYWORD: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
   KEYWORD_LIST: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
   TEXT: IndexedValueType.INDEXED_VALUE_TYPE_TEXT,

@@ -88,7 +88,7 @@ const systemCommands = new Set(['echo', 'export', 'true', 'test', 'mkdir', 'rm',
 /** Prefixes that run the rest of the line as the command. */
 const wrappers = new Set(['setsid', 'nohup', 'exec', 'env']);
 /** npm commands that are not scripts. */
-const npmBuiltins = new Set(['ci', 'install']);
+const npmBuiltins = new Set(['ci', 'install', 'audit']);
 
 /** Why each command would not run in this project; empty when they all would. */
 function commandProblems(commands: string[][], project: Project): string[] {
@@ -164,10 +164,17 @@ describe('Jenkinsfile', () => {
   });
 
   it('when its stages are listed, then the pipeline runs Install through Smoke in order', () => {
-    const expected = ['Install', 'Lint/Typecheck', 'Unit', 'Integration', 'Train', 'Approve', 'Smoke'];
+    const expected = ['Install', 'Lint/Typecheck', 'Security', 'Unit', 'Integration', 'Train', 'Approve', 'Smoke'];
     const stages = [...jenkinsfile.matchAll(/\bstage\(\s*'([^']+)'\s*\)/g)].map((m) => m[1] ?? '');
 
     expect(stages.filter((name) => expected.includes(name))).toEqual(expected);
+  });
+
+  it('when it audits dependencies, then npm audit covers the production packages and pip-audit the pinned Python files', () => {
+    const runs = commands.map((c) => c.join(' '));
+
+    expect(runs).toContain('npm audit --omit=dev');
+    expect(runs).toContain('npx tsx test/pip-audit.ts');
   });
 
   it('when it trains, approves and smoke-tests, then it does so through the airq commands', () => {

@@ -1,7 +1,8 @@
 /**
- * `npm test`: lint, typecheck, then every jest test (unit, and integration against a real stack that the
- * integration project starts and stops itself). Ends with one line `N passed, N failed` for CI; a failed
- * lint or typecheck counts as one failure each.
+ * `npm test`: lint, typecheck, then every jest test (unit; workflows on the time-skipping test server with
+ * fake activities; and integration against a real stack that the integration project starts and stops
+ * itself). Ends with one line `N passed, N failed` for CI; a failed lint, typecheck or secret scan counts as
+ * one failure each.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -42,9 +43,12 @@ async function main(): Promise<number> {
     step('lint', bin('eslint'), ['.']),
     step('format', bin('prettier'), ['--check', '.', '--log-level', 'warn']),
     step('typecheck', bin('tsc'), ['--noEmit']),
+    // detect-secrets over the tracked files against the reviewed .secrets.baseline (a few seconds).
+    step('secret scan', bin('tsx'), ['test/secret-scan.ts']),
   ];
   // Unit tests in parallel; integration tests one file at a time, as they share one stack and its data.
   const unitFile = path.join(reports, 'jest-unit.json');
+  const workflowsFile = path.join(reports, 'jest-workflows.json');
   const integrationFile = path.join(reports, 'jest-integration.json');
   const unitOk = step('unit tests', bin('jest'), [
     '--ci',
@@ -53,6 +57,14 @@ async function main(): Promise<number> {
     '--maxWorkers=2',
     '--json',
     `--outputFile=${unitFile}`,
+  ]);
+  const workflowsOk = step('workflow tests (time-skipping)', bin('jest'), [
+    '--ci',
+    '--selectProjects',
+    'workflows',
+    '--maxWorkers=2',
+    '--json',
+    `--outputFile=${workflowsFile}`,
   ]);
   const integrationOk = step('integration tests', bin('jest'), [
     '--ci',
@@ -64,7 +76,7 @@ async function main(): Promise<number> {
     '--json',
     `--outputFile=${integrationFile}`,
   ]);
-  const jestOk = unitOk && integrationOk;
+  const jestOk = unitOk && workflowsOk && integrationOk;
 
   // The integration stack must be gone after its teardown: `stop` may leave nothing listening.
   const leftovers = await listeningTestPorts();
@@ -74,6 +86,7 @@ async function main(): Promise<number> {
   let failed = staticChecks.filter((ok) => !ok).length + (leftovers.length > 0 ? 1 : 0);
   for (const [file, ok] of [
     [unitFile, unitOk],
+    [workflowsFile, workflowsOk],
     [integrationFile, integrationOk],
   ] as const) {
     try {

@@ -43,7 +43,13 @@ async function run(): Promise<void> {
           ...(config.source.kind === 'replay' ? { holdings: () => fetchReplayHoldings(config.source.url) } : {}),
         },
         mlflow: createMlflowClient(config.mlflow.url),
-        training: { experiment: config.mlflow.experiment, apiUrl: config.api.url, gitCommit: gitCommit(config) },
+        training: {
+          experiment: config.mlflow.experiment,
+          apiUrl: config.api.url,
+          // The deploy step reloads through the keyed POST /reload, which the open GET's interval does not delay.
+          apiKey: config.api.keys.find((k) => k.permissions.includes('models'))?.key,
+          gitCommit: gitCommit(config),
+        },
         temporal: new Client({ connection: clientConnection, namespace: config.temporal.namespace }),
       }),
       shutdownGraceTime: '20 seconds',

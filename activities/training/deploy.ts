@@ -13,24 +13,35 @@ export interface DeployOutcome {
 }
 
 /**
- * Deploy: asks the API to reload its champions from the registry (`GET /reload`, the seed's endpoint) and
- * checks that it now serves the version. Throws, so Temporal retries, while the API is unreachable or still
- * serves another version; a model outside the API's naming (`aqi-eaqi-instant`, `aqi-eaqi-forecast-<h>h`),
- * which it never serves, is reported at once.
+ * Deploy: asks the API to reload its champions from the registry and checks that it now serves the version.
+ * With a key that has the `models` permission it calls `POST /reload`, which always reloads; without one,
+ * the open `GET /reload` (the seed's endpoint), which may answer from a reload less than RELOAD_MIN_INTERVAL
+ * old. Throws, so Temporal retries, while the API is unreachable or still serves another version; a model
+ * outside the API's naming (`aqi-eaqi-instant`, `aqi-eaqi-forecast-<h>h`), which it never serves, is
+ * reported at once.
  */
 export async function deployToApi(
-  apiUrl: string,
+  api: { url: string; key?: string },
   input: { modelName: string; version: string },
 ): Promise<DeployOutcome> {
+  const apiUrl = api.url;
+  const method = api.key ? 'POST' : 'GET';
   let response: Response;
   try {
-    response = await fetch(`${apiUrl}/reload`, { signal: AbortSignal.timeout(30_000) });
+    response = await fetch(`${apiUrl}/reload`, {
+      method,
+      ...(api.key ? { headers: { authorization: `Bearer ${api.key}` } } : {}),
+      signal: AbortSignal.timeout(30_000),
+    });
   } catch (err) {
-    throw new AppError('API_UNREACHABLE', `the API at ${apiUrl} did not answer GET /reload`, { cause: err });
+    throw new AppError('API_UNREACHABLE', `the API at ${apiUrl} did not answer ${method} /reload`, { cause: err });
   }
   const parsed = reloadAnswer.safeParse(await response.json().catch(() => undefined));
   if (!response.ok || !parsed.success) {
-    throw new AppError('DEPLOY_NOT_CONFIRMED', `the API at ${apiUrl} answered GET /reload with ${response.status}`);
+    throw new AppError(
+      'DEPLOY_NOT_CONFIRMED',
+      `the API at ${apiUrl} answered ${method} /reload with ${response.status}`,
+    );
   }
   if (!parsed.data.reloaded.some((r) => r.name === input.modelName)) {
     return {

@@ -15,7 +15,8 @@ import type { CandidateSpec, TrainingRunRef } from './types';
 export interface TrainingDeps {
   pool: pg.Pool;
   mlflow: MlflowClient;
-  training: { experiment: string; apiUrl: string; gitCommit?: string };
+  /** `apiKey`: a key with the `models` permission, so the deploy step's reload is never answered from cache. */
+  training: { experiment: string; apiUrl: string; apiKey?: string; gitCommit?: string };
 }
 
 const workflowId = (): string => {
@@ -72,7 +73,8 @@ export function createTrainingActivities({ pool, mlflow, training }: TrainingDep
       });
       return id;
     },
-    deployToApi: (input: { modelName: string; version: string }) => deployToApi(training.apiUrl, input),
+    deployToApi: (input: { modelName: string; version: string }) =>
+      deployToApi({ url: training.apiUrl, key: training.apiKey }, input),
   };
 }
 

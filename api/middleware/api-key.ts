@@ -1,4 +1,6 @@
-import type { RequestHandler } from 'express';
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+import type { Request, RequestHandler } from 'express';
 
 import type { ApiKey, ApiPermission } from '../../config';
 import { AppError } from '../../core/errors';
@@ -9,8 +11,7 @@ import { AppError } from '../../core/errors';
  */
 export function requirePermission(keys: readonly ApiKey[], permission: ApiPermission): RequestHandler {
   return (req, res, next) => {
-    const match = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '');
-    const key = match ? keys.find((k) => timingSafeEqualText(k.key, match[1] ?? '')) : undefined;
+    const key = callerKey(keys, req);
     if (!key) {
       res.set('WWW-Authenticate', 'Bearer');
       throw new AppError('UNAUTHENTICATED', 'send an API key as Authorization: Bearer <key>', {
@@ -29,9 +30,18 @@ export function requirePermission(keys: readonly ApiKey[], permission: ApiPermis
   };
 }
 
-/** Compares without stopping at the first different character, so timing does not leak a key's prefix. */
-function timingSafeEqualText(a: string, b: string): boolean {
-  let diff = a.length ^ b.length;
-  for (let i = 0; i < Math.max(a.length, b.length); i++) diff |= (a.charCodeAt(i) || 0) ^ (b.charCodeAt(i) || 0);
-  return diff === 0;
+/** The configured key the request's `Authorization: Bearer <key>` names, if any. */
+export function callerKey(keys: readonly ApiKey[], req: Request): ApiKey | undefined {
+  const sent = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
+  if (sent === undefined) return undefined;
+  // Every key is compared, and each comparison takes the same time whatever the text: the digests have one
+  // length, so neither a key's prefix nor its length shows in the answer time.
+  const digest = sha256(sent);
+  let found: ApiKey | undefined;
+  for (const key of keys) if (timingSafeEqual(sha256(key.key), digest) && !found) found = key;
+  return found;
+}
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text, 'utf8').digest();
 }

@@ -2,6 +2,7 @@ import { Router, type RequestHandler } from 'express';
 
 import { AppError } from '../../core/errors';
 import type { LoadedModel, ModelStore } from '../models/model-store';
+import { throttleReload, type ThrottledReload } from '../models/reload-throttle';
 
 /** What the API tells about a served model: never the model itself. */
 export function describeModel(m: LoadedModel) {
@@ -24,9 +25,15 @@ export function describeModel(m: LoadedModel) {
  * `GET /model`: the model behind /predict. `GET /models`: every served champion.
  * `GET /reload` (the seed's endpoint, open like the seed's) and `POST /reload` (API key with `models`): look
  * up the `champion` aliases now and swap in any new version; a failed load keeps the previous model and
- * says so.
+ * says so. The open GET reaches the registry at most once per `reloadMinIntervalMs` and otherwise answers
+ * the last outcome with `rerun: false`; the keyed POST always reloads.
  */
-export function modelRoutes(store: ModelStore, predictModel: string, canReload: RequestHandler): Router {
+export function modelRoutes(
+  store: ModelStore,
+  predictModel: string,
+  canReload: RequestHandler,
+  reloadMinIntervalMs = 0,
+): Router {
   const router = Router();
   router.get('/model', (_req, res) => {
     const model = store.get(predictModel);
@@ -41,11 +48,11 @@ export function modelRoutes(store: ModelStore, predictModel: string, canReload: 
   router.get('/models', (_req, res) => {
     res.json({ models: store.list().map(describeModel) });
   });
-  const reload = async (_req: unknown, res: { json: (body: unknown) => void }) => {
-    const outcomes = await store.reload();
-    res.json({ reloaded: outcomes, models: store.list().map(describeModel) });
-  };
-  router.get('/reload', reload);
-  router.post('/reload', canReload, reload);
+  const reloads = throttleReload(store, reloadMinIntervalMs);
+  // `models` is what is served now, polls included: cheap, and never older than the outcome.
+  const answer = (res: { json: (body: unknown) => void }, { outcomes, rerun, at }: ThrottledReload) =>
+    res.json({ reloaded: outcomes, rerun, reloaded_at: at, models: store.list().map(describeModel) });
+  router.get('/reload', async (_req, res) => answer(res, await reloads.atMostOncePerInterval()));
+  router.post('/reload', canReload, async (_req, res) => answer(res, await reloads.now()));
   return router;
 }
