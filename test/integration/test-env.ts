@@ -34,6 +34,9 @@ export const testEnv = {
   AIRFLOW_SCHEDULES: 'off',
   // Short, so a test can see an alias moved in the registry reach the API.
   MODEL_POLL_INTERVAL: '2s',
+  // The suite sends many changes under one key (and every deploy POSTs /reload); the limit itself is tested
+  // in api/middleware/rate-limit.test.ts.
+  API_MUTATION_RATE_LIMIT: '100000/min',
   AQI_SOURCE: 'replay',
   // Derived addresses must follow the ports above, whatever the developer's .env says.
   TEMPORAL_ADDRESS: '',
