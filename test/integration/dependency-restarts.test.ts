@@ -4,11 +4,16 @@ import { userInfo } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
+import { addLocation, removeLocation } from '../../adapters/postgres/locations';
+import { createPool } from '../../adapters/postgres/pool';
+import { connectTemporal } from '../../adapters/temporal/client';
+import { startBackfill } from '../../adapters/temporal/pipeline-runs';
 import { repoRoot } from '../../config/runtime';
 import { stackLayout } from '../../stack/layout';
 import { isAlive } from '../../stack/processes';
 import { postgresLocation } from '../../stack/services/postgres-location';
 import { readSupervisedState, supervisorStateFile } from '../../stack/supervisor/state';
+import { ingestHistoryProgressQuery, type ingestHistory } from '../../workflows/ingest-history';
 
 import { stackCommand, testConfig, testProcessEnv } from './test-env';
 
@@ -99,6 +104,63 @@ describe('drills: a dependency killed and restarted under a running stack', () =
     expect(await ingestHour('2024-12-31T18:00:00Z')).toMatchObject({ persisted: 3 });
     expect((await ready()).status).toBe(200);
     console.log(`[drill] PostgreSQL SIGKILLed and back with stack up in ${(recoveredMs / 1000).toFixed(1)} s`);
+  });
+
+  it('when PostgreSQL is SIGKILLed in the middle of a year backfill, then the run resumes and stores every hour exactly once', async () => {
+    const pool = createPool(config, { max: 1 });
+    const temporal = await connectTemporal(config);
+    try {
+      // Lyon's export grid cell, 7.7 km from the seeded Lyon: a place of its own with nothing stored yet.
+      await addLocation(
+        pool,
+        { id: 'lyon-drill', name: 'Lyon drill', latitude: 45.7, longitude: 4.8 },
+        { actor: 'drill' },
+      );
+      await pool.end();
+      const before = snapshot();
+      const run = await startBackfill(temporal, config, {
+        locationIds: ['lyon-drill'],
+        from: '2024-01-01T00:00:00Z',
+        to: '2024-12-31T23:00:00Z',
+        maxParallelChunks: 2,
+      });
+      const handle = temporal.workflow.getHandle<typeof ingestHistory>(run.workflowId);
+      let progress = await handle.query(ingestHistoryProgressQuery);
+      while (progress.chunksDone < 1) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        progress = await handle.query(ingestHistoryProgressQuery);
+      }
+
+      const { dataDir } = postgresLocation(layout, userInfo().uid === 0);
+      const postmaster = Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      const { up, seconds } = await killAndBringBack(postmaster);
+      const result = await handle.result();
+
+      const check = createPool(config, { max: 1 });
+      try {
+        const count = async (sql: string) => Number((await check.query(sql, ['lyon-drill'])).rows[0].n);
+        expect(up.status).toBe(0);
+        expect(progress.chunksDone).toBeLessThan(12);
+        expect(result.chunksDone).toBe(12);
+        expect(await count('SELECT count(*) AS n FROM readings WHERE location_id = $1')).toBe(8784);
+        expect(await count('SELECT count(DISTINCT observed_at) AS n FROM readings WHERE location_id = $1')).toBe(8784);
+        expect(
+          await count(
+            `SELECT count(*) AS n FROM reading_indices WHERE location_id = $1 AND method = 'eaqi-open-meteo-pre-2026-08'`,
+          ),
+        ).toBeGreaterThan(8700);
+        processesUnchanged(before);
+        console.log(
+          `[drill] PostgreSQL SIGKILLed after ${progress.chunksDone}/12 chunks of a year backfill: back in ${seconds.toFixed(1)} s, 8784 rows exactly`,
+        );
+      } finally {
+        // Leave the stack's data as the other tests expect it (they count rows per location).
+        await removeLocation(check, 'lyon-drill', { actor: 'drill', purge: true });
+        await check.end();
+      }
+    } finally {
+      await temporal.connection.close();
+    }
   });
 
   it.each([
