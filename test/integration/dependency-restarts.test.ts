@@ -4,11 +4,17 @@ import { userInfo } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
+import { createKafka } from '../../adapters/kafka/client';
+import { createLogger } from '../../adapters/logger';
 import { addLocation, removeLocation } from '../../adapters/postgres/locations';
 import { createPool } from '../../adapters/postgres/pool';
 import { connectTemporal } from '../../adapters/temporal/client';
 import { startBackfill } from '../../adapters/temporal/pipeline-runs';
+import { bundledExports } from '../../config/bundled-data';
 import { repoRoot } from '../../config/runtime';
+import type { RawReadingMessage } from '../../core/air-quality/messages';
+import { parseOpenMeteoCsv } from '../../core/air-quality/open-meteo/csv';
+import { topics } from '../../core/topics';
 import { stackLayout } from '../../stack/layout';
 import { isAlive } from '../../stack/processes';
 import { postgresLocation } from '../../stack/services/postgres-location';
@@ -160,6 +166,68 @@ describe('drills: a dependency killed and restarted under a running stack', () =
       }
     } finally {
       await temporal.connection.close();
+    }
+  });
+
+  it('when Kafka is SIGKILLed while the stream processor works through 5,000 readings, then each is stored exactly once', async () => {
+    const pool = createPool(config, { max: 1 });
+    const logger = createLogger('drill', 'warn');
+    const producer = createKafka(config, logger).producer({ idempotent: true, maxInFlightRequests: 1 });
+    const locationId = 'lyon-stream-drill';
+    try {
+      await addLocation(
+        pool,
+        { id: locationId, name: 'Stream drill', latitude: 45.6, longitude: 4.7 },
+        { actor: 'drill' },
+      );
+      const before = snapshot();
+      const year = parseOpenMeteoCsv(readFileSync(bundledExports.lyon2024, 'utf8')).slice(0, 5000);
+      const messages = year.map((reading) => {
+        const message: RawReadingMessage = {
+          schema: 'aqi.raw/v1',
+          locationId,
+          source: 'drill',
+          runId: 'kafka-drill',
+          fetchedAt: '2025-01-01T00:00:00.000Z',
+          reading,
+        };
+        return { key: locationId, value: JSON.stringify(message) };
+      });
+      await producer.connect();
+      for (let i = 0; i < messages.length; i += 1000) {
+        await producer.send({ topic: topics.aqiRaw, acks: -1, messages: messages.slice(i, i + 1000) });
+      }
+      await producer.disconnect();
+      const stored = async () =>
+        Number((await pool.query('SELECT count(*) AS n FROM readings WHERE location_id = $1', [locationId])).rows[0].n);
+      const atKill = await stored();
+
+      const { up, seconds } = await killAndBringBack(servicePid('kafka'));
+      const deadline = Date.now() + 120_000;
+      let count = await stored();
+      while (count < 5000 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        count = await stored();
+      }
+
+      expect(up.status).toBe(0);
+      expect(count).toBe(5000);
+      expect(
+        Number(
+          (
+            await pool.query('SELECT count(DISTINCT observed_at) AS n FROM readings WHERE location_id = $1', [
+              locationId,
+            ])
+          ).rows[0].n,
+        ),
+      ).toBe(5000);
+      processesUnchanged(before);
+      console.log(
+        `[drill] Kafka SIGKILLed with ${atKill}/5000 readings stored: back in ${seconds.toFixed(1)} s, 5000 exactly`,
+      );
+    } finally {
+      await removeLocation(pool, locationId, { actor: 'drill', purge: true }).catch(() => undefined);
+      await pool.end();
     }
   });
 
