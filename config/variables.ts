@@ -26,7 +26,7 @@ export const variables = {
     'Log level of workers, API and stack commands',
   ),
   BIND_HOST: variable(text, '127.0.0.1', 'Interface the embedded services listen on'),
-  AQI_PYTHON: variable(text, 'python3', 'Python 3.10+ used to create the Temporal CLI and MLflow venvs'),
+  AQI_PYTHON: variable(text, 'python3', 'Python 3.11+ used to create the Temporal CLI, MLflow and other tool venvs'),
   AQI_JAVA: variable(text, 'java', 'Java 17+ that runs the Kafka broker'),
 
   TEMPORAL_GRPC_PORT: variable(port, '7233', 'Temporal frontend gRPC port (dev server)'),
