@@ -7,10 +7,11 @@ import type { Logger } from '../logger';
 export type Pool = pg.Pool;
 
 /**
- * The platform's PostgreSQL pool. An idle pooled connection that PostgreSQL closes (a restart, a failover,
- * "terminating connection due to unexpected postmaster exit") is dropped and logged here instead of
- * crashing the process with an unhandled `error` event: the next query opens a new connection, and work
- * in flight fails and is retried by its owner (an activity, the stream's batch, an HTTP request).
+ * The platform's PostgreSQL pool. A pooled connection that PostgreSQL closes (a restart, a failover,
+ * "terminating connection due to unexpected postmaster exit"), idle or checked out, is logged and dropped
+ * here instead of crashing the process with an unhandled `error` event: the next query opens a new
+ * connection, and work in flight fails and is retried by its owner (an activity, the stream's batch, an
+ * HTTP request).
  */
 export function createPool(
   config: Config,
@@ -27,10 +28,16 @@ export function createPool(
     application_name: options.applicationName ?? 'aqi-platform',
     connectionTimeoutMillis: 5000,
   });
-  pool.on('error', (err) => {
-    const fields = { err: describeError(err), pool: options.applicationName ?? 'aqi-platform' };
-    if (options.logger) options.logger.warn(fields, 'an idle PostgreSQL connection was closed; dropped it');
-    else process.stderr.write(`PostgreSQL closed an idle connection of ${fields.pool}: ${fields.err}\n`);
-  });
+  const closed = (state: 'idle' | 'checked-out') => (err: Error) => {
+    const fields = { err: describeError(err), pool: options.applicationName ?? 'aqi-platform', state };
+    if (options.logger) options.logger.warn(fields, 'PostgreSQL closed a pooled connection');
+    else process.stderr.write(`PostgreSQL closed a ${state} connection of ${fields.pool}: ${fields.err}\n`);
+  };
+  // Idle connections: the pool re-emits their errors here and drops them.
+  pool.on('error', closed('idle'));
+  // Checked-out connections (a transaction between two statements, a COPY): without a listener of its own,
+  // a client whose server went away emits an unhandled 'error' and the process dies. With one, the next
+  // statement on it fails, its owner's retry takes over, and the pool discards it on release.
+  pool.on('connect', (client) => client.on('error', closed('checked-out')));
   return pool;
 }
