@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import type { StackLayout } from './layout';
@@ -72,10 +72,33 @@ export async function stopDetached(layout: StackLayout, name: string, graceMs = 
   signalGroup(pid, 'SIGTERM');
   const deadline = Date.now() + graceMs;
   while (isAlive(pid) && Date.now() < deadline) await delay(200);
-  // Whatever of the group outlived its leader (orphaned helpers) goes too.
+  // Whatever of the group outlived its leader (orphaned helpers, a supervised command) goes too, and is
+  // waited for: a signal is delivered asynchronously, and a caller may start the next one on the same port.
   signalGroup(pid, 'SIGKILL');
   while (isAlive(pid)) await delay(100);
+  const groupDeadline = Date.now() + 5_000;
+  while (groupHasLiveMembers(pid) && Date.now() < groupDeadline) await delay(50);
   return true;
+}
+
+/** Whether a process group still has a member that is not a zombie (read from /proc). */
+function groupHasLiveMembers(pgid: number): boolean {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return false;
+  }
+  return entries.some((name) => {
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      // Fields after the command's closing parenthesis: state, ppid, pgrp, …
+      const [state, , group] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return Number(group) === pgid && state !== 'Z';
+    } catch {
+      return false;
+    }
+  });
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
