@@ -38,6 +38,20 @@ describe('detached processes', () => {
     expect(runningPid(l, 'parent')).toBeUndefined();
   });
 
+  it('when the leader died alone and left its group behind (a supervisor SIGKILLed), then stop still ends the group', async () => {
+    const l = layout();
+    const pid = startDetached(l, { name: 'orphaning', command: 'sh', args: ['-c', 'sleep 30 & echo $! ; wait'] });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const childPid = Number(readFileSync(l.logFile('orphaning'), 'utf8').trim());
+    process.kill(pid, 'SIGKILL');
+    while (isAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 50));
+
+    const stopped = await stopDetached(l, 'orphaning');
+
+    expect(stopped).toBe(true);
+    expect(isAlive(childPid)).toBe(false);
+  });
+
   it('when a process ignores SIGTERM, then it is killed after the grace period', async () => {
     const l = layout();
     const pid = startDetached(l, { name: 'stubborn', command: 'sh', args: ['-c', "trap '' TERM; sleep 30"] });

@@ -36,11 +36,16 @@ function isZombie(pid: number): boolean {
   }
 }
 
-export function runningPid(layout: StackLayout, name: string): number | undefined {
+function recordedPid(layout: StackLayout, name: string): number | undefined {
   const file = pidFile(layout, name);
   if (!existsSync(file)) return undefined;
   const pid = Number(readFileSync(file, 'utf8').trim());
-  return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : undefined;
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+export function runningPid(layout: StackLayout, name: string): number | undefined {
+  const pid = recordedPid(layout, name);
+  return pid !== undefined && isAlive(pid) ? pid : undefined;
 }
 
 /**
@@ -66,7 +71,9 @@ export function startDetached(layout: StackLayout, cmd: DetachedCommand): number
  * there after `graceMs`. Returns false when nothing was running.
  */
 export async function stopDetached(layout: StackLayout, name: string, graceMs = 15_000): Promise<boolean> {
-  const pid = runningPid(layout, name);
+  const recorded = recordedPid(layout, name);
+  // A leader that died alone (a supervisor SIGKILLed by hand) may leave its group behind: stop that too.
+  const pid = recorded !== undefined && (isAlive(recorded) || groupHasLiveMembers(recorded)) ? recorded : undefined;
   rmSyncQuiet(pidFile(layout, name));
   if (pid === undefined) return false;
   signalGroup(pid, 'SIGTERM');

@@ -2,6 +2,7 @@ import path from 'node:path';
 
 import { loadConfig, type Config } from '../../config';
 import { repoRoot } from '../../config/runtime';
+import { readSupervisedState, supervisorStateFile } from '../../stack/supervisor/state';
 
 /**
  * The integration tests' own stack: its own state directory and ports, so a stack started by `npm start`
@@ -65,4 +66,14 @@ export function stackCommand(...args: string[]): { command: string; args: string
     args: ['--import', 'tsx', path.join(repoRoot, 'stack', 'cli.ts'), ...args],
     env: testProcessEnv(),
   };
+}
+
+/**
+ * The pid of a platform process the test stack supervises (worker, trainer, stream, api): the process that
+ * does the work, which a crash test kills; its supervisor (the pid file's process) then restarts it.
+ */
+export function supervisedPid(name: string): number {
+  const pid = readSupervisedState(supervisorStateFile(path.join(testStateDir, 'run'), name))?.pid;
+  if (pid === undefined) throw new Error(`no running ${name} under its supervisor`);
+  return pid;
 }

@@ -1,6 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
@@ -25,7 +24,7 @@ import {
   type TrainingPipelineInput,
 } from '../../workflows/training-pipeline';
 
-import { testConfig, testEnv, testProcessEnv, testStateDir } from './test-env';
+import { supervisedPid, testConfig, testEnv, testProcessEnv } from './test-env';
 
 /**
  * The model lifecycle against the real test stack: Temporal (pipeline and training workers), PostgreSQL
@@ -252,7 +251,7 @@ describe('training pipeline: approve, reject, expire, crash, rollback on one mod
     try {
       await untilStage(handle, ['training']);
       await new Promise((resolve) => setTimeout(resolve, 1500));
-      const pid = Number(readFileSync(path.join(testStateDir, 'run', 'trainer.pid'), 'utf8'));
+      const pid = supervisedPid('trainer');
       process.kill(pid, 'SIGKILL');
       while (isAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 50));
       await trainer.start();

@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-
 import { createPool } from '../../adapters/postgres/pool';
 import { connectTemporal } from '../../adapters/temporal/client';
 import { startOrJoin } from '../../adapters/temporal/start-or-join';
@@ -9,7 +6,7 @@ import { stackLayout } from '../../stack/layout';
 import { isAlive } from '../../stack/processes';
 import { ingestHistory, ingestHistoryProgressQuery } from '../../workflows/ingest-history';
 
-import { testConfig, testEnv, testStateDir } from './test-env';
+import { supervisedPid, testConfig, testEnv } from './test-env';
 
 const config = testConfig();
 // The restarted worker inherits this process's environment: it must point at the test stack.
@@ -38,7 +35,7 @@ describe('a backfill survives its worker being killed', () => {
         done = (await handle.query(ingestHistoryProgressQuery)).chunksDone;
       }
 
-      const pid = Number(readFileSync(path.join(testStateDir, 'run', 'worker.pid'), 'utf8'));
+      const pid = supervisedPid('worker');
       process.kill(pid, 'SIGKILL');
       while (isAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 50));
       const stored = (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM readings WHERE ${year}`)).rows[0]
