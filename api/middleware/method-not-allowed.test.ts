@@ -1,33 +1,15 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-
-import pino from 'pino';
-
-import { createApp } from '../app';
+import { serveApp } from '../../test/support/serve-app';
 import { openApiDocument } from '../openapi';
 
 async function serve() {
-  const app = createApp({
-    logger: pino({ level: 'silent' }),
-    readiness: {},
-    models: { get: () => undefined, list: () => [], reload: () => Promise.resolve([]), startPolling() {}, stop() {} },
-    serving: { predictModel: 'aqi-eaqi-instant', maxBatchRows: 10, maxBodyBytes: '1mb' },
-    keys: [],
-  });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { url, close } = await serveApp();
   return {
     call: async (method: string, path: string) => {
       const response = await fetch(`${url}${path}`, { method });
       const body = (await response.json()) as { error?: { code: string } };
       return { status: response.status, allow: response.headers.get('allow'), code: body.error?.code };
     },
-    close: () => {
-      server.closeAllConnections();
-      server.close();
-    },
+    close,
   };
 }
 

@@ -1,9 +1,4 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-
-import pino from 'pino';
-
-import { createApp } from '../app';
+import { serveApp } from '../../test/support/serve-app';
 
 const keys = [
   { name: 'ops', key: 'ops-key-12345678', permissions: ['models' as const, 'locations' as const] },
@@ -11,18 +6,10 @@ const keys = [
 ];
 
 async function serve(limit: number) {
-  const app = createApp({
-    logger: pino({ level: 'silent' }),
-    readiness: {},
-    models: { get: () => undefined, list: () => [], reload: () => Promise.resolve([]), startPolling() {}, stop() {} },
-    serving: { predictModel: 'aqi-eaqi-instant', maxBatchRows: 10, maxBodyBytes: '1mb' },
+  const { url, close } = await serveApp({
     keys,
     limits: { mutations: { limit, windowMs: 60_000 }, reloadMinIntervalMs: 0 },
   });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     call: async (method: string, path: string, key?: string) => {
       const response = await fetch(`${url}${path}`, {
@@ -32,10 +19,7 @@ async function serve(limit: number) {
       });
       return { status: response.status, headers: response.headers, body: (await response.json()) as unknown };
     },
-    close: () => {
-      server.closeAllConnections();
-      server.close();
-    },
+    close,
   };
 }
 

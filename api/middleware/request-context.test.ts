@@ -1,9 +1,7 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 
 import { createLogger } from '../../adapters/logger';
-import { createApp } from '../app';
+import { noModels, serveApp } from '../../test/support/serve-app';
 
 const secret = 'secret-7f3a9c1e5b2d4680'; // pragma: allowlist secret
 
@@ -20,28 +18,14 @@ function capturedLogger() {
 }
 
 async function serve(logger: ReturnType<typeof createLogger>) {
-  const app = createApp({
+  const { url, close } = await serveApp({
     logger,
-    readiness: {},
-    models: {
-      get: () => undefined,
-      list: () => [],
-      reload: () => Promise.reject(new Error('registry down')),
-      startPolling() {},
-      stop() {},
-    },
-    serving: { predictModel: 'aqi-eaqi-instant', maxBatchRows: 10, maxBodyBytes: '1mb' },
+    models: { ...noModels, reload: () => Promise.reject(new Error('registry down')) },
     keys: [{ name: 'ops', key: secret, permissions: ['models'] }],
   });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => {
-      server.closeAllConnections();
-      server.close();
-    },
+    url,
+    close,
   };
 }
 

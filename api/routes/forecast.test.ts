@@ -1,15 +1,10 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-
-import pino from 'pino';
-
 import type { ForecastHistory } from '../../adapters/postgres/latest-history';
 import { formatObservedAt, type Reading } from '../../core/air-quality/reading';
 import { hourMs, type LocationSeries } from '../../core/ml/dataset';
 import { buildExamples, featureSpecFor, forecastFeatures } from '../../core/ml/features';
 import { loadModel, trainingParams, trainModel } from '../../core/ml/models';
 import { syntheticSeries } from '../../core/ml/synthetic-series';
-import { createApp } from '../app';
+import { serveApp } from '../../test/support/serve-app';
 import type { LoadedModel, ModelStore } from '../models/model-store';
 
 /**
@@ -67,27 +62,17 @@ function memoryHistory(stored: Record<string, Reading[]>): ForecastHistory {
 }
 
 async function serve(stored: Record<string, Reading[]>) {
-  const app = createApp({
-    logger: pino({ level: 'silent' }),
-    readiness: {},
+  const { url, close } = await serveApp({
     models: store,
     serving: { predictModel: 'aqi-eaqi-instant', maxBatchRows: 5, maxBodyBytes: '2kb' },
-    keys: [],
     forecast: { store, history: memoryHistory(stored) },
   });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     get: async (path: string) => {
       const response = await fetch(`${url}${path}`);
       return { status: response.status, body: (await response.json()) as Record<string, unknown> };
     },
-    close: () => {
-      server.closeAllConnections();
-      server.close();
-    },
+    close,
   };
 }
 

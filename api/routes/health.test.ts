@@ -1,29 +1,7 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { serveApp } from '../../test/support/serve-app';
+import type { AppDeps } from '../app';
 
-import pino from 'pino';
-
-import { createApp } from '../app';
-
-async function serve(readiness: Parameters<typeof createApp>[0]['readiness']) {
-  const app = createApp({
-    logger: pino({ level: 'silent' }),
-    readiness,
-    models: { get: () => undefined, list: () => [], reload: () => Promise.resolve([]), startPolling() {}, stop() {} },
-    serving: { predictModel: 'aqi-eaqi-instant', maxBatchRows: 10, maxBodyBytes: '1mb' },
-    keys: [],
-  });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => {
-      server.closeAllConnections();
-      server.close();
-    },
-  };
-}
+const serve = (readiness: AppDeps['readiness']) => serveApp({ readiness });
 
 describe('health routes', () => {
   it('when a dependency fails, then /ready answers 503 naming it while /health stays 200', async () => {

@@ -1,10 +1,6 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-
 import type pg from 'pg';
-import pino from 'pino';
 
-import { createApp } from '../app';
+import { serveApp } from '../../test/support/serve-app';
 
 /**
  * Auth and validation of the location routes happen before PostgreSQL is touched: here the pool fails any
@@ -17,18 +13,10 @@ const keys = [
 const unreachable = { query: () => Promise.reject(new Error('PostgreSQL must not be reached')) } as unknown as pg.Pool;
 
 async function serve() {
-  const app = createApp({
-    logger: pino({ level: 'silent' }),
-    readiness: {},
-    models: { get: () => undefined, list: () => [], reload: () => Promise.resolve([]), startPolling() {}, stop() {} },
-    serving: { predictModel: 'aqi-eaqi-instant', maxBatchRows: 10, maxBodyBytes: '1mb' },
+  const { url, close } = await serveApp({
     keys,
     locations: { pool: unreachable },
   });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const call = async (method: string, route: string, options: { body?: string; key?: string; type?: string } = {}) => {
     const response = await fetch(`${url}${route}`, {
       method,
@@ -43,10 +31,7 @@ async function serve() {
   };
   return {
     call,
-    close: () => {
-      server.closeAllConnections();
-      server.close();
-    },
+    close,
   };
 }
 

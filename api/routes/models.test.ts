@@ -1,9 +1,4 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-
-import pino from 'pino';
-
-import { createApp } from '../app';
+import { serveApp } from '../../test/support/serve-app';
 import type { ModelStore, ReloadOutcome } from '../models/model-store';
 import { throttleReload } from '../models/reload-throttle';
 
@@ -28,18 +23,11 @@ function countingStore(ms = 0) {
 }
 
 async function serve(store: ModelStore, reloadMinIntervalMs: number) {
-  const app = createApp({
-    logger: pino({ level: 'silent' }),
-    readiness: {},
+  const { url, close } = await serveApp({
     models: store,
-    serving: { predictModel: 'aqi-eaqi-instant', maxBatchRows: 10, maxBodyBytes: '1mb' },
     keys: [{ name: 'ops', key, permissions: ['models'] }],
     limits: { mutations: { limit: 100, windowMs: 60_000 }, reloadMinIntervalMs },
   });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     reload: async (method: 'GET' | 'POST') => {
       const response = await fetch(`${url}/reload`, {
@@ -49,10 +37,7 @@ async function serve(store: ModelStore, reloadMinIntervalMs: number) {
       expect(response.status).toBe(200);
       return (await response.json()) as { reloaded: ReloadOutcome[]; rerun: boolean; reloaded_at: string };
     },
-    close: () => {
-      server.closeAllConnections();
-      server.close();
-    },
+    close,
   };
 }
 

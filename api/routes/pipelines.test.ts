@@ -1,10 +1,5 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-
-import pino from 'pino';
-
 import { loadConfig } from '../../config';
-import { createApp } from '../app';
+import { serveApp } from '../../test/support/serve-app';
 
 /**
  * Auth and validation of the pipeline routes happen before Temporal is touched: here Temporal is absent
@@ -16,11 +11,7 @@ const keys = [
 ];
 
 async function serve() {
-  const app = createApp({
-    logger: pino({ level: 'silent' }),
-    readiness: {},
-    models: { get: () => undefined, list: () => [], reload: () => Promise.resolve([]), startPolling() {}, stop() {} },
-    serving: { predictModel: 'aqi-eaqi-instant', maxBatchRows: 10, maxBodyBytes: '1mb' },
+  const { url, close } = await serveApp({
     keys,
     pipelines: {
       temporal: () => Promise.reject(new Error('Temporal must not be reached in this test')),
@@ -28,10 +19,6 @@ async function serve() {
       keys,
     },
   });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     post: async (path: string, body: unknown, key?: string) => {
       const response = await fetch(`${url}${path}`, {
@@ -44,10 +31,7 @@ async function serve() {
         body: (await response.json()) as { error?: { code: string; message: string; fields?: { path: string }[] } },
       };
     },
-    close: () => {
-      server.closeAllConnections();
-      server.close();
-    },
+    close,
   };
 }
 

@@ -1,10 +1,5 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-
-import pino from 'pino';
-
 import type { Model } from '../../core/ml/models';
-import { createApp } from '../app';
+import { serveApp } from '../../test/support/serve-app';
 import type { LoadedModel, ModelStore } from '../models/model-store';
 
 /** A stand-in model whose answer is easy to check: the sum of its features. Real models: integration tests. */
@@ -44,17 +39,11 @@ function storeWith(model: LoadedModel | undefined): ModelStore {
 }
 
 async function serve(model: LoadedModel | undefined, maxBatchRows = 5) {
-  const app = createApp({
-    logger: pino({ level: 'silent' }),
-    readiness: {},
+  const { url, close } = await serveApp({
     models: storeWith(model),
     serving: { predictModel: 'aqi-eaqi-instant', maxBatchRows, maxBodyBytes: '2kb' },
     keys: [{ name: 'ops', key: 'ops-key-123', permissions: ['models'] }],
   });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
     post: async (body: string, contentType = 'application/json') => {
@@ -69,10 +58,7 @@ async function serve(model: LoadedModel | undefined, maxBatchRows = 5) {
       const response = await fetch(`${url}${path}`);
       return { status: response.status, body: (await response.json()) as Record<string, unknown> };
     },
-    close: () => {
-      server.closeAllConnections();
-      server.close();
-    },
+    close,
   };
 }
 
