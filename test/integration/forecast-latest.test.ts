@@ -6,6 +6,7 @@ import { createPool } from '../../adapters/postgres/pool';
 import type { PipelineDescription } from '../../adapters/temporal/pipeline-runs';
 import { modelNameFor } from '../../core/training/promotion';
 
+import { callApi, until } from './api-calls';
 import { testConfig, testStateDir } from './test-env';
 
 /**
@@ -27,30 +28,9 @@ afterAll(async () => {
   await pool.end();
 });
 
-async function call(method: string, urlPath: string, body?: unknown, key?: string) {
-  const response = await fetch(`${api}${urlPath}`, {
-    method,
-    headers: {
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(key ? { authorization: `Bearer ${key}` } : {}),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 240_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
 const apiPid = () => Number(readFileSync(path.join(testStateDir, 'run', 'api.pid'), 'utf8'));
-const servedNames = async () => ((await call('GET', '/models')).body.models as { name: string }[]).map((m) => m.name);
+const servedNames = async () =>
+  ((await callApi('GET', '/models')).body.models as { name: string }[]).map((m) => m.name);
 
 describe('GET /forecast without `at` on the bundled data', () => {
   it('when the latest stored hour lacks history, then the +24 h champion answers from the latest hour that has it, and names both', async () => {
@@ -59,7 +39,7 @@ describe('GET /forecast without `at` on the bundled data', () => {
       await pool.query<{ latest: Date }>(`SELECT max(observed_at) AS latest FROM readings WHERE location_id = 'lyon'`)
     ).rows[0]?.latest;
 
-    const { status, body } = await call('GET', '/forecast?location=lyon&hours=24');
+    const { status, body } = await callApi('GET', '/forecast?location=lyon&hours=24');
 
     expect(status).toBe(200);
     // The June 2025 export holds 48 hours of Lyon, one short of the 49 the features read: the forecast starts
@@ -74,10 +54,10 @@ describe('GET /forecast without `at` on the bundled data', () => {
     });
     expect(body.note).toMatch(/2025-06-02T23:00:00Z.*lacks the 48 h of history.*2024-12-31T23:00:00Z/);
     // The same forecast as a backtest asked at that hour: one feature path.
-    const asked = await call('GET', '/forecast?location=lyon&hours=24&at=2024-12-31T23:00:00Z');
+    const asked = await callApi('GET', '/forecast?location=lyon&hours=24&at=2024-12-31T23:00:00Z');
     expect(asked.body.european_aqi).toBe(body.european_aqi);
     // And `at` in the short export keeps failing loudly, naming the problem.
-    const gap = await call('GET', '/forecast?location=lyon&hours=24&at=2025-06-02T23:00:00Z');
+    const gap = await callApi('GET', '/forecast?location=lyon&hours=24&at=2025-06-02T23:00:00Z');
     expect(gap.status).toBe(422);
     expect(JSON.stringify(gap.body)).toMatch(/NO_HISTORY.*gaps the features need/);
   });
@@ -86,9 +66,9 @@ describe('GET /forecast without `at` on the bundled data', () => {
 describe('a champion of a new forecast horizon', () => {
   it('when a +6 h model is trained, approved and promoted, then /forecast?hours=6 serves it within the poll interval, without a restart', async () => {
     const pidBefore = apiPid();
-    expect((await call('GET', '/forecast?location=lyon&hours=6')).status).toBe(404);
+    expect((await callApi('GET', '/forecast?location=lyon&hours=6')).status).toBe(404);
 
-    const started = await call(
+    const started = await callApi(
       'POST',
       '/pipelines/training',
       { kind: 'forecast', horizonHours: 6, algorithm: 'linear', tolerance: 1 },
@@ -97,17 +77,17 @@ describe('a champion of a new forecast horizon', () => {
     expect(started.status).toBe(202);
     const workflowId = String(started.body.workflowId);
     const waiting = await until('awaiting_approval', async () => {
-      const described = (await call('GET', `/pipelines/${workflowId}`)).body as unknown as PipelineDescription;
+      const described = (await callApi('GET', `/pipelines/${workflowId}`)).body as unknown as PipelineDescription;
       return described.promotionStatus?.stage === 'awaiting_approval' ? described : undefined;
     });
     const version = String(waiting.promotionStatus?.version);
-    const approved = await call('POST', `/pipelines/${workflowId}/approval`, { decision: 'approve' }, demoKey);
+    const approved = await callApi('POST', `/pipelines/${workflowId}/approval`, { decision: 'approve' }, demoKey);
     expect(approved.status).toBe(202);
 
     // From the moment the registry names it champion, the API must serve it within one poll.
     let promotedAt: number | undefined;
     const forecast = await until('the API to serve the +6 h champion', async () => {
-      const answer = await call('GET', '/forecast?location=lyon&hours=6');
+      const answer = await callApi('GET', '/forecast?location=lyon&hours=6');
       if (answer.status === 200 && (answer.body.model as { version?: string }).version === version) return answer.body;
       // A lookup racing the alias being set can fail once; the next probe asks again.
       const champion = await mlflow.getVersionByAlias(plus6, 'champion').catch(() => undefined);
@@ -131,7 +111,7 @@ describe('a champion of a new forecast horizon', () => {
     expect(metrics).toContain(`aqi_api_model_info{model="${plus6}",version="${version}",alias="champion"} 1`);
     // The pipeline's deploy step, which used to report the horizon as not configured, confirms it.
     const done = await until('the pipeline to end', async () => {
-      const described = (await call('GET', `/pipelines/${workflowId}`)).body as unknown as PipelineDescription;
+      const described = (await callApi('GET', `/pipelines/${workflowId}`)).body as unknown as PipelineDescription;
       return described.status === 'COMPLETED' ? described : undefined;
     });
     expect(done.promotionStatus?.deploy).toMatchObject({ confirmed: true });
@@ -150,7 +130,7 @@ describe('a champion of a new forecast horizon', () => {
         (await servedNames()).includes(plus6) ? undefined : true,
       );
       expect(Date.now() - since).toBeLessThan(pollBound);
-      const retired = await call('GET', '/forecast?location=lyon&hours=6');
+      const retired = await callApi('GET', '/forecast?location=lyon&hours=6');
       expect(retired.status).toBe(404);
       expect(JSON.stringify(retired.body)).toMatch(/no champion forecasts 6 h ahead; served horizons: 24/);
     } finally {
@@ -158,7 +138,7 @@ describe('a champion of a new forecast horizon', () => {
       since = Date.now();
     }
     const back = await until('the +6 h champion to be served again', async () => {
-      const answer = await call('GET', '/forecast?location=lyon&hours=6');
+      const answer = await callApi('GET', '/forecast?location=lyon&hours=6');
       return answer.status === 200 ? answer.body : undefined;
     });
     expect(Date.now() - since).toBeLessThan(pollBound);
