@@ -54,7 +54,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestContext(deps.logger));
   app.use(metrics.timeRequests);
   app.get('/metrics', metrics.serve);
-  const docs = openApiRoutes(deps.serving.maxBatchRows);
+  // Built once: served as /openapi.json and /docs, and the source of the 405 answers' allowed methods.
+  const contract = openApiDocument(deps.serving.maxBatchRows);
+  const docs = openApiRoutes(contract);
   app.get('/openapi.json', docs.document);
   app.get('/docs', docs.page);
   // Before the body is read: a caller over its allowance costs no parsing.
@@ -79,7 +81,7 @@ export function createApp(deps: AppDeps): Express {
   if (deps.locations) app.use(locationRoutes({ ...deps.locations, keys: deps.keys }));
   if (deps.forecast) app.use(forecastRoutes(deps.forecast));
   if (deps.pipelines) app.use(pipelineRoutes(deps.pipelines));
-  app.use(methodNotAllowed(openApiDocument(deps.serving.maxBatchRows).paths));
+  app.use(methodNotAllowed(contract.paths));
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;

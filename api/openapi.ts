@@ -220,8 +220,10 @@ export function openApiDocument(maxBatchRows: number) {
 }
 
 /** `/openapi.json` and a plain `/docs` page listing every operation (no external assets: works offline). */
-export function openApiRoutes(maxBatchRows: number): { document: RequestHandler; page: RequestHandler } {
-  const document = openApiDocument(maxBatchRows);
+export function openApiRoutes(document: ReturnType<typeof openApiDocument>): {
+  document: RequestHandler;
+  page: RequestHandler;
+} {
   const rows = Object.entries(document.paths).flatMap(([path, operations]) =>
     Object.entries(operations as Record<string, { summary: string; security?: unknown }>).map(
       ([method, op]) =>
