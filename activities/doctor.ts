@@ -5,14 +5,15 @@ import type { Client } from '@temporalio/client';
 import type { Kafka } from 'kafkajs';
 
 import type { MlflowClient } from '../adapters/mlflow/client';
-import type { Pool } from '../adapters/postgres/pool';
 import type { DependencyCheck, DoctorReport } from '../core/doctor';
 import { AppError } from '../core/errors';
 import { topics } from '../core/topics';
 import { searchAttributes } from '../temporal/search-attributes';
 
+import type { PlatformChecksRepository } from './repositories';
+
 export interface DoctorDeps {
-  pool: Pool;
+  platformChecks: PlatformChecksRepository;
   kafka: Kafka;
   mlflow: MlflowClient;
   temporal: Client;
@@ -23,16 +24,12 @@ export interface DoctorDeps {
  * produce/consume round trip, REST calls to tracking and registry, and a visibility search that must find
  * the very workflow asking. A failure throws, so Temporal retries it before the workflow reports it.
  */
-export function createDoctorActivities({ pool, kafka, mlflow, temporal }: DoctorDeps) {
+export function createDoctorActivities({ platformChecks, kafka, mlflow, temporal }: DoctorDeps) {
   return {
     async checkPostgres(): Promise<DependencyCheck> {
       return timed('postgres', async () => {
-        const { rows } = await pool.query<{ version: string; migrations: string }>(
-          `SELECT split_part(version(), ' ', 2) AS version, (SELECT count(*) FROM schema_migrations) AS migrations`,
-        );
-        const row = rows[0];
-        if (!row) throw new AppError('DOCTOR_POSTGRES', 'version query returned no row');
-        return `PostgreSQL ${row.version}, ${row.migrations} migrations applied`;
+        const database = await platformChecks.describe();
+        return `PostgreSQL ${database.version}, ${database.migrations} migrations applied`;
       });
     },
 
@@ -94,14 +91,9 @@ export function createDoctorActivities({ pool, kafka, mlflow, temporal }: Doctor
       });
     },
 
-    /** Upsert on the workflow id: a retried activity or a replayed workflow records the run once. */
+    /** Once per doctor run: a retried activity or a replayed workflow records the run once. */
     async recordPlatformCheck(input: { workflowId: string; report: DoctorReport }): Promise<void> {
-      await pool.query(
-        `INSERT INTO platform_checks (workflow_id, checked_at, healthy, report) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (workflow_id) DO UPDATE SET checked_at = EXCLUDED.checked_at, healthy = EXCLUDED.healthy,
-           report = EXCLUDED.report`,
-        [input.workflowId, input.report.checkedAt, input.report.healthy, JSON.stringify(input.report)],
-      );
+      await platformChecks.record(input);
     },
   };
 }

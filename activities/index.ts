@@ -1,10 +1,17 @@
 import { createDoctorActivities, type DoctorDeps } from './doctor';
 import { createIngestionActivities, type IngestionDeps } from './ingestion';
 import { createQualityActivities } from './quality';
+import type { ActivityRepositories } from './repositories';
 import { createTrainingActivities, createTrainingComputeActivities, type TrainingDeps } from './training';
 
-/** Everything the activities need from the outside world, injected by the worker (or a test). */
-export type ActivityDeps = DoctorDeps & IngestionDeps & TrainingDeps;
+/**
+ * Everything the activities need from the outside world, injected by the worker (or a test): repositories
+ * for what is stored (`adapters/postgres/repositories.ts`), clients for the rest.
+ */
+export type ActivityDeps = ActivityRepositories &
+  Omit<DoctorDeps, 'platformChecks'> &
+  Omit<IngestionDeps, 'locations' | 'readings'> &
+  Omit<TrainingDeps, 'trainingSet' | 'promotions'>;
 
 /** All activities of the pipeline task queue, built from their dependencies. */
 export function createActivities(deps: ActivityDeps) {

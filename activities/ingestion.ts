@@ -2,19 +2,17 @@ import { Context } from '@temporalio/activity';
 import type { Producer } from 'kafkajs';
 
 import type { PlannedCall } from '../adapters/open-meteo/client';
-import { findLocations, type Location } from '../adapters/postgres/locations';
-import type { Pool } from '../adapters/postgres/pool';
-import { storeRawPayloads } from '../adapters/postgres/raw-payloads';
-import { storeReadings } from '../adapters/postgres/readings-store';
 import { indicesForPlace } from '../core/air-quality/indices';
 import type { RawReadingMessage } from '../core/air-quality/messages';
 import { notCoveredMessage, uncoveredLocations, type HeldPlace } from '../core/air-quality/open-meteo/coverage';
 import type { Reading } from '../core/air-quality/reading';
 import { AppError } from '../core/errors';
 import { parseHour, toHourString, type HistoryChunk } from '../core/ingestion/chunks';
+import type { Location } from '../core/locations/location';
 import { topics } from '../core/topics';
 
 import { failFastOnPermanent } from './failures';
+import type { LocationsRepository, ReadingsRepository } from './repositories';
 
 /** What the ingestion activities need from an Open-Meteo-compatible source (live API or replay server). */
 export interface HourlySource {
@@ -27,7 +25,8 @@ export interface HourlySource {
 }
 
 export interface IngestionDeps {
-  pool: Pool;
+  locations: LocationsRepository;
+  readings: ReadingsRepository;
   source: {
     name: string;
     client: HourlySource;
@@ -65,7 +64,7 @@ export interface ChunkResult {
 
 const dayMs = 24 * 3600_000;
 
-export function createIngestionActivities({ pool, source, producer }: IngestionDeps) {
+export function createIngestionActivities({ locations: places, readings, source, producer }: IngestionDeps) {
   const runIdOf = () => Context.current().info.workflowExecution?.workflowId ?? 'unknown';
 
   const activities = {
@@ -75,7 +74,7 @@ export function createIngestionActivities({ pool, source, producer }: IngestionD
      * or hour fails the run at once, naming what it does hold and how to go live (AQI_SOURCE=open-meteo).
      */
     async planHistorySource(input: { locationIds: string[]; from: string; to: string }): Promise<SourcePlan> {
-      const locations = await findLocations(pool, input.locationIds);
+      const locations = await places.find(input.locationIds);
       if (source.holdings) {
         const held = await source.holdings();
         const missing = uncoveredLocations(held, locations, input.from, input.to);
@@ -92,7 +91,7 @@ export function createIngestionActivities({ pool, source, producer }: IngestionD
     async ingestHistoryChunk(chunk: HistoryChunk): Promise<ChunkResult> {
       const heartbeat = (step: string) => Context.current().heartbeat({ step, chunk });
       heartbeat('fetch');
-      const [location] = await findLocations(pool, [chunk.locationId]);
+      const [location] = await places.find([chunk.locationId]);
       if (!location) throw new AppError('UNKNOWN_LOCATION', chunk.locationId);
       const fetched = await source.client.fetchHourly({ locations: [location], from: chunk.from, to: chunk.to });
       const before = await source.client
@@ -111,13 +110,11 @@ export function createIngestionActivities({ pool, source, producer }: IngestionD
       const history = before.readings.map((r) => r.reading);
       const indices = indicesForPlace([...history, ...chunkReadings]).slice(history.length);
       const runId = runIdOf();
-      await storeRawPayloads(
-        pool,
+      await readings.storeRawPayloads(
         fetched.payloads.map((p) => ({ requestId: p.requestKey, url: p.url, body: p.body })),
         { source: source.name, runId, fetchedAt: new Date().toISOString() },
       );
-      const stored = await storeReadings(
-        pool,
+      const stored = await readings.store(
         chunkReadings.map((reading, i) => ({ locationId: location.id, reading, indices: indices[i] ?? [] })),
         { source: source.name, runId },
       );
@@ -134,7 +131,7 @@ export function createIngestionActivities({ pool, source, producer }: IngestionD
      * API's present, or the replay server's clock. Scheduled runs ingest "the latest hour" through this.
      */
     async latestSourceHour(input: { locationIds: string[] }): Promise<string> {
-      const current = await source.client.fetchCurrent(await findLocations(pool, input.locationIds));
+      const current = await source.client.fetchCurrent(await places.find(input.locationIds));
       const hours = current.map((c) => Math.floor(Date.parse(c.reading.observedAt) / 3600_000) * 3600_000);
       if (hours.length === 0) throw new AppError('OPEN_METEO_ERROR', 'the source reported no current hour');
       return toHourString(Math.min(...hours));
@@ -146,12 +143,11 @@ export function createIngestionActivities({ pool, source, producer }: IngestionD
       from: string;
       to: string;
     }): Promise<{ published: number; expected: PublishedReading[] }> {
-      const locations = await findLocations(pool, input.locationIds);
+      const locations = await places.find(input.locationIds);
       const fetched = await source.client.fetchHourly({ locations, from: input.from, to: input.to });
       const runId = runIdOf();
       const fetchedAt = new Date().toISOString();
-      await storeRawPayloads(
-        pool,
+      await readings.storeRawPayloads(
         fetched.payloads.map((p) => ({ requestId: p.requestKey, url: p.url, body: p.body })),
         { source: source.name, runId, fetchedAt },
       );
@@ -181,15 +177,11 @@ export function createIngestionActivities({ pool, source, producer }: IngestionD
      * policy is the wait. An hour replayed with unchanged values passes at once.
      */
     async awaitReadingsPersisted(input: { expected: PublishedReading[] }): Promise<{ persisted: number }> {
-      const { rows } = await pool.query<Record<string, unknown>>(
-        `SELECT r.* FROM readings r
-         JOIN unnest($1::text[], $2::timestamptz[]) AS e(location_id, observed_at) USING (location_id, observed_at)`,
-        [input.expected.map((e) => e.locationId), input.expected.map((e) => e.observedAt)],
-      );
-      const stored = new Map(rows.map((r) => [`${String(r.location_id)}|${(r.observed_at as Date).getTime()}`, r]));
+      const hours = await readings.findHours(input.expected);
+      const stored = new Map(hours.map((h) => [`${h.locationId}|${Date.parse(h.observedAt)}`, h.values]));
       const persisted = input.expected.filter((e) => {
-        const row = stored.get(`${e.locationId}|${Date.parse(e.observedAt)}`);
-        return row !== undefined && Object.entries(e.values).every(([v, value]) => sameValue(row[v], value));
+        const values: Record<string, unknown> | undefined = stored.get(`${e.locationId}|${Date.parse(e.observedAt)}`);
+        return values !== undefined && Object.entries(e.values).every(([v, value]) => sameValue(values[v], value));
       }).length;
       if (persisted < input.expected.length) {
         throw new AppError(

@@ -1,8 +1,8 @@
 import { Context } from '@temporalio/activity';
 
-import type { Pool } from '../adapters/postgres/pool';
-import { loadQualityRows, saveQualityReport } from '../adapters/postgres/quality';
 import { assessQuality, type QualityReport } from '../core/quality/assess';
+
+import type { QualityRepository } from './repositories';
 
 export interface QualityOutcome {
   reportId: number;
@@ -12,7 +12,7 @@ export interface QualityOutcome {
   findings: string[];
 }
 
-export function createQualityActivities({ pool }: { pool: Pool }) {
+export function createQualityActivities({ quality }: { quality: QualityRepository }) {
   return {
     /** Reads the window from PostgreSQL, runs every check, stores the report and returns its verdict. */
     async assessDataQuality(input: {
@@ -22,14 +22,14 @@ export function createQualityActivities({ pool }: { pool: Pool }) {
       now: string;
     }): Promise<QualityOutcome> {
       const runId = Context.current().info.workflowExecution?.workflowId ?? 'unknown';
-      const rows = await loadQualityRows(pool, input.locationIds, input.from, input.to);
+      const rows = await quality.loadRows(input.locationIds, input.from, input.to);
       const report = assessQuality({
         window: { start: input.from, end: input.to },
         now: input.now,
         locationIds: input.locationIds,
         rows,
       });
-      const reportId = await saveQualityReport(pool, { runId, ...input, report });
+      const reportId = await quality.saveReport({ runId, ...input, report });
       return {
         reportId,
         verdict: report.verdict,

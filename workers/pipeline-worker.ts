@@ -8,6 +8,7 @@ import { createMlflowClient } from '../adapters/mlflow/client';
 import { createOpenMeteoClient } from '../adapters/open-meteo/client';
 import { fetchReplayHoldings } from '../adapters/open-meteo/replay-holdings';
 import { createPool } from '../adapters/postgres/pool';
+import { createPostgresRepositories } from '../adapters/postgres/repositories';
 import { installTemporalLogging } from '../adapters/temporal/logging';
 import { configFromEnvironment, gitCommit } from '../config/runtime';
 
@@ -34,7 +35,7 @@ async function run(): Promise<void> {
       taskQueue: config.temporal.taskQueue,
       workflowsPath: require.resolve('../workflows'),
       activities: createActivities({
-        pool,
+        ...createPostgresRepositories(pool),
         kafka,
         producer,
         source: {

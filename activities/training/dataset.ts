@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
 
 import { Context } from '@temporalio/activity';
-import type pg from 'pg';
 import { z } from 'zod';
 
 import type { MlflowClient } from '../../adapters/mlflow/client';
-import { loadTrainingReadings } from '../../adapters/postgres/training-set';
 import { reading } from '../../core/air-quality/reading';
 import { AppError } from '../../core/errors';
 import type { LocationSeries } from '../../core/ml/dataset';
+import type { TrainingSetRepository } from '../repositories';
 
 import type { DatasetRef, TrainingRunRef } from './types';
 
@@ -27,10 +26,10 @@ const snapshot = z.object({
  * evaluation and anyone auditing later see the very same rows. Re-running overwrites the same bytes.
  */
 export async function extractDataset(
-  deps: { pool: pg.Pool; mlflow: MlflowClient },
+  deps: { trainingSet: TrainingSetRepository; mlflow: MlflowClient },
   input: { run: TrainingRunRef; locationIds: string[]; from: string; to: string },
 ): Promise<DatasetRef> {
-  const locations = await loadTrainingReadings(deps.pool, input.locationIds, input.from, input.to);
+  const locations = await deps.trainingSet.load(input.locationIds, input.from, input.to);
   const rows = locations.reduce((n, l) => n + l.readings.length, 0);
   if (rows === 0) {
     throw new AppError(

@@ -1,8 +1,8 @@
 import { Context } from '@temporalio/activity';
-import type pg from 'pg';
 
 import type { MlflowClient } from '../../adapters/mlflow/client';
-import { recordPromotion, type PromotionRecord } from '../../adapters/postgres/promotions';
+import type { PromotionRecord } from '../../adapters/postgres/promotions';
+import type { PromotionsRepository, TrainingSetRepository } from '../repositories';
 
 import { extractDataset } from './dataset';
 import { deployToApi } from './deploy';
@@ -13,7 +13,8 @@ import { trainCandidate } from './train';
 import type { CandidateSpec, TrainingRunRef } from './types';
 
 export interface TrainingDeps {
-  pool: pg.Pool;
+  trainingSet: TrainingSetRepository;
+  promotions: PromotionsRepository;
   mlflow: MlflowClient;
   /** `apiKey`: a key with the `models` permission, so the deploy step's reload is never answered from cache. */
   training: { experiment: string; apiUrl: string; apiKey?: string; gitCommit?: string };
@@ -34,7 +35,7 @@ export function createTrainingComputeActivities({ mlflow }: Pick<TrainingDeps, '
 }
 
 /** The registry, audit and deploy steps of the model lifecycle, run by the pipeline worker. */
-export function createTrainingActivities({ pool, mlflow, training }: TrainingDeps) {
+export function createTrainingActivities({ trainingSet, promotions, mlflow, training }: TrainingDeps) {
   return {
     openTrainingRun: (input: { candidate: CandidateSpec }) =>
       openTrainingRun(mlflow, {
@@ -43,8 +44,7 @@ export function createTrainingActivities({ pool, mlflow, training }: TrainingDep
         candidate: input.candidate,
         ...(training.gitCommit ? { gitCommit: training.gitCommit } : {}),
       }),
-    extractDataset: (input: Omit<Parameters<typeof extractDataset>[1], never>) =>
-      extractDataset({ pool, mlflow }, input),
+    extractDataset: (input: Parameters<typeof extractDataset>[1]) => extractDataset({ trainingSet, mlflow }, input),
     registerChallenger: (input: Omit<Parameters<typeof registerChallenger>[1], 'workflowId' | 'gitCommit'>) =>
       registerChallenger(mlflow, {
         ...input,
@@ -61,7 +61,7 @@ export function createTrainingActivities({ pool, mlflow, training }: TrainingDep
     rollbackChampion: (input: Parameters<typeof rollbackChampion>[1]) => rollbackChampion(mlflow, input),
     /** Audit: the decision in `model_promotions` (once per workflow run and decision) and as version tags. */
     recordDecision: async (input: Omit<PromotionRecord, 'workflowId'>) => {
-      const id = await recordPromotion(pool, { ...input, workflowId: workflowId() });
+      const id = await promotions.record({ ...input, workflowId: workflowId() });
       if (input.modelVersion === undefined) return id;
       await tagDecision(mlflow, {
         modelName: input.modelName,

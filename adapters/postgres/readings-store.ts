@@ -4,7 +4,12 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 
-import { measuredVariables, type Reading } from '../../core/air-quality/reading';
+import {
+  formatObservedAt,
+  measuredVariables,
+  type MeasuredVariable,
+  type Reading,
+} from '../../core/air-quality/reading';
 import { AppError } from '../../core/errors';
 
 /** A reading tied to the location it was requested for, with the indices the platform computed for it. */
@@ -137,4 +142,22 @@ function csvField(value: unknown): string {
     return String(value);
   }
   return `"${String(value).replace(/"/g, '""')}"`;
+}
+
+/** The stored values of these (location, hour) keys; keys with no stored row are left out. */
+export async function findStoredHours(
+  pool: pg.Pool,
+  keys: readonly { locationId: string; observedAt: string }[],
+): Promise<{ locationId: string; observedAt: string; values: Partial<Record<MeasuredVariable, number | null>> }[]> {
+  if (keys.length === 0) return [];
+  const { rows } = await pool.query<Record<string, unknown>>(
+    `SELECT r.* FROM readings r
+     JOIN unnest($1::text[], $2::timestamptz[]) AS k(location_id, observed_at) USING (location_id, observed_at)`,
+    [keys.map((k) => k.locationId), keys.map((k) => k.observedAt)],
+  );
+  return rows.map((row) => ({
+    locationId: row.location_id as string,
+    observedAt: formatObservedAt(row.observed_at as Date),
+    values: Object.fromEntries(measuredVariables.map((v) => [v, (row[v] as number | null) ?? null])),
+  }));
 }

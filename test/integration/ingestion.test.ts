@@ -4,6 +4,7 @@ import type { Producer } from 'kafkajs';
 
 import { createIngestionActivities } from '../../activities/ingestion';
 import { createPool } from '../../adapters/postgres/pool';
+import { createPostgresRepositories } from '../../adapters/postgres/repositories';
 import { connectTemporal } from '../../adapters/temporal/client';
 import { startOrJoin } from '../../adapters/temporal/start-or-join';
 import {
@@ -234,7 +235,7 @@ describe('ingestHourly (through Kafka and the stream processor)', () => {
 describe('awaitReadingsPersisted', () => {
   it('when a published value is not yet the stored one, then it keeps waiting; once equal, it passes', async () => {
     const activities = createIngestionActivities({
-      pool,
+      ...createPostgresRepositories(pool),
       source: { name: 'unused', client: { fetchHourly: jest.fn(), fetchCurrent: jest.fn(), planHourly: jest.fn() } },
       producer: {} as Producer,
     });

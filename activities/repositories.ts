@@ -1,0 +1,80 @@
+import type { PromotionRecord } from '../adapters/postgres/promotions';
+import type { RawPayload } from '../adapters/postgres/raw-payloads';
+import type { ReadingToStore, StoreResult } from '../adapters/postgres/readings-store';
+import type { MeasuredVariable, Reading } from '../core/air-quality/reading';
+import type { DoctorReport } from '../core/doctor';
+import type { Location } from '../core/locations/location';
+import type { QualityReport, QualityRow } from '../core/quality/assess';
+
+/**
+ * What the activities need from storage, by domain: each a few methods, so an activity is tested with a
+ * small in-memory fake and the SQL stays in `adapters/postgres` (`createPostgresRepositories` builds them).
+ */
+
+export interface LocationsRepository {
+  /** The locations with these ids, in the order asked; unknown ids are left out. */
+  find(ids: readonly string[]): Promise<Location[]>;
+}
+
+/** A stored hour as the wait for the stream processor compares it with what was published. */
+export interface StoredHour {
+  locationId: string;
+  observedAt: string;
+  values: Partial<Record<MeasuredVariable, number | null>>;
+}
+
+export interface ReadingsRepository {
+  /** Upserts readings and their indices; identical rows are left alone (a replay writes nothing). */
+  store(rows: readonly ReadingToStore[], meta: { source: string; runId: string }): Promise<StoreResult>;
+  /** Keeps each payload as fetched, one row per (source, request). */
+  storeRawPayloads(
+    payloads: readonly RawPayload[],
+    meta: { source: string; runId: string; fetchedAt: string },
+  ): Promise<void>;
+  /** The stored hours among these (location, hour) keys; missing ones are left out. */
+  findHours(keys: readonly { locationId: string; observedAt: string }[]): Promise<StoredHour[]>;
+}
+
+export interface QualityRepository {
+  /** The stored readings of [from, to) with the platform's own index, as the checks read them. */
+  loadRows(locationIds: readonly string[], from: string, to: string): Promise<QualityRow[]>;
+  /** One report per run: saving again for the same run rewrites it and returns the same id. */
+  saveReport(input: {
+    runId: string;
+    from: string;
+    to: string;
+    locationIds: readonly string[];
+    report: QualityReport;
+  }): Promise<number>;
+}
+
+export interface TrainingSetRepository {
+  /** Each location's stored readings over [from, to), oldest first; a location without any comes back empty. */
+  load(
+    locationIds: readonly string[],
+    from: string,
+    to: string,
+  ): Promise<{ locationId: string; readings: Reading[] }[]>;
+}
+
+export interface PromotionsRepository {
+  /** Appends a decision; one per (workflow run, decision), so a retry returns the existing row's id. */
+  record(record: PromotionRecord): Promise<number>;
+}
+
+export interface PlatformChecksRepository {
+  /** The database's version and how many migrations are applied: the doctor's PostgreSQL probe. */
+  describe(): Promise<{ version: string; migrations: number }>;
+  /** One row per doctor run (upsert on the workflow id). */
+  record(input: { workflowId: string; report: DoctorReport }): Promise<void>;
+}
+
+/** Every repository the pipeline worker's activities use. */
+export interface ActivityRepositories {
+  locations: LocationsRepository;
+  readings: ReadingsRepository;
+  quality: QualityRepository;
+  trainingSet: TrainingSetRepository;
+  promotions: PromotionsRepository;
+  platformChecks: PlatformChecksRepository;
+}

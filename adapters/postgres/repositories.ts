@@ -1,0 +1,32 @@
+import type { ActivityRepositories } from '../../activities/repositories';
+
+import { findLocations } from './locations';
+import { describeDatabase, recordPlatformCheck } from './platform-checks';
+import type { Pool } from './pool';
+import { recordPromotion } from './promotions';
+import { loadQualityRows, saveQualityReport } from './quality';
+import { storeRawPayloads } from './raw-payloads';
+import { findStoredHours, storeReadings } from './readings-store';
+import { loadTrainingReadings } from './training-set';
+
+/** The activities' repositories over one PostgreSQL pool: the only place their SQL is reached from. */
+export function createPostgresRepositories(pool: Pool): ActivityRepositories {
+  return {
+    locations: { find: (ids) => findLocations(pool, ids) },
+    readings: {
+      store: (rows, meta) => storeReadings(pool, rows, meta),
+      storeRawPayloads: (payloads, meta) => storeRawPayloads(pool, payloads, meta),
+      findHours: (keys) => findStoredHours(pool, keys),
+    },
+    quality: {
+      loadRows: (locationIds, from, to) => loadQualityRows(pool, locationIds, from, to),
+      saveReport: (input) => saveQualityReport(pool, input),
+    },
+    trainingSet: { load: (locationIds, from, to) => loadTrainingReadings(pool, locationIds, from, to) },
+    promotions: { record: (record) => recordPromotion(pool, record) },
+    platformChecks: {
+      describe: () => describeDatabase(pool),
+      record: (input) => recordPlatformCheck(pool, input),
+    },
+  };
+}
