@@ -12,7 +12,7 @@ import type { QualityReport, QualityRow } from '../core/quality/assess';
  */
 
 export interface LocationsRepository {
-  /** The locations with these ids, in the order asked; unknown ids are left out. */
+  /** The locations with these ids, in the order asked; an unknown id is an `UNKNOWN_LOCATION` error naming it. */
   find(ids: readonly string[]): Promise<Location[]>;
 }
 

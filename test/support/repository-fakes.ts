@@ -11,6 +11,7 @@ import type { PromotionRecord } from '../../adapters/postgres/promotions';
 import type { RawPayload } from '../../adapters/postgres/raw-payloads';
 import type { ReadingToStore } from '../../adapters/postgres/readings-store';
 import type { DoctorReport } from '../../core/doctor';
+import { AppError } from '../../core/errors';
 import type { Location } from '../../core/locations/location';
 import type { QualityRow } from '../../core/quality/assess';
 
@@ -19,7 +20,13 @@ import type { QualityRow } from '../../core/quality/assess';
  * same keys, unchanged rows not rewritten), small enough to read, with what was stored open to inspection.
  */
 export function fakeLocations(locations: Location[]): LocationsRepository {
-  return { find: async (ids) => ids.flatMap((id) => locations.filter((l) => l.id === id)) };
+  return {
+    async find(ids) {
+      const unknown = ids.filter((id) => !locations.some((l) => l.id === id));
+      if (unknown.length > 0) throw new AppError('UNKNOWN_LOCATION', `unknown location(s): ${unknown.join(', ')}`);
+      return ids.flatMap((id) => locations.filter((l) => l.id === id));
+    },
+  };
 }
 
 const hourKey = (locationId: string, observedAt: string) => `${locationId}|${Date.parse(observedAt)}`;
