@@ -23,6 +23,7 @@ import { ingestHourly } from '../workflows/ingest-hourly';
 import { importExport } from './import-export';
 import { cliActor, locationIdsOf, locationsCommand, withPool } from './locations';
 import { decide, promotions, rollback, train } from './models';
+import { sensorsCommand } from './sensors';
 import { smoke } from './smoke';
 
 const help = `Usage: airq <command> [options]      (npx airq … or npm run airq -- …)
@@ -35,6 +36,9 @@ Commands:
                 the registered places (ids: lower-case slugs); add refuses an existing id and, without
                 --force, a place within 1 km of another; remove refuses a place with readings unless
                 --purge (deleted readings are recorded in location_changes)
+  sensors       list [--status active|retired] | show <id> | retire <id> [--reason …] | reinstate <id>
+                the IoT sensors registered on first sight: position, reference location (nearest
+                within 25 km), first/last reading; retire takes one out of service, with who and why
   import        <file.csv> [--location <id> [--create] [--name <name>]]
                 load an Open-Meteo CSV export (either layout) like a backfill stores a fetch; each place
                 goes to the registered location within 0.25°, or to --location (with --create: registered
@@ -70,7 +74,7 @@ MAE), deadline, evaluation, deploy. Without --wait, train stops once the run awa
 
 Hours are ISO UTC instants on the hour, e.g. 2024-01-01T00:00:00Z (a date alone means its first or last
 hour). --locations defaults to every registered location (airq locations list).
-  --json        (locations, import too) machine-readable output
+  --json        (locations, sensors, import too) machine-readable output
   -h, --help    this help`;
 
 function hourArg(value: string | undefined, name: string, endOfDay = false): string {
@@ -190,6 +194,7 @@ async function schedules(client: Client, config: Config, values: Record<string, 
 /** Every command `airq` dispatches; the Jenkinsfile test checks the commands it runs against this list. */
 export const airqCommands = [
   'locations',
+  'sensors',
   'import',
   'backfill',
   'ingest-hour',
@@ -232,6 +237,8 @@ export const airqOptions = {
   location: { type: 'string' },
   create: { type: 'boolean' },
   actor: { type: 'string' },
+  status: { type: 'string' },
+  reason: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -250,6 +257,7 @@ interface Invocation {
 
 const dispatch: Record<AirqCommand, (run: Invocation) => Promise<number | void>> = {
   locations: ({ config, values, args }) => locationsCommand(config, values, args),
+  sensors: ({ config, values, args }) => sensorsCommand(config, values, args),
   import: ({ config, values, target }) => importCommand(config, values, target),
   backfill: async ({ temporal, config, values }) => backfill(await temporal(), config, values),
   'ingest-hour': async ({ temporal, config, values }) => ingestHour(await temporal(), config, values),
