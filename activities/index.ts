@@ -1,4 +1,5 @@
 import { createDoctorActivities, type DoctorDeps } from './doctor';
+import { createIncidentActivities } from './incidents';
 import { createIngestionActivities, type IngestionDeps } from './ingestion';
 import { createQualityActivities } from './quality';
 import type { ActivityRepositories } from './repositories';
@@ -19,6 +20,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDoctorActivities(deps),
     ...createIngestionActivities(deps),
     ...createQualityActivities(deps),
+    ...createIncidentActivities(deps),
     ...createTrainingActivities(deps),
   };
 }

@@ -69,6 +69,50 @@ export interface PlatformChecksRepository {
   record(input: { workflowId: string; report: DoctorReport }): Promise<void>;
 }
 
+/** A sensor incident as the workflow opened it: one per sustained fault (its anomaly id). */
+export interface IncidentRecord {
+  id: string;
+  workflowId: string;
+  sensorId: string;
+  anomalyType: string;
+  measurement?: string;
+  severity: string;
+  summary: string;
+  faultStartedAt: string;
+}
+
+export const incidentEvents = [
+  'opened',
+  'notified',
+  'escalated',
+  'acknowledged',
+  'resolved',
+  'recovered',
+  'closed',
+] as const;
+export type IncidentEvent = (typeof incidentEvents)[number];
+
+/** One step of an incident, numbered by the workflow (so a retry writes it once), and where it left it. */
+export interface IncidentStep {
+  seq: number;
+  event: IncidentEvent;
+  at: string;
+  actor?: string;
+  comment?: string;
+  details?: Record<string, unknown>;
+  after: {
+    state: 'open' | 'acknowledged' | 'closed';
+    escalationLevel: number;
+    acknowledged?: { at: string; by: string };
+    closed?: { at: string; reason: 'resolved' | 'recovered'; by?: string };
+  };
+}
+
+export interface IncidentsRepository {
+  /** Appends a step (once per seq) and sets the incident's current state to what the step left. */
+  recordStep(incident: IncidentRecord, step: IncidentStep): Promise<void>;
+}
+
 /** Every repository the pipeline worker's activities use. */
 export interface ActivityRepositories {
   locations: LocationsRepository;
@@ -77,4 +121,5 @@ export interface ActivityRepositories {
   trainingSet: TrainingSetRepository;
   promotions: PromotionsRepository;
   platformChecks: PlatformChecksRepository;
+  incidents: IncidentsRepository;
 }

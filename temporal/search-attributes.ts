@@ -13,4 +13,7 @@ export const searchAttributes = {
   promotionStatus: defineSearchAttributeKey('AqiPromotionStatus', SearchAttributeType.KEYWORD),
   /** Where a training pipeline is: `PipelineStage = "awaiting_approval"` lists the pending approvals. */
   stage: defineSearchAttributeKey('PipelineStage', SearchAttributeType.KEYWORD),
+  /** The sensor of an incident: `AqiPipeline = "sensorIncident" AND PipelineStage != "closed"` lists the open ones. */
+  sensor: defineSearchAttributeKey('AqiSensor', SearchAttributeType.KEYWORD),
+  anomalyType: defineSearchAttributeKey('AqiAnomalyType', SearchAttributeType.KEYWORD),
 } as const;

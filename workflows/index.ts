@@ -5,3 +5,4 @@ export { ingestHistory } from './ingest-history';
 export { ingestHourly } from './ingest-hourly';
 export { rollbackModel } from './rollback-model';
 export { trainingPipeline } from './training-pipeline';
+export { sensorIncident } from './sensor-incident';

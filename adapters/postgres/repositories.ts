@@ -1,5 +1,6 @@
 import type { ActivityRepositories } from '../../activities/repositories';
 
+import { recordIncidentStep } from './incidents';
 import { findLocations } from './locations';
 import { describeDatabase, recordPlatformCheck } from './platform-checks';
 import type { Pool } from './pool';
@@ -28,5 +29,6 @@ export function createPostgresRepositories(pool: Pool): ActivityRepositories {
       describe: () => describeDatabase(pool),
       record: (input) => recordPlatformCheck(pool, input),
     },
+    incidents: { recordStep: (incident, step) => recordIncidentStep(pool, incident, step) },
   };
 }

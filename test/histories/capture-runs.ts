@@ -10,6 +10,13 @@ import type { Config } from '../../config';
 import { describeError } from '../../core/errors';
 import { trainingRequest } from '../../core/training/request';
 import { ingestHistory } from '../../workflows/ingest-history';
+import {
+  acknowledgeIncidentUpdate,
+  faultRecoveredSignal,
+  incidentStatusQuery,
+  resolveIncidentUpdate,
+  sensorIncident,
+} from '../../workflows/sensor-incident';
 import { approvePromotionSignal, trainingPipeline } from '../../workflows/training-pipeline';
 
 /** The model the capture's training runs register, so the served models never move. */
@@ -34,6 +41,33 @@ export class CaptureRuns {
   async run<I, R>(workflow: (input: I) => Promise<R>, caseName: string, input: NoInfer<I>) {
     const workflowId = `histories-${workflow.name}-${caseName}-${this.stamp}`;
     const { handle } = await startOrJoin(this.client, this.config, workflow, workflowId, input);
+    return closed(handle);
+  }
+
+  /** A sensor incident taken through one of its two paths by the project's update and signal definitions. */
+  async incident(caseName: 'escalated-resolved' | 'acknowledged-recovered') {
+    const workflowId = `histories-sensorIncident-${caseName}-${this.stamp}`;
+    const { handle } = await startOrJoin(this.client, this.config, sensorIncident, workflowId, {
+      anomalyId: `histories-${caseName}-${this.stamp}`,
+      sensorId: 'HIST_001',
+      anomalyType: 'flatline',
+      measurement: 'pm2_5',
+      severity: 'warning',
+      faultStartedAt: '2024-01-15T14:30:00Z',
+      summary: 'history capture',
+      escalateAfter: '2s',
+      maxEscalations: 1,
+    });
+    if (caseName === 'escalated-resolved') {
+      for (let polls = 0; (await handle.query(incidentStatusQuery)).escalationLevel < 1; polls++) {
+        if (polls > 60) throw new Error(`${workflowId} did not escalate`);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      await handle.executeUpdate(resolveIncidentUpdate, { args: [{ by: 'histories-capture' }] });
+    } else {
+      await handle.executeUpdate(acknowledgeIncidentUpdate, { args: [{ by: 'histories-capture' }] });
+      await handle.signal(faultRecoveredSignal, { at: '2024-01-15T15:00:00Z' });
+    }
     return closed(handle);
   }
 

@@ -5,6 +5,7 @@
 import { runDoctor } from '../../cli/doctor';
 import * as workflows from '../../workflows';
 import type { IngestHistoryInput, IngestHistoryResult } from '../../workflows/ingest-history';
+import type { SensorIncidentResult } from '../../workflows/sensor-incident';
 import type { TrainingPipelineResult } from '../../workflows/training-pipeline';
 
 import { captureModel, smallForest, type CaptureRuns } from './capture-runs';
@@ -179,6 +180,20 @@ export const workflowCases: Record<WorkflowType, WorkflowCases> = {
             params: smallForest(5),
           }),
       },
+    ],
+  },
+  sensorIncident: {
+    classify: (run) => {
+      if (run.ending !== 'completed') return undefined;
+      const result = run.result as SensorIncidentResult;
+      if (result.closed?.reason === 'resolved' && result.escalationLevel > 0) return 'escalated-resolved';
+      return result.closed?.reason === 'recovered' && result.acknowledged ? 'acknowledged-recovered' : undefined;
+    },
+    cases: [
+      // Nobody acknowledges within 2 s: one escalation, then a person resolves it by the update.
+      { name: 'escalated-resolved', start: (capture) => capture.incident('escalated-resolved') },
+      // Acknowledged by the update, then the detector's faultRecovered signal closes it.
+      { name: 'acknowledged-recovered', start: (capture) => capture.incident('acknowledged-recovered') },
     ],
   },
   rollbackModel: {

@@ -1,5 +1,8 @@
 import type {
   ActivityRepositories,
+  IncidentRecord,
+  IncidentStep,
+  IncidentsRepository,
   LocationsRepository,
   PlatformChecksRepository,
   PromotionsRepository,
@@ -120,6 +123,19 @@ export function fakePlatformChecks(database = { version: '17.10', migrations: 5 
   return { repository, reports };
 }
 
+export function fakeIncidents() {
+  const incidents = new Map<string, IncidentRecord & { after: IncidentStep['after'] }>();
+  const steps: (IncidentStep & { incidentId: string })[] = [];
+  const repository: IncidentsRepository = {
+    async recordStep(incident, step) {
+      if (steps.some((s) => s.incidentId === incident.id && s.seq === step.seq)) return;
+      steps.push({ ...step, incidentId: incident.id });
+      incidents.set(incident.id, { ...incident, after: step.after });
+    },
+  };
+  return { repository, incidents, steps };
+}
+
 /** Every repository, empty: override the ones a test is about. */
 export function fakeRepositories(overrides: Partial<ActivityRepositories> = {}): ActivityRepositories {
   return {
@@ -129,6 +145,7 @@ export function fakeRepositories(overrides: Partial<ActivityRepositories> = {}):
     trainingSet: fakeTrainingSet([]),
     promotions: fakePromotions().repository,
     platformChecks: fakePlatformChecks().repository,
+    incidents: fakeIncidents().repository,
     ...overrides,
   };
 }
