@@ -4,6 +4,8 @@ import path from 'node:path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
 
+import { kafkaTopics } from '../core/topics';
+
 /**
  * No Docker engine runs where these tests run, so docker-compose.yml is checked statically: against the
  * Compose Specification's JSON schema, for the project's own rules (pinned images, healthchecks, known
@@ -18,6 +20,7 @@ const servicesHeading = '### docker-compose services';
 
 interface ComposeService {
   image?: string;
+  command?: string | string[];
   build?: unknown;
   restart?: string;
   healthcheck?: { test?: string | string[]; disable?: boolean | string };
@@ -130,6 +133,15 @@ describe('docker-compose.yml', () => {
     );
 
     expect(unknown).toEqual([]);
+  });
+
+  it("when the kafka-topics job creates topics, then they are core/topics.ts's, with the same partitions", () => {
+    const { services } = loadCompose();
+    const command = [services['kafka-topics']?.command ?? []].flat().join('\n');
+
+    const specs = /for spec in ([^;]+);/.exec(command)?.[1]?.trim().split(/\s+/) ?? [];
+
+    expect(specs).toEqual(kafkaTopics.map((topic) => `${topic.name}:${topic.partitions}`));
   });
 
   it('when the README lists the compose services, then each one it names exists', () => {
