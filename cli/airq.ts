@@ -39,6 +39,10 @@ Commands:
   sensors       list [--status active|retired] | show <id> | retire <id> [--reason …] | reinstate <id>
                 the IoT sensors registered on first sight: position, reference location (nearest
                 within 25 km), first/last reading; retire takes one out of service, with who and why
+                simulate [--sensors 24] [--days 7] [--interval 60] [--seed N] [--start <hour>] [--speed X]
+                [--labels <file.jsonl>] [--dry-run]: low-cost sensors around the locations, derived from
+                their stored hours with per-sensor gain, offset and noise, produced to sensors.raw with
+                labelled faults (labels to the file); --speed: simulated seconds per second (0: at once)
   import        <file.csv> [--location <id> [--create] [--name <name>]]
                 load an Open-Meteo CSV export (either layout) like a backfill stores a fetch; each place
                 goes to the registered location within 0.25°, or to --location (with --create: registered
@@ -238,6 +242,13 @@ export const airqOptions = {
   create: { type: 'boolean' },
   actor: { type: 'string' },
   status: { type: 'string' },
+  sensors: { type: 'string' },
+  days: { type: 'string' },
+  interval: { type: 'string' },
+  seed: { type: 'string' },
+  start: { type: 'string' },
+  speed: { type: 'string' },
+  labels: { type: 'string' },
   reason: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;

@@ -4,6 +4,7 @@ import { AppError } from '../core/errors';
 import { sensorStatuses, type RegisteredSensor, type SensorStatus } from '../core/sensors/registry';
 
 import { cliActor, withPool } from './locations';
+import { simulateSensors } from './sensor-simulation';
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -26,9 +27,10 @@ function statusFilter(values: Values): { status?: SensorStatus } {
   return { status };
 }
 
-/** `airq sensors list|show|retire|reinstate`: the IoT sensors the detector has registered. */
+/** `airq sensors list|show|retire|reinstate|simulate`: the IoT sensors the detector has registered, and a simulated network. */
 export async function sensorsCommand(config: Config, values: Values, args: string[]): Promise<number> {
   const [action = 'list', id] = args;
+  if (action === 'simulate') return simulateSensors(config, values);
   const json = values.json === true;
   const print = (sensor: RegisteredSensor, text: string) => console.log(json ? JSON.stringify(sensor, null, 2) : text);
   return withPool(config, async (pool) => {
@@ -56,8 +58,12 @@ export async function sensorsCommand(config: Config, values: Values, args: strin
       print(s, `${s.id} is ${s.status}${s.statusChangedBy ? ` (set by ${s.statusChangedBy})` : ''}`);
       return 0;
     }
-    throw new AppError('INVALID_COMMAND', `unknown sensors action "${action}": list, show, retire or reinstate`, {
-      httpStatus: 400,
-    });
+    throw new AppError(
+      'INVALID_COMMAND',
+      `unknown sensors action "${action}": list, show, retire, reinstate or simulate`,
+      {
+        httpStatus: 400,
+      },
+    );
   });
 }
