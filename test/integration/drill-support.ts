@@ -141,3 +141,38 @@ export async function storedReadings(pool: pg.Pool, locationId: string): Promise
   );
   return { rows: Number(rows[0]?.rows), hours: Number(rows[0]?.hours) };
 }
+
+/**
+ * Holds `table` in EXCLUSIVE mode in a transaction of its own: others still read it, but a write to it waits
+ * until `release` is called (or until PostgreSQL dies and takes the transaction along). A drill uses it to
+ * stop a writer at a known step of its work and strike right there.
+ */
+export async function holdWrites(pool: pg.Pool, table: string): Promise<() => Promise<void>> {
+  const client = await pool.connect();
+  await client.query('BEGIN');
+  await client.query(`LOCK TABLE ${table} IN EXCLUSIVE MODE`);
+  let held = true;
+  return async () => {
+    if (!held) return;
+    held = false;
+    try {
+      await client.query('ROLLBACK');
+      client.release();
+    } catch (err) {
+      client.release(err as Error); // the server went away: the connection is discarded
+    }
+  };
+}
+
+/** The `application_name` of each session waiting for a lock on `table` (in the pool's database). */
+export async function waitingOn(pool: pg.Pool, table: string): Promise<string[]> {
+  const { rows } = await pool.query<{ application_name: string }>(
+    `SELECT a.application_name FROM pg_locks l
+       JOIN pg_class c ON c.oid = l.relation
+       JOIN pg_stat_activity a ON a.pid = l.pid
+      WHERE NOT l.granted AND c.relname = $1
+        AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+    [table],
+  );
+  return rows.map((r) => r.application_name);
+}
