@@ -12,6 +12,7 @@ import { configFromEnvironment } from '../config/runtime';
 import { modelNameFor } from '../core/training/promotion';
 
 import { createApp } from './app';
+import { awaitFirstLoad } from './cluster/first-load';
 import { workerLink, type ClusterLink } from './cluster/ipc';
 import { runApiPrimary } from './cluster/primary';
 import { createModelStore, type ModelStore, type ReloadOutcome } from './models/model-store';
@@ -41,9 +42,14 @@ async function run(): Promise<void> {
   // Every champion of the platform's models in the registry, any horizon, found again at each poll.
   const localModels = createModelStore({ mlflow, logger });
   const models = link ? reloadEverywhere(localModels, link) : localModels;
-  // Serve at once; the champions arrive as soon as the registry answers (and with every poll after).
-  void models.reload();
+  // The champions arrive as soon as the registry answers (and with every poll after).
+  const firstLoad = localModels.reload();
   models.startPolling(config.api.modelPollMs);
+  // Alone, the process serves at once (/ready says when the model is there); in a cluster, it waits for its
+  // first load (bounded) so that it never answers 503 NO_MODEL where a sibling would have answered.
+  if (link && !(await awaitFirstLoad(firstLoad, clusterFirstLoadWaitMs))) {
+    logger.warn({ waitedMs: clusterFirstLoadWaitMs }, 'champions not loaded yet; listening anyway');
+  }
 
   const app = createApp({
     logger,
@@ -84,6 +90,9 @@ async function run(): Promise<void> {
     },
   });
 }
+
+/** How long a cluster's API process waits for its first load of the champions before it listens anyway. */
+const clusterFirstLoadWaitMs = 30_000;
 
 /**
  * In a cluster, `/reload` reaches every API process (the deploy step's confirmation may be answered by any

@@ -1,9 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-
-import { repoRoot } from '../../config/runtime';
-
-import { testEnv, testProcessEnv } from './test-env';
+import { startApiCluster, stopApiCluster, type ApiCluster } from './api-cluster-process';
+import { testEnv } from './test-env';
 
 /**
  * API_WORKERS=2 against the test stack: two API processes share one port; /metrics sums both, /reload
@@ -12,35 +8,13 @@ import { testEnv, testProcessEnv } from './test-env';
 const port = Number(testEnv.API_PORT) + 7;
 const url = `http://127.0.0.1:${port}`;
 const seed = { data: { pm2_5: 7.2, pm10: 11.5, carbon_monoxide: 135.0, sulphur_dioxide: 0.9, uv_index: 1.0 } };
-let api: ChildProcess;
-let output = '';
+let api: ApiCluster;
 
 beforeAll(async () => {
-  api = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'api', 'server.ts')], {
-    cwd: repoRoot,
-    env: { ...testProcessEnv(), API_PORT: String(port), API_PUBLIC_URL: url, API_WORKERS: '2', LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // A process group of its own, stopped the way the stack stops its apps: SIGTERM to the whole group.
-    detached: true,
-  });
-  api.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  api.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    const ready = await fetch(`${url}/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    // Both processes listen before either is ready; two "api listening" lines say both are up.
-    if (ready && (output.match(/"msg":"api listening"/g) ?? []).length === 2) return;
-    if (Date.now() > deadline) throw new Error(`the clustered API did not get ready:\n${output.slice(-3000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
+  api = await startApiCluster({ port, workers: 2 });
 }, 120_000);
 
-afterAll(() => {
-  if (api.exitCode === null && api.pid !== undefined) process.kill(-api.pid, 'SIGKILL');
-});
+afterAll(() => stopApiCluster(api, 'SIGKILL'));
 
 describe('API with API_WORKERS=2', () => {
   it('answers from two processes and /metrics counts the predictions of both', async () => {
@@ -71,11 +45,11 @@ describe('API with API_WORKERS=2', () => {
   });
 
   it('on SIGTERM to its process group, drains both processes and exits 0', async () => {
-    const exited = new Promise<number | null>((resolve) => api.once('close', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) => api.child.once('close', (code) => resolve(code)));
     // Each process gets the group's SIGTERM and then the primary's: the second must not cut the drain.
-    process.kill(-(api.pid ?? 0), 'SIGTERM');
+    stopApiCluster(api, 'SIGTERM');
     expect(await exited).toBe(0);
-    expect((output.match(/"msg":"api stopped"/g) ?? []).length).toBe(2);
+    expect(api.logged('api stopped')).toBe(2);
   }, 30_000);
 });
 

@@ -1,6 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
@@ -12,67 +11,44 @@ import { connectTemporal } from '../../adapters/temporal/client';
 import { startBackfill } from '../../adapters/temporal/pipeline-runs';
 import { bundledExports } from '../../config/bundled-data';
 import { repoRoot } from '../../config/runtime';
-import type { RawReadingMessage } from '../../core/air-quality/messages';
 import { parseOpenMeteoCsv } from '../../core/air-quality/open-meteo/csv';
-import { topics } from '../../core/topics';
-import { stackLayout } from '../../stack/layout';
 import { isAlive } from '../../stack/processes';
-import { postgresLocation } from '../../stack/services/postgres-location';
-import { readSupervisedState, supervisorStateFile } from '../../stack/supervisor/state';
 import { ingestHistoryProgressQuery, type ingestHistory } from '../../workflows/ingest-history';
 
-import { stackCommand, testConfig, testProcessEnv } from './test-env';
+import {
+  apps,
+  config,
+  killAndBringBack,
+  layout,
+  postmasterPid,
+  processesUnchanged,
+  produceRaw,
+  rawMessages,
+  servicePid,
+  sleep,
+  snapshot,
+  stackUp,
+  storedReadings,
+  supervised,
+} from './drill-support';
+import { stackCommand, testProcessEnv } from './test-env';
 
 /**
  * Drills: each service the platform stands on dies under a running stack (SIGKILL: every connection is
  * cut, as in a crash or a failover) and comes back with `stack/cli.ts up`. No platform process may exit
  * over it, and the work that needs the service (an hourly ingest, a model reload) must complete after.
+ * The drills under load (PostgreSQL mid-stream, MLflow mid-registration, an API process under load) are in
+ * fault-drills.test.ts.
  */
-const config = testConfig();
-const layout = stackLayout(config);
-const apps = ['worker', 'trainer', 'stream', 'api'] as const;
 const run = promisify(execFile);
 
 jest.setTimeout(240_000);
-
-const supervised = (name: string) => readSupervisedState(supervisorStateFile(layout.runDir, name));
 
 async function ready(): Promise<{ status: number; postgres?: { ok: boolean } }> {
   const response = await fetch(`${config.api.url}/ready`);
   const body = (await response.json()) as { checks?: { postgres?: { ok: boolean } } };
   return { status: response.status, ...(body.checks?.postgres ? { postgres: body.checks.postgres } : {}) };
 }
-
-function processesUnchanged(before: Record<string, ReturnType<typeof supervised>>): void {
-  for (const name of apps) {
-    const after = supervised(name);
-    expect({ name, pid: after?.pid, restarts: after?.restarts }).toEqual({
-      name,
-      pid: before[name]?.pid,
-      restarts: before[name]?.restarts,
-    });
-    expect(isAlive(after?.pid ?? -1)).toBe(true);
-  }
-}
-
-const snapshot = () => Object.fromEntries(apps.map((name) => [name, supervised(name)]));
-
-/** SIGKILLs a service the stack started (its whole process group), waits until it is gone, brings it back. */
-async function killAndBringBack(pid: number): Promise<{ up: ReturnType<typeof spawnSync>; seconds: number }> {
-  const killedAt = Date.now();
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    process.kill(pid, 'SIGKILL');
-  }
-  while (isAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 100));
-  await new Promise((resolve) => setTimeout(resolve, 3000));
-  const { command, args, env } = stackCommand('up');
-  const up = spawnSync(command, args, { cwd: repoRoot, env, encoding: 'utf8', timeout: 180_000 });
-  return { up, seconds: (Date.now() - killedAt) / 1000 };
-}
-
-const servicePid = (name: string) => Number(readFileSync(path.join(layout.runDir, `${name}.pid`), 'utf8').trim());
 
 async function ingestHour(hour: string): Promise<unknown> {
   const { stdout } = await run(
@@ -90,16 +66,14 @@ describe('drills: a dependency killed and restarted under a running stack', () =
     // Every process holds idle pooled connections: the ones PostgreSQL will cut.
     expect((await ready()).status).toBe(200);
 
-    const { dataDir } = postgresLocation(layout, userInfo().uid === 0);
-    const postmaster = Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const postmaster = postmasterPid();
     process.kill(postmaster, 'SIGKILL');
     const killedAt = Date.now();
-    while (isAlive(postmaster)) await new Promise((resolve) => setTimeout(resolve, 100));
-    await new Promise((resolve) => setTimeout(resolve, 3000));
+    while (isAlive(postmaster)) await sleep(100);
+    await sleep(3000);
 
     const whileDown = await ready();
-    const { command, args, env } = stackCommand('up');
-    const up = spawnSync(command, args, { cwd: repoRoot, env, encoding: 'utf8', timeout: 180_000 });
+    const up = stackUp();
     const recoveredMs = Date.now() - killedAt;
 
     expect(whileDown.status).toBe(503);
@@ -137,9 +111,7 @@ describe('drills: a dependency killed and restarted under a running stack', () =
         progress = await handle.query(ingestHistoryProgressQuery);
       }
 
-      const { dataDir } = postgresLocation(layout, userInfo().uid === 0);
-      const postmaster = Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-      const { up, seconds } = await killAndBringBack(postmaster);
+      const { up, seconds } = await killAndBringBack(postmasterPid());
       const result = await handle.result();
 
       const check = createPool(config, { max: 1 });
@@ -171,8 +143,7 @@ describe('drills: a dependency killed and restarted under a running stack', () =
 
   it('when Kafka is SIGKILLed while the stream processor works through 5,000 readings, then each is stored exactly once', async () => {
     const pool = createPool(config, { max: 1 });
-    const logger = createLogger('drill', 'warn');
-    const producer = createKafka(config, logger).producer({ idempotent: true, maxInFlightRequests: 1 });
+    const kafka = createKafka(config, createLogger('drill', 'warn'));
     const locationId = 'lyon-stream-drill';
     try {
       await addLocation(
@@ -181,46 +152,20 @@ describe('drills: a dependency killed and restarted under a running stack', () =
         { actor: 'drill' },
       );
       const before = snapshot();
-      const year = parseOpenMeteoCsv(readFileSync(bundledExports.lyon2024, 'utf8')).slice(0, 5000);
-      const messages = year.map((reading) => {
-        const message: RawReadingMessage = {
-          schema: 'aqi.raw/v1',
-          locationId,
-          source: 'drill',
-          runId: 'kafka-drill',
-          fetchedAt: '2025-01-01T00:00:00.000Z',
-          reading,
-        };
-        return { key: locationId, value: JSON.stringify(message) };
-      });
-      await producer.connect();
-      for (let i = 0; i < messages.length; i += 1000) {
-        await producer.send({ topic: topics.aqiRaw, acks: -1, messages: messages.slice(i, i + 1000) });
-      }
-      await producer.disconnect();
-      const stored = async () =>
-        Number((await pool.query('SELECT count(*) AS n FROM readings WHERE location_id = $1', [locationId])).rows[0].n);
-      const atKill = await stored();
+      const readings = parseOpenMeteoCsv(readFileSync(bundledExports.lyon2024, 'utf8')).slice(0, 5000);
+      await produceRaw(kafka, rawMessages(locationId, 'kafka-drill', readings));
+      const atKill = (await storedReadings(pool, locationId)).rows;
 
       const { up, seconds } = await killAndBringBack(servicePid('kafka'));
       const deadline = Date.now() + 120_000;
-      let count = await stored();
-      while (count < 5000 && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 500));
-        count = await stored();
+      let stored = await storedReadings(pool, locationId);
+      while (stored.rows < 5000 && Date.now() < deadline) {
+        await sleep(500);
+        stored = await storedReadings(pool, locationId);
       }
 
       expect(up.status).toBe(0);
-      expect(count).toBe(5000);
-      expect(
-        Number(
-          (
-            await pool.query('SELECT count(DISTINCT observed_at) AS n FROM readings WHERE location_id = $1', [
-              locationId,
-            ])
-          ).rows[0].n,
-        ),
-      ).toBe(5000);
+      expect(stored).toEqual({ rows: 5000, hours: 5000 });
       processesUnchanged(before);
       console.log(
         `[drill] Kafka SIGKILLed with ${atKill}/5000 readings stored: back in ${seconds.toFixed(1)} s, 5000 exactly`,

@@ -15,6 +15,7 @@ import { parseOpenMeteoCsv } from '../../core/air-quality/open-meteo/csv';
 import type { Reading } from '../../core/air-quality/reading';
 import { createStreamProcessor, type StreamProcessorDeps } from '../../workers/stream/processor';
 
+import { committedOffsets, readTopic as readAllOf, topicSize as kafkaTopicSize } from './kafka-topics';
 import { withScratchDatabase } from './scratch-database';
 import { testConfig, testEnv, testProcessEnv } from './test-env';
 
@@ -116,10 +117,9 @@ async function withTopics(body: (topics: StreamProcessorDeps['topics']) => Promi
   }
 }
 
-async function committed(groupId: string, topic: string): Promise<number> {
-  const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
-  return (entry?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
-}
+const committed = (groupId: string, topic: string) => committedOffsets(admin, groupId, topic);
+const topicSize = (topic: string) => kafkaTopicSize(admin, topic);
+const readTopic = (topic: string) => readAllOf(kafka, admin, topic);
 
 async function waitForCommitted(groupId: string, topic: string, atLeast: number): Promise<number> {
   const deadline = Date.now() + 90_000;
@@ -129,36 +129,6 @@ async function waitForCommitted(groupId: string, topic: string, atLeast: number)
     if (Date.now() > deadline) throw new Error(`${groupId} committed ${offsets} of ${atLeast} on ${topic}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-}
-
-async function topicSize(topic: string): Promise<number> {
-  const ends = await admin.fetchTopicOffsets(topic);
-  return ends.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
-}
-
-/** Every message of a topic, read from the start by a throwaway group. */
-async function readTopic(topic: string): Promise<{ partition: number; key: string; value: string }[]> {
-  const total = await topicSize(topic);
-  const read: { partition: number; key: string; value: string }[] = [];
-  const consumer = kafka.consumer({ groupId: `test-reader-${randomUUID()}` });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    let done: () => void = () => undefined;
-    const all = new Promise<void>((resolve) => (done = resolve));
-    await consumer.run({
-      eachBatch: async ({ batch }) => {
-        for (const m of batch.messages) {
-          read.push({ partition: batch.partition, key: String(m.key), value: String(m.value) });
-        }
-        if (read.length >= total) done();
-      },
-    });
-    if (total > 0) await all;
-  } finally {
-    await consumer.disconnect();
-  }
-  return read;
 }
 
 /** Runs a processor until its group has committed `atLeast` records of the raw topic, then stops it. */
