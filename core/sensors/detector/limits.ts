@@ -1,0 +1,72 @@
+import type { DropoutLimits } from '../checks/dropout';
+import type { FlatlineLimits } from '../checks/flatline';
+import type { SpikeLimits } from '../checks/spike';
+import type { StepLimits } from '../checks/step';
+import { sensorMeasurementNames, type SensorMeasurementName } from '../reading';
+import type { DetectorThresholds } from '../thresholds';
+
+/** The thresholds arranged per check, in milliseconds: computed once per detector, shared by its sensors. */
+export interface CheckLimits {
+  dropout: DropoutLimits;
+  futureToleranceMs: number;
+  sentinels: readonly number[];
+  criticalScore: number;
+  /** How far back a sensor remembers the timestamps it has checked, to call a re-sent one a duplicate. */
+  duplicateMemoryMs: number;
+  measurements: Record<SensorMeasurementName, MeasurementLimits>;
+}
+
+export interface MeasurementLimits {
+  range: { min: number; max: number };
+  maxChangePerMinute: number;
+  spike: SpikeLimits;
+  flatline: FlatlineLimits;
+  step: StepLimits;
+}
+
+export function checkLimits(t: DetectorThresholds): CheckLimits {
+  const expectedIntervalMs = t.expectedIntervalSeconds * 1000;
+  const allowedLatenessMs = t.allowedLatenessSeconds * 1000;
+  const measurement = (name: SensorMeasurementName): MeasurementLimits => {
+    const m = t.measurements[name];
+    const floor = { absolute: m.sdFloor, relative: t.sdFloorRelative };
+    return {
+      range: { min: m.min, max: m.max },
+      maxChangePerMinute: m.maxChangePerMinute,
+      spike: {
+        window: t.hampelWindow,
+        centerReadings: t.hampelCenterReadings,
+        minReadings: t.hampelMinReadings,
+        k: t.hampelK,
+        backK: t.hampelBackK,
+        maxReadings: t.spikeMaxReadings,
+        floor,
+      },
+      flatline: {
+        readings: m.flatlineReadings,
+        lowValue: m.flatlineLowValue,
+        lowFactor: t.flatlineLowValueFactor,
+        tolerance: m.flatlineTolerance,
+      },
+      step: {
+        readings: t.stepReadings,
+        k: t.stepK,
+        minChange: m.stepMinChange,
+        sharpReadings: t.stepSharpReadings,
+        sharpness: t.stepSharpness,
+        floor,
+      },
+    };
+  };
+  return {
+    dropout: { expectedIntervalMs, dropoutIntervals: t.dropoutIntervals, allowedLatenessMs },
+    futureToleranceMs: t.futureToleranceSeconds * 1000,
+    sentinels: t.sentinels,
+    criticalScore: t.criticalScore,
+    duplicateMemoryMs: allowedLatenessMs + expectedIntervalMs,
+    measurements: Object.fromEntries(sensorMeasurementNames.map((name) => [name, measurement(name)])) as Record<
+      SensorMeasurementName,
+      MeasurementLimits
+    >,
+  };
+}
