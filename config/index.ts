@@ -37,6 +37,8 @@ export interface Config {
   kafka: { brokers: string[]; port: number; controllerPort: number; heap: string; clientId: string };
   mlflow: { port: number; url: string; experiment: string };
   promotion: { approvalTimeout: string; tolerance: number };
+  /** The anomaly detector of sensors.raw: threshold overrides (JSON text, lateness included), incidents. */
+  sensors: { thresholds: string; incidentEscalateAfter: string };
   airflow: { port: number; logServerPort: number; url: string; adminPassword: string; schedules: boolean };
   gitCommit?: string;
   source: {
@@ -148,6 +150,10 @@ function assemble(v: Raw): Config {
       experiment: req('MLFLOW_EXPERIMENT'),
     },
     promotion: { approvalTimeout: req('PROMOTION_APPROVAL_TIMEOUT'), tolerance: req('PROMOTION_TOLERANCE') },
+    sensors: {
+      thresholds: req('SENSOR_DETECTOR_THRESHOLDS'),
+      incidentEscalateAfter: req('SENSOR_INCIDENT_ESCALATE_AFTER'),
+    },
     airflow: {
       port: req('AIRFLOW_PORT'),
       logServerPort: req('AIRFLOW_LOG_SERVER_PORT'),

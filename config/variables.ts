@@ -91,6 +91,16 @@ export const variables = {
     '0.05',
     'A challenger may be at most this fraction worse (holdout MAE) than the champion of its kind',
   ),
+  SENSOR_DETECTOR_THRESHOLDS: variable(
+    text,
+    '{}',
+    "JSON overrides of the anomaly checks' thresholds and allowed lateness (core/sensors/thresholds.ts)",
+  ),
+  SENSOR_INCIDENT_ESCALATE_AFTER: variable(
+    z.string().regex(/^\d+(ms|s|m|h|d)$/, 'a duration such as 30m or 10s'),
+    '30m',
+    'How long an unacknowledged sensor incident waits before it escalates (and again, up to 3 times)',
+  ),
   GIT_COMMIT: variable(text, undefined, 'Commit recorded in model lineage tags; defaults to `git rev-parse HEAD`'),
 
   AQI_SOURCE: variable(

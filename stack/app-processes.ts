@@ -6,6 +6,7 @@ import { Kafka, logLevel } from 'kafkajs';
 
 import type { Config } from '../config';
 import { repoRoot } from '../config/runtime';
+import { detectorGroupId } from '../workers/detector/processor';
 import { defaultGroupId } from '../workers/stream/processor';
 
 import type { StackLayout } from './layout';
@@ -15,7 +16,7 @@ import { probeQuietly, waitUntilReady } from './wait';
 
 /** The platform's own long-running processes, started in the background by `npm start`. */
 export interface AppProcess {
-  name: 'worker' | 'trainer' | 'stream' | 'api';
+  name: 'worker' | 'trainer' | 'stream' | 'detector' | 'api';
   start(): Promise<void>;
   stop(): Promise<void>;
   isReady(): Promise<boolean>;
@@ -43,8 +44,8 @@ export function appProcesses(config: Config, layout: StackLayout): AppProcess[] 
         await connection.close();
       }
     };
-  // The stream processor is up when its consumer group is stable with at least one member.
-  const streamReady = async () => {
+  // A consumer process is up when its consumer group is stable with at least one member.
+  const groupReady = (name: AppProcess['name'], groupId: string) => async () => {
     const admin = new Kafka({
       clientId: 'aqi-stack',
       brokers: config.kafka.brokers,
@@ -52,9 +53,9 @@ export function appProcesses(config: Config, layout: StackLayout): AppProcess[] 
     }).admin();
     await admin.connect();
     try {
-      const { groups } = await admin.describeGroups([defaultGroupId]);
+      const { groups } = await admin.describeGroups([groupId]);
       const group = groups[0];
-      return group?.state === 'Stable' && group.members.length > 0 && runningPid(layout, 'stream') !== undefined;
+      return group?.state === 'Stable' && group.members.length > 0 && runningPid(layout, name) !== undefined;
     } finally {
       await admin.disconnect();
     }
@@ -109,7 +110,12 @@ export function appProcesses(config: Config, layout: StackLayout): AppProcess[] 
       pollerReady('trainer', config.temporal.trainingTaskQueue, 'activity'),
       () => ({ taskQueue: config.temporal.trainingTaskQueue }),
     ),
-    managed('stream', 'workers/stream-processor.ts', streamReady, () => ({ groupId: defaultGroupId })),
+    managed('stream', 'workers/stream-processor.ts', groupReady('stream', defaultGroupId), () => ({
+      groupId: defaultGroupId,
+    })),
+    managed('detector', 'workers/sensor-detector.ts', groupReady('detector', detectorGroupId), () => ({
+      groupId: detectorGroupId,
+    })),
     managed('api', 'api/server.ts', apiReady, () => ({ url: config.api.url })),
   ];
 }

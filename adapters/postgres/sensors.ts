@@ -50,7 +50,7 @@ function toSensor(row: SensorRow): RegisteredSensor {
  * or taking it out of order leaves the same rows. Returns the ids that were new.
  */
 export async function recordSightings(
-  pool: pg.Pool,
+  pool: pg.Pool | pg.PoolClient,
   sightings: readonly SensorSighting[],
   locations: readonly { id: string; latitude: number; longitude: number }[],
 ): Promise<string[]> {

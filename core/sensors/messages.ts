@@ -18,8 +18,11 @@ export const processedReading = z.strictObject({
 });
 export type ProcessedReading = z.infer<typeof processedReading>;
 
-/** Why a message was set aside: it could not be read as a reading, or it came past the allowed lateness. */
-export const sensorDeadLetterKinds = ['malformed', 'late'] as const;
+/**
+ * Why a message was set aside: it could not be read as a reading; it came past the allowed lateness; its
+ * timestamp is too far in the future; or its sensor is retired (reinstate it and replay to take them).
+ */
+export const sensorDeadLetterKinds = ['malformed', 'late', 'future', 'retired'] as const;
 
 /**
  * A message that went to `sensors.dlq` instead of being processed, like `aqi.dlq`'s dead letter: the

@@ -26,7 +26,7 @@ export const config = testConfig();
 export const layout = stackLayout(config);
 
 /** The platform processes the stack supervises: a drill on a dependency expects each to ride it out. */
-export const apps = ['worker', 'trainer', 'stream', 'api'] as const;
+export const apps = ['worker', 'trainer', 'stream', 'detector', 'api'] as const;
 type App = (typeof apps)[number];
 export type AppSnapshot = Record<App, SupervisedState | undefined>;
 

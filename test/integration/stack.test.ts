@@ -17,7 +17,7 @@ async function cli(...args: string[]) {
 
 const pids = () =>
   Object.fromEntries(
-    ['temporal', 'kafka', 'mlflow', 'replay', 'worker', 'trainer', 'stream', 'api'].map((name) => [
+    ['temporal', 'kafka', 'mlflow', 'replay', 'worker', 'trainer', 'stream', 'detector', 'api'].map((name) => [
       name,
       readFileSync(path.join(testStateDir, 'run', `${name}.pid`), 'utf8').trim(),
     ]),

@@ -1,0 +1,152 @@
+import type pg from 'pg';
+
+import type { SensorAnomaly } from '../../core/sensors/anomaly';
+import type { SensorReading } from '../../core/sensors/reading';
+import type { SensorSighting } from '../../core/sensors/registry';
+
+import { recordSightings } from './sensors';
+
+/** A checked reading as stored: the reading, the checks that fired (`type` or `type:measurement`), when taken. */
+export interface CheckedReading {
+  reading: SensorReading;
+  flags: string[];
+  receivedAt: string;
+}
+
+/** Something to publish once the chunk is committed: a Kafka message, or an incident to open or close. */
+export interface OutboxMessage {
+  target: string;
+  key: string | null;
+  payload: string;
+}
+
+export interface DetectorChunk {
+  topic: string;
+  partition: number;
+  /** The offset after the chunk's last message: where this partition resumes. */
+  nextOffset: string;
+  snapshot: unknown;
+  readings: CheckedReading[];
+  anomalies: { anomaly: SensorAnomaly; closedAt?: string }[];
+  sightings: SensorSighting[];
+  locations: readonly { id: string; latitude: number; longitude: number }[];
+  outbox: OutboxMessage[];
+}
+
+/** Where a partition's stored state ends: its next offset and the detector state covering everything before. */
+export async function loadPartitionState(
+  pool: pg.Pool,
+  topic: string,
+  partition: number,
+): Promise<{ nextOffset: string; snapshot: unknown } | undefined> {
+  const { rows } = await pool.query<{ next_offset: string; snapshot: unknown }>(
+    'SELECT next_offset, snapshot FROM sensor_detector_state WHERE topic = $1 AND partition = $2',
+    [topic, partition],
+  );
+  const row = rows[0];
+  return row ? { nextOffset: String(row.next_offset), snapshot: row.snapshot } : undefined;
+}
+
+const measurementColumns = ['pm2_5', 'pm10', 'no2', 'o3', 'co', 'temperature', 'relative_humidity'] as const;
+
+/**
+ * One transaction per chunk: readings (a reading already stored stays as it is), anomalies (upsert by id:
+ * opened, then grown and closed), the registry, the outbox and the partition's state with its next offset.
+ * Either all of it is there or none, so a restart resumes from a state that matches the stored data.
+ */
+export async function commitDetectorChunk(pool: pg.Pool, chunk: DetectorChunk): Promise<{ readingsWritten: number }> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    let readingsWritten = 0;
+    if (chunk.readings.length > 0) {
+      const column = (pick: (r: CheckedReading) => unknown) => chunk.readings.map(pick);
+      const written = await client.query(
+        `INSERT INTO sensor_readings (sensor_id, observed_at, latitude, longitude, ${measurementColumns.join(', ')},
+           qc_flags, received_at)
+         SELECT s, o, la, lo, m1, m2, m3, m4, m5, m6, m7, COALESCE(string_to_array(f, ','), '{}'), r
+         FROM unnest($1::text[], $2::timestamptz[], $3::float8[], $4::float8[], $5::float8[], $6::float8[],
+           $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::float8[], $12::text[], $13::timestamptz[])
+           AS t(s, o, la, lo, m1, m2, m3, m4, m5, m6, m7, f, r)
+         ON CONFLICT (sensor_id, observed_at) DO NOTHING`,
+        [
+          column((r) => r.reading.sensor_id),
+          column((r) => r.reading.timestamp),
+          column((r) => r.reading.location.lat),
+          column((r) => r.reading.location.lon),
+          ...measurementColumns.map((m) => column((r) => r.reading.measurements[m] ?? null)),
+          column((r) => (r.flags.length > 0 ? r.flags.join(',') : null)),
+          column((r) => r.receivedAt),
+        ],
+      );
+      readingsWritten = written.rowCount ?? 0;
+    }
+    for (const { anomaly, closedAt } of chunk.anomalies) {
+      await client.query(
+        `INSERT INTO sensor_anomalies (id, sensor_id, type, measurement, severity, score, window_start, window_end,
+           evidence, detected_at, closed_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now())
+         ON CONFLICT (id) DO UPDATE SET severity = EXCLUDED.severity, score = EXCLUDED.score,
+           window_end = EXCLUDED.window_end, evidence = EXCLUDED.evidence,
+           closed_at = COALESCE(EXCLUDED.closed_at, sensor_anomalies.closed_at), updated_at = now()`,
+        [
+          anomaly.id,
+          anomaly.sensor_id,
+          anomaly.type,
+          anomaly.measurement ?? null,
+          anomaly.severity,
+          anomaly.score,
+          anomaly.window.start,
+          anomaly.window.end,
+          JSON.stringify(anomaly.evidence),
+          anomaly.detected_at,
+          closedAt ?? null,
+        ],
+      );
+    }
+    await recordSightings(client, chunk.sightings, chunk.locations);
+    if (chunk.outbox.length > 0) {
+      await client.query(
+        `INSERT INTO sensor_outbox (partition, target, key, payload)
+         SELECT $1, t, k, p FROM unnest($2::text[], $3::text[], $4::text[]) AS o(t, k, p)`,
+        [
+          chunk.partition,
+          chunk.outbox.map((m) => m.target),
+          chunk.outbox.map((m) => m.key),
+          chunk.outbox.map((m) => m.payload),
+        ],
+      );
+    }
+    await client.query(
+      `INSERT INTO sensor_detector_state (topic, partition, next_offset, snapshot, updated_at)
+       VALUES ($1, $2, $3, $4, now())
+       ON CONFLICT (topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset,
+         snapshot = EXCLUDED.snapshot, updated_at = now()`,
+      [chunk.topic, chunk.partition, chunk.nextOffset, JSON.stringify(chunk.snapshot)],
+    );
+    await client.query('COMMIT');
+    return { readingsWritten };
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+/** What is still to be published for these partitions, oldest first. */
+export async function pendingOutbox(
+  pool: pg.Pool,
+  partitions: readonly number[],
+  limit = 5000,
+): Promise<(OutboxMessage & { id: string })[]> {
+  const { rows } = await pool.query<{ id: string; target: string; key: string | null; payload: string }>(
+    'SELECT id, target, key, payload FROM sensor_outbox WHERE partition = ANY($1::int[]) ORDER BY id LIMIT $2',
+    [partitions, limit],
+  );
+  return rows.map((r) => ({ id: String(r.id), target: r.target, key: r.key, payload: r.payload }));
+}
+
+export async function deleteOutbox(pool: pg.Pool, ids: readonly string[]): Promise<void> {
+  if (ids.length > 0) await pool.query('DELETE FROM sensor_outbox WHERE id = ANY($1::bigint[])', [ids]);
+}

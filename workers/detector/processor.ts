@@ -1,0 +1,393 @@
+import {
+  Partitioners,
+  type Consumer,
+  type EachBatchPayload,
+  type Kafka,
+  type KafkaMessage,
+  type Producer,
+} from 'kafkajs';
+import type pg from 'pg';
+
+import type { Logger } from '../../adapters/logger';
+import { listLocations } from '../../adapters/postgres/locations';
+import {
+  commitDetectorChunk,
+  deleteOutbox,
+  loadPartitionState,
+  pendingOutbox,
+  type CheckedReading,
+  type OutboxMessage,
+} from '../../adapters/postgres/sensor-stream';
+import { describeError } from '../../core/errors';
+import type { SensorAnomaly } from '../../core/sensors/anomaly';
+import {
+  createDetectorState,
+  restoreDetectorState,
+  type DetectorState,
+} from '../../core/sensors/detector/detector-state';
+import type { DetectorOutput } from '../../core/sensors/detector/outputs';
+import type { ProcessedReading, SensorDeadLetter } from '../../core/sensors/messages';
+import type { SensorReading } from '../../core/sensors/reading';
+import type { DetectorThresholds } from '../../core/sensors/thresholds';
+import type { ConsumedRecord } from '../stream/dead-letter';
+
+import { decodeSensorRecord, toSensorDeadLetter } from './decode';
+import { incidentAnomalyTypes, incidentInput, incidentTargets } from './incidents';
+import { createRetiredSensors } from './retired-sensors';
+
+/**
+ * The anomaly detector of `sensors.raw`, chunk by chunk (one fetched batch of one partition at a time):
+ * 1. bring the partition's detector state to the chunk: the one in memory when it ends where the chunk
+ *    starts and matches the database, else the one stored with the partition's next offset (after a
+ *    restart or a rebalance); records before that offset are already stored and are skipped;
+ * 2. decode each record (bad ones, and readings of retired sensors, become dead letters with the reason);
+ * 3. run the checks (`DetectorState.ingest`: event-time order behind the allowed lateness; duplicates taken
+ *    once; too late or too far in the future → dead letters);
+ * 4. in ONE transaction: checked readings, anomalies, the registry, an outbox of what to publish (processed
+ *    readings, anomalies, dead letters, incidents to open or close) and the state with its next offset;
+ * 5. then publish the outbox (Kafka topics; `sensorIncident` workflows through Temporal) and commit the
+ *    Kafka offsets. Publishing is at least once (a crash between sending and clearing sends again); what is
+ *    stored, and the anomaly set, is exactly once, since the database says where every partition stands.
+ * A failure in 2-4 keeps nothing in memory: the batch is fetched again and the state reloaded.
+ */
+
+export const detectorGroupId = 'aqi-sensor-detector';
+
+export interface DetectorTopics {
+  raw: string;
+  processed: string;
+  anomalies: string;
+  deadLetter: string;
+}
+
+/** Carries an outbox entry that is not a Kafka message (an incident to open or close) to Temporal. */
+export type IncidentDelivery = (target: string, payload: string) => Promise<void>;
+
+export interface SensorDetectorDeps {
+  kafka: Kafka;
+  pool: pg.Pool;
+  logger: Logger;
+  topics: DetectorTopics;
+  thresholds: DetectorThresholds;
+  deliverIncident: IncidentDelivery;
+  /** How long an unacknowledged incident waits before escalating (the incident workflow's input). */
+  incidentEscalateAfter: string;
+  groupId?: string;
+  /** Wall time, for readings from the future; tests may pin it. */
+  clock?: () => Date;
+  maxMessagesPerChunk?: number;
+  retryPause?: { initialMs?: number; maxMs?: number };
+  outboxIntervalMs?: number;
+  onFatalError?: (error: Error) => void;
+}
+
+export interface DetectorTotals {
+  consumed: number;
+  stored: number;
+  duplicates: number;
+  deadLettered: number;
+  anomaliesOpened: number;
+  anomaliesClosed: number;
+}
+
+export interface SensorDetector {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  totals(): DetectorTotals;
+  /** Publishes what the outbox holds for the partitions this process owns; resolves when done. */
+  flushOutbox(): Promise<number>;
+}
+
+interface PartitionState {
+  state: DetectorState;
+  nextOffset: bigint;
+}
+
+const maxMessagesPerSend = 500;
+const flagName = (flag: { type: string; measurement?: string }) =>
+  flag.measurement ? `${flag.type}:${flag.measurement}` : flag.type;
+
+export function createSensorDetector(deps: SensorDetectorDeps): SensorDetector {
+  const { kafka, pool, logger, topics } = deps;
+  const groupId = deps.groupId ?? detectorGroupId;
+  const clock = deps.clock ?? (() => new Date());
+  const maxMessages = deps.maxMessagesPerChunk ?? 5000;
+  const pause = { initialMs: deps.retryPause?.initialMs ?? 1000, maxMs: deps.retryPause?.maxMs ?? 30_000 };
+  const partitions = new Map<number, PartitionState>();
+  const retired = createRetiredSensors(pool);
+  const totals: DetectorTotals = {
+    consumed: 0,
+    stored: 0,
+    duplicates: 0,
+    deadLettered: 0,
+    anomaliesOpened: 0,
+    anomaliesClosed: 0,
+  };
+  const producer: Producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  const consumer: Consumer = kafka.consumer({ groupId, maxBytesPerPartition: 4 * 1024 * 1024 });
+  let failures = 0;
+  let outboxTimer: NodeJS.Timeout | undefined;
+  let flushing: Promise<number> | undefined;
+
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (payload.restart) return;
+    logger.error({ err: describeError(payload.error), groupId }, 'detector consumer crashed and will not restart');
+    deps.onFatalError?.(payload.error);
+  });
+
+  /** The state covering everything before `offset`: memory when it is current, else the stored one. */
+  async function stateAt(topic: string, partition: number): Promise<PartitionState> {
+    const stored = await loadPartitionState(pool, topic, partition);
+    const known = partitions.get(partition);
+    if (known && stored && known.nextOffset === BigInt(stored.nextOffset)) return known;
+    const fresh: PartitionState = stored
+      ? { state: restoreDetectorState(stored.snapshot, deps.thresholds), nextOffset: BigInt(stored.nextOffset) }
+      : { state: createDetectorState(deps.thresholds), nextOffset: -1n };
+    partitions.set(partition, fresh);
+    return fresh;
+  }
+
+  function messagesOf(
+    outputs: DetectorOutput[],
+    receivedAt: string,
+    letterFor: (reading: SensorReading, kind: SensorDeadLetter['kind'], reason: string) => SensorDeadLetter,
+  ) {
+    const readings: CheckedReading[] = [];
+    const anomalies: { anomaly: SensorAnomaly; closedAt?: string }[] = [];
+    const outbox: OutboxMessage[] = [];
+    let duplicates = 0;
+    let opened = 0;
+    let closed = 0;
+    for (const output of outputs) {
+      if (output.kind === 'reading') {
+        const flags = output.flags.map(flagName);
+        readings.push({ reading: output.reading, flags, receivedAt });
+        const processed: ProcessedReading = { ...output.reading, qc_flags: flags, received_at: receivedAt };
+        outbox.push({ target: topics.processed, key: output.reading.sensor_id, payload: JSON.stringify(processed) });
+      } else if (output.kind === 'anomaly_opened' || output.kind === 'anomaly_closed') {
+        const { anomaly } = output;
+        const closedAt = output.kind === 'anomaly_closed' ? output.closedAt : undefined;
+        anomalies.push({ anomaly, ...(closedAt ? { closedAt } : {}) });
+        outbox.push({ target: topics.anomalies, key: anomaly.sensor_id, payload: JSON.stringify(anomaly) });
+        if (closedAt) closed += 1;
+        else opened += 1;
+        if (incidentAnomalyTypes.includes(anomaly.type)) {
+          outbox.push(
+            closedAt
+              ? {
+                  target: incidentTargets.recovered,
+                  key: anomaly.id,
+                  payload: JSON.stringify({ anomalyId: anomaly.id, at: closedAt }),
+                }
+              : {
+                  target: incidentTargets.open,
+                  key: anomaly.id,
+                  payload: JSON.stringify(incidentInput(anomaly, deps.incidentEscalateAfter)),
+                },
+          );
+        }
+      } else if (output.kind === 'duplicate') {
+        duplicates += 1;
+      } else {
+        const kind = output.reason === 'too_late' ? 'late' : 'future';
+        const letter = letterFor(output.reading, kind, output.detail);
+        outbox.push({ target: topics.deadLetter, key: letter.key, payload: JSON.stringify(letter) });
+      }
+    }
+    return { readings, anomalies, outbox, duplicates, opened, closed };
+  }
+
+  async function processChunk(topic: string, partition: number, records: KafkaMessage[]) {
+    const current = await stateAt(topic, partition);
+    const fresh = records.filter((r) => current.nextOffset < 0n || BigInt(r.offset) >= current.nextOffset);
+    const last = records[records.length - 1] as KafkaMessage;
+    if (fresh.length === 0) return;
+    const now = clock();
+    const receivedAt = now.toISOString();
+    const valid: SensorReading[] = [];
+    const recordOf = new WeakMap<SensorReading, ConsumedRecord>();
+    const letters: SensorDeadLetter[] = [];
+    const retiredIds = await retired.ids();
+    for (const record of fresh) {
+      const consumed: ConsumedRecord = {
+        topic,
+        partition,
+        offset: record.offset,
+        key: record.key,
+        value: record.value,
+      };
+      const decoded = decodeSensorRecord(record);
+      if (!decoded.ok) {
+        letters.push(toSensorDeadLetter(consumed, 'malformed', decoded.reason, now));
+      } else if (retiredIds.has(decoded.reading.sensor_id)) {
+        const reason = `sensor_id: ${decoded.reading.sensor_id} is retired (airq sensors reinstate ${decoded.reading.sensor_id} to take its readings)`;
+        letters.push(toSensorDeadLetter(consumed, 'retired', reason, now));
+      } else {
+        valid.push(decoded.reading);
+        recordOf.set(decoded.reading, consumed);
+      }
+    }
+    const letterFor = (reading: SensorReading, kind: SensorDeadLetter['kind'], reason: string) => {
+      const consumed = recordOf.get(reading) ?? {
+        topic,
+        partition,
+        offset: '-1',
+        key: Buffer.from(reading.sensor_id),
+        value: Buffer.from(JSON.stringify(reading)),
+      };
+      return toSensorDeadLetter(consumed, kind, reason, now);
+    };
+    try {
+      const outputs = current.state.ingest(valid, { now: receivedAt });
+      const out = messagesOf(outputs, receivedAt, letterFor);
+      const rejected = new Set(outputs.flatMap((o) => (o.kind === 'rejected' ? [o.reading] : [])));
+      const sightings = valid
+        .filter((r) => !rejected.has(r))
+        .map((r) => ({
+          sensorId: r.sensor_id,
+          latitude: r.location.lat,
+          longitude: r.location.lon,
+          observedAt: r.timestamp,
+        }));
+      const nextOffset = BigInt(last.offset) + 1n;
+      const stored = await commitDetectorChunk(pool, {
+        topic,
+        partition,
+        nextOffset: String(nextOffset),
+        snapshot: current.state.snapshot(),
+        readings: out.readings,
+        anomalies: out.anomalies,
+        sightings,
+        locations: await listLocations(pool),
+        outbox: [
+          ...letters.map((l) => ({ target: topics.deadLetter, key: l.key, payload: JSON.stringify(l) })),
+          ...out.outbox,
+        ],
+      });
+      current.nextOffset = nextOffset;
+      totals.consumed += fresh.length;
+      totals.stored += stored.readingsWritten;
+      totals.duplicates += out.duplicates;
+      totals.deadLettered += letters.length + outputs.filter((o) => o.kind === 'rejected').length;
+      totals.anomaliesOpened += out.opened;
+      totals.anomaliesClosed += out.closed;
+    } catch (err) {
+      // The state has taken readings that are not stored: forget it, the retry reloads the stored one.
+      partitions.delete(partition);
+      throw err;
+    }
+  }
+
+  async function publish(rows: (OutboxMessage & { id: string })[]): Promise<string[]> {
+    const done: string[] = [];
+    const byTopic = new Map<string, (OutboxMessage & { id: string })[]>();
+    for (const row of rows) {
+      if (row.target.startsWith('incident:')) continue;
+      byTopic.set(row.target, [...(byTopic.get(row.target) ?? []), row]);
+    }
+    for (const [topic, messages] of byTopic) {
+      for (let i = 0; i < messages.length; i += maxMessagesPerSend) {
+        const slice = messages.slice(i, i + maxMessagesPerSend);
+        await producer.send({ topic, messages: slice.map((m) => ({ key: m.key, value: m.payload })) });
+        done.push(...slice.map((m) => m.id));
+      }
+    }
+    for (const row of rows.filter((r) => r.target.startsWith('incident:'))) {
+      try {
+        await deps.deliverIncident(row.target, row.payload);
+        done.push(row.id);
+      } catch (err) {
+        // Temporal away: the entry stays in the outbox for the next flush; nothing else waits on it.
+        logger.warn({ err: describeError(err), target: row.target, anomalyId: row.key }, 'incident not delivered yet');
+        break;
+      }
+    }
+    return done;
+  }
+
+  async function flushOnce(): Promise<number> {
+    const owned = [...partitions.keys()];
+    if (owned.length === 0) return 0;
+    let published = 0;
+    for (;;) {
+      const rows = await pendingOutbox(pool, owned);
+      if (rows.length === 0) return published;
+      const done = await publish(rows);
+      await deleteOutbox(pool, done);
+      published += done.length;
+      if (done.length < rows.length) return published;
+    }
+  }
+
+  const flushOutbox = (): Promise<number> =>
+    (flushing ??= flushOnce().finally(() => {
+      flushing = undefined;
+    }));
+
+  async function waitBeforeRetry(payload: EachBatchPayload): Promise<void> {
+    const until = Date.now() + Math.min(pause.maxMs, pause.initialMs * 2 ** Math.min(failures - 1, 20));
+    while (Date.now() < until && payload.isRunning()) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(1000, until - Date.now())));
+      await payload.heartbeat().catch(() => undefined);
+    }
+  }
+
+  async function eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    for (let i = 0; i < batch.messages.length; i += maxMessages) {
+      if (!payload.isRunning() || payload.isStale()) return;
+      const chunk = batch.messages.slice(i, i + maxMessages);
+      const last = (chunk[chunk.length - 1] as KafkaMessage).offset;
+      try {
+        await processChunk(batch.topic, batch.partition, chunk);
+      } catch (err) {
+        failures += 1;
+        logger.warn(
+          { err: describeError(err), partition: batch.partition, fromOffset: chunk[0]?.offset, failures },
+          'detector chunk failed, nothing stored; the batch will be fetched again',
+        );
+        await waitBeforeRetry(payload);
+        throw err;
+      }
+      failures = 0;
+      await flushOutbox().catch((err: unknown) =>
+        logger.warn({ err: describeError(err) }, 'outbox not published yet; the next flush retries'),
+      );
+      payload.resolveOffset(last);
+      await payload.commitOffsetsIfNecessary(payload.uncommittedOffsets());
+      await payload.heartbeat();
+    }
+  }
+
+  return {
+    async start() {
+      await producer.connect();
+      await consumer.connect();
+      await consumer.subscribe({ topics: [topics.raw], fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: 3,
+        eachBatch,
+      });
+      outboxTimer = setInterval(() => {
+        flushOutbox().catch((err: unknown) => logger.warn({ err: describeError(err) }, 'outbox flush failed'));
+      }, deps.outboxIntervalMs ?? 5000);
+      logger.info({ groupId, topics }, 'sensor detector consuming');
+    },
+    async stop() {
+      clearInterval(outboxTimer);
+      await consumer.disconnect();
+      await flushOutbox().catch(() => undefined);
+      await producer.disconnect();
+      logger.info({ groupId, ...totals }, 'sensor detector stopped');
+    },
+    totals: () => ({ ...totals }),
+    flushOutbox,
+  };
+}
