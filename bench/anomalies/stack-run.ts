@@ -1,0 +1,521 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import path from 'node:path';
+
+import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type Producer } from 'kafkajs';
+import type pg from 'pg';
+
+import { createPool } from '../../adapters/postgres/pool';
+import { loadConfig, type Config } from '../../config';
+import { repoRoot } from '../../config/runtime';
+import { sensorAnomaly } from '../../core/sensors/anomaly';
+import { percentile } from '../../core/sensors/evaluation';
+import type { Simulation } from '../../core/sensors/simulator/simulate';
+import { simulate } from '../../core/sensors/simulator/simulate';
+import { topics } from '../../core/topics';
+import { appProcesses, type AppProcess } from '../../stack/app-processes';
+import { stackLayout, type StackLayout } from '../../stack/layout';
+import { runningPid, startDetached, stopDetached } from '../../stack/processes';
+import { readSupervisedState, supervisorStateFile } from '../../stack/supervisor/state';
+import { detectorGroupId } from '../../workers/detector/processor';
+
+import { runQuality, scenarioThresholds } from './quality';
+import { lyonReference, scenarioOptions, type ScenarioArgs } from './scenario';
+
+/**
+ * The detector process on a stack of its own: ports = the test stack's + AQI_TEST_PORT_OFFSET (700 unless
+ * set), a scratch state directory (removed at the end), the shared tool installs. The stack's own
+ * supervised detector consumes `sensors.raw` as in production; this process produces, watches PostgreSQL
+ * and the topics, and compares what was stored with the detector core run here on the same messages.
+ *
+ * Each phase uses sensors of its own (a fresh prefix) and event times after the previous phase's: the
+ * watermark is per partition, shared by every sensor of it.
+ */
+
+export const stackPhases = ['throughput', 'backlog', 'latency', 'two'] as const;
+export type StackPhase = (typeof stackPhases)[number];
+
+export interface StackOptions {
+  phases: readonly StackPhase[];
+  throughputSensors: number;
+  throughputDays: number;
+  rate: number;
+  latencySeconds: number;
+  thresholds: unknown;
+  /** Copy the stack's logs here before the scratch directory is removed. */
+  keepLogs?: string;
+}
+
+const offset = Number(process.env.AQI_TEST_PORT_OFFSET ?? 700);
+
+function benchEnv(scratch: string, thresholds: string): NodeJS.ProcessEnv {
+  if (!Number.isInteger(offset) || offset < 0 || offset > 9000) {
+    throw new Error(
+      `AQI_TEST_PORT_OFFSET must be an integer from 0 to 9000, got "${process.env.AQI_TEST_PORT_OFFSET}"`,
+    );
+  }
+  const port = (base: number) => String(base + offset);
+  return {
+    ...process.env,
+    AQI_STATE_DIR: scratch,
+    LOG_LEVEL: 'warn',
+    // The test stack's ports (test/integration/test-env.ts) shifted by the offset.
+    TEMPORAL_GRPC_PORT: port(17233),
+    TEMPORAL_UI_PORT: port(18233),
+    TEMPORAL_HTTP_PORT: port(17243),
+    POSTGRES_PORT: port(15432),
+    KAFKA_PORT: port(19092),
+    KAFKA_CONTROLLER_PORT: port(19093),
+    MLFLOW_PORT: port(15000),
+    API_PORT: port(18000),
+    REPLAY_PORT: port(18100),
+    AIRFLOW_PORT: port(18080),
+    AIRFLOW_LOG_SERVER_PORT: port(18793),
+    AQI_SOURCE: 'replay',
+    TEMPORAL_ADDRESS: '',
+    TEMPORAL_UI_URL: '',
+    POSTGRES_HOST: '',
+    KAFKA_BROKERS: '',
+    MLFLOW_TRACKING_URI: '',
+    API_PUBLIC_URL: '',
+    REPLAY_URL: '',
+    SENSOR_DETECTOR_THRESHOLDS: thresholds,
+  };
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const messageKey = (sensorId: string, time: string) => `${sensorId}|${Date.parse(time)}`;
+const uniquePrefix = (letter: string) => `${letter}${randomBytes(3).toString('hex').toUpperCase()}`;
+const dayMs = 86_400_000;
+
+/** What the detector core finds over a simulation, routed as the broker routes it (as in quality mode). */
+function expected(simulation: Simulation, thresholds: unknown) {
+  const run = runQuality(simulation, { thresholds });
+  const d = run.delivery;
+  return {
+    readings: d.checkedReadings,
+    deadLetters: d.malformed.setAside + d.late.setAside + d.futureRefused,
+    anomalies: new Set(run.anomalies.map((a) => `${a.id} ${a.type}`)),
+  };
+}
+
+interface Stored {
+  readings: number;
+  anomalies: Set<string>;
+}
+
+async function stored(pool: pg.Pool, prefix: string): Promise<Stored> {
+  const like = `${prefix}\\_%`;
+  const readings = await pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM sensor_readings WHERE sensor_id LIKE $1`,
+    [like],
+  );
+  const anomalies = await pool.query<{ id: string; type: string }>(
+    `SELECT id, type FROM sensor_anomalies WHERE sensor_id LIKE $1`,
+    [like],
+  );
+  return { readings: readings.rows[0]?.n ?? 0, anomalies: new Set(anomalies.rows.map((a) => `${a.id} ${a.type}`)) };
+}
+
+async function endOffset(admin: Admin, topic: string): Promise<number> {
+  const offsets = await admin.fetchTopicOffsets(topic);
+  return offsets.reduce((sum, p) => sum + Number(p.high), 0);
+}
+
+/**
+ * Produces in send order, one send at a time: two sends in flight may land in either order, and a reading
+ * overtaken by thousands of others is older than the allowed lateness when it arrives (refused as late).
+ */
+async function produceAll(producer: Producer, simulation: Simulation): Promise<void> {
+  const { messages } = simulation;
+  const batch = 5000;
+  for (let i = 0; i < messages.length; i += batch) {
+    const slice = messages.slice(i, i + batch);
+    await producer.send({ topic: topics.sensorsRaw, messages: slice.map((m) => ({ key: m.key, value: m.value })) });
+  }
+}
+
+/** Waits until `done` holds, polling; returns the wall time it first held, or throws after `timeoutMs`. */
+async function until(what: string, done: () => Promise<boolean>, timeoutMs: number, everyMs = 100): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await done()) return performance.now();
+    if (Date.now() > deadline) throw new Error(`${what}: not done within ${timeoutMs / 1000} s`);
+    await sleep(everyMs);
+  }
+}
+
+function rssMiB(pid: number): { rss: number; peak: number } | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) =>
+      Number(/(\d+) kB/.exec(status.split('\n').find((l) => l.startsWith(field)) ?? '')?.[1]);
+    return { rss: kb('VmRSS:') / 1024, peak: kb('VmHWM:') / 1024 };
+  } catch {
+    return undefined;
+  }
+}
+
+function detectorPid(layout: StackLayout): number | undefined {
+  return readSupervisedState(supervisorStateFile(layout.runDir, 'detector'))?.pid;
+}
+
+async function groupMembers(admin: Admin): Promise<{ state: string; members: number }> {
+  const { groups } = await admin.describeGroups([detectorGroupId]);
+  return { state: groups[0]?.state ?? 'Unknown', members: groups[0]?.members.length ?? 0 };
+}
+
+const sameSet = (a: Set<string>, b: Set<string>) => a.size === b.size && [...a].every((x) => b.has(x));
+
+/** Starts the stack, runs the phases, stops and removes it; prints Markdown lines. */
+export async function stackReport(scenario: ScenarioArgs, options: StackOptions) {
+  const scratch = mkdtempSync(path.join('/var/tmp', 'aqi-bench-anomalies-'));
+  const probe = simulate(scenarioOptions({ ...scenario, days: 0.01 }), [lyonReference()]);
+  const thresholdsJson = JSON.stringify({
+    ...(typeof options.thresholds === 'object' && options.thresholds !== null ? options.thresholds : {}),
+    expectedIntervalSeconds: scenario.intervalSeconds,
+    allowedLatenessSeconds: probe.options.delivery.allowedLatenessSeconds,
+  });
+  scenarioThresholds(probe, JSON.parse(thresholdsJson)); // refuse bad overrides before starting anything
+  const env = benchEnv(scratch, thresholdsJson);
+  const config = loadConfig(env);
+  // The detector started below inherits this environment: point it at the bench stack.
+  Object.assign(process.env, env);
+  const layout = stackLayout(config);
+  const detector = appProcesses(config, layout).find((a) => a.name === 'detector') as AppProcess;
+  const stack = (command: string) => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'stack', 'cli.ts'), command], {
+      env,
+      stdio: 'inherit',
+    });
+    if (result.status !== 0) throw new Error(`stack ${command} failed`);
+  };
+  const results: Record<string, unknown> = { offset, load: { before: loadavg() } };
+  console.log(
+    `\n## Detector process on a stack (ports +${offset}, state ${scratch}); ${cpus().length} cores, load before ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  try {
+    stack('up');
+    await detector.start();
+    await phases(config, layout, detector, scenario, options, results);
+  } finally {
+    await stopDetached(layout, 'detector2', 25_000).catch(() => undefined);
+    await detector.stop().catch(() => undefined);
+    try {
+      stack('down');
+    } finally {
+      if (options.keepLogs !== undefined) cpSync(layout.logsDir, options.keepLogs, { recursive: true });
+      const relocated = path.join(scratch, 'postgres', 'location');
+      if (existsSync(relocated)) rmSync(readFileSync(relocated, 'utf8').trim(), { recursive: true, force: true });
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }
+  return results;
+}
+
+async function phases(
+  config: Config,
+  layout: StackLayout,
+  detector: AppProcess,
+  scenario: ScenarioArgs,
+  options: StackOptions,
+  results: Record<string, unknown>,
+) {
+  const kafka = new Kafka({ clientId: 'bench-anomalies', brokers: config.kafka.brokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  const pool = createPool(config, { max: 2, applicationName: 'bench-anomalies' });
+  await admin.connect();
+  await producer.connect();
+  try {
+    // Each phase starts a day after the previous one ended (event time).
+    let start = scenario.start;
+    const next = (endsAt: string) => {
+      start = new Date(Date.parse(endsAt) + dayMs).toISOString();
+    };
+    const has = (phase: StackPhase) => options.phases.includes(phase);
+    // 1. Throughput: the whole scenario as fast as the producer goes, until stored and published.
+    if (has('throughput')) {
+      const run = await throughput(pool, admin, producer, layout, scenario, options, start);
+      results.throughput = run.result;
+      next(run.endsAt);
+    }
+    // 1b. The same volume as a backlog: produced while the detector is stopped, then drained.
+    if (has('backlog')) {
+      await detector.stop();
+      const run = await throughput(pool, admin, producer, layout, scenario, options, start, async () => {
+        const started = performance.now();
+        await detector.start();
+        return started;
+      });
+      results.backlog = run.result;
+      next(run.endsAt);
+    }
+    // 2. Latency under a steady rate.
+    if (has('latency')) {
+      const run = await latency(kafka, pool, producer, scenario, options, start);
+      results.latency = run.result;
+      next(run.endsAt);
+    }
+    // 3. Two detectors in one group against the core (what one uninterrupted detector finds).
+    if (has('two')) results.two = await twoDetectors(admin, pool, producer, layout, scenario, start);
+    results.load = { ...(results.load as object), after: loadavg() };
+  } finally {
+    await Promise.allSettled([producer.disconnect(), admin.disconnect(), pool.end()]);
+  }
+}
+
+async function throughput(
+  pool: pg.Pool,
+  admin: Admin,
+  producer: Producer,
+  layout: StackLayout,
+  scenario: ScenarioArgs,
+  options: StackOptions,
+  start: string,
+  afterProduce?: () => Promise<number>,
+) {
+  const prefix = uniquePrefix(afterProduce ? 'B' : 'T');
+  const simulation = simulate(
+    scenarioOptions({ ...scenario, sensors: options.throughputSensors, days: options.throughputDays, start, prefix }),
+    [lyonReference()],
+  );
+  const want = expected(simulation, JSON.parse(process.env.SENSOR_DETECTOR_THRESHOLDS ?? '{}'));
+  const processedBefore = await endOffset(admin, topics.sensorsProcessed);
+  const lettersBefore = await endOffset(admin, topics.sensorsDeadLetter);
+  const t0 = performance.now();
+  await produceAll(producer, simulation);
+  const produced = performance.now();
+  const from = afterProduce ? await afterProduce() : t0;
+  let firstStored: number | undefined;
+  let last = { n: -1, at: performance.now() };
+  const storedAt = await until(
+    'throughput: readings stored',
+    async () => {
+      const n = (await stored(pool, prefix)).readings;
+      if (n > 0 && firstStored === undefined) firstStored = performance.now();
+      if (n !== last.n) last = { n, at: performance.now() };
+      else if (performance.now() - last.at > 60_000) {
+        const letters = (await endOffset(admin, topics.sensorsDeadLetter)) - lettersBefore;
+        throw new Error(`throughput: stuck at ${n} of ${want.readings} readings stored (${letters} dead letters)`);
+      }
+      return n >= want.readings;
+    },
+    600_000,
+  );
+  const publishedAt = await until(
+    'throughput: sensors.processed',
+    async () => (await endOffset(admin, topics.sensorsProcessed)) - processedBefore >= want.readings,
+    600_000,
+  );
+  const got = await stored(pool, prefix);
+  const deadLetters = (await endOffset(admin, topics.sensorsDeadLetter)) - lettersBefore;
+  const pid = detectorPid(layout);
+  const memory = pid === undefined ? undefined : rssMiB(pid);
+  const end = Math.max(storedAt, publishedAt);
+  const seconds = (end - from) / 1000;
+  const result = {
+    kind: afterProduce ? 'backlog (produced while stopped, then started)' : 'produce and detect together',
+    sensors: simulation.sensors.length,
+    messages: simulation.messages.length,
+    readingsStored: got.readings,
+    readingsExpected: want.readings,
+    produceSeconds: (produced - t0) / 1000,
+    storedSeconds: (storedAt - from) / 1000,
+    publishedSeconds: (publishedAt - from) / 1000,
+    fromFirstStoredSeconds: firstStored === undefined ? null : (end - firstStored) / 1000,
+    readingsPerSecond: want.readings / seconds,
+    messagesPerSecond: simulation.messages.length / seconds,
+    deadLetters,
+    deadLettersExpected: want.deadLetters,
+    anomalies: got.anomalies.size,
+    anomaliesAsCore: sameSet(got.anomalies, want.anomalies),
+    detectorRssMiB: memory,
+  };
+  console.log(
+    `- ${result.kind}: ${result.messages} messages of ${result.sensors} sensors (${result.readingsExpected} readings to store): ` +
+      `produced in ${result.produceSeconds.toFixed(1)} s; all stored after ${result.storedSeconds.toFixed(1)} s, all on sensors.processed after ${result.publishedSeconds.toFixed(1)} s ` +
+      `→ **${Math.round(result.readingsPerSecond)} readings/s** (${Math.round(result.messagesPerSecond)} messages/s)` +
+      `${result.fromFirstStoredSeconds === null ? '' : `; ${result.fromFirstStoredSeconds.toFixed(1)} s from the first row stored`}; ` +
+      `stored ${result.readingsStored}/${result.readingsExpected}, ${deadLetters}/${want.deadLetters} dead letters (sensors.dlq, may lag); ${result.anomalies} anomalies, ${result.anomaliesAsCore ? 'the same set as the core' : '**not the set the core finds**'}; ` +
+      `detector RSS ${memory ? `${memory.rss.toFixed(0)} MiB (peak ${memory.peak.toFixed(0)})` : '?'}`,
+  );
+  return { result, endsAt: simulation.window.end };
+}
+
+async function latency(
+  kafka: Kafka,
+  pool: pg.Pool,
+  producer: Producer,
+  scenario: ScenarioArgs,
+  options: StackOptions,
+  start: string,
+) {
+  const prefix = uniquePrefix('L');
+  // Simulated seconds per wall second that make `rate` readings a second.
+  const speed = (options.rate * scenario.intervalSeconds) / scenario.sensors;
+  // Enough readings for the spike check to judge (hampelMinReadings, 30) before any fault.
+  const warmupMinutes = Math.max(1, Math.ceil((40 * scenario.intervalSeconds) / 60));
+  const days = (options.latencySeconds * speed) / 86_400 + warmupMinutes / 1440;
+  const simulation = simulate(
+    {
+      ...scenarioOptions({ ...scenario, start, prefix, days }),
+      faults: {
+        kind: 'rates',
+        perSensorDay: {
+          spike: 4,
+          out_of_range: 2,
+          flatline: 0,
+          dropout: 0,
+          step: 0,
+          drift: 0,
+          neighbour_disagreement: 0,
+          duplicate: 0,
+          late: 0,
+          malformed: 0,
+        },
+        cleanSensorFraction: 0,
+      },
+      spacing: { warmupMinutes, minGapMinutes: 20, deliveryGapMinutes: 5 },
+    },
+    [lyonReference()],
+  );
+  const sentAt = new Map<string, number>();
+  const firstSeen = new Map<string, { at: number; detectedAt: string; sensorId: string; type: string }>();
+  const consumer: Consumer = kafka.consumer({ groupId: `bench-latency-${prefix}`, maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topics.sensorsAnomalies], fromBeginning: false });
+  let joined = false;
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    joined = true;
+  });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const at = performance.now();
+      const parsed = sensorAnomaly.safeParse(JSON.parse(message.value?.toString('utf8') ?? 'null'));
+      if (!parsed.success || !parsed.data.sensor_id.startsWith(`${prefix}_`)) return;
+      const a = parsed.data;
+      if (!firstSeen.has(a.id))
+        firstSeen.set(a.id, { at, detectedAt: a.detected_at, sensorId: a.sensor_id, type: a.type });
+    },
+  });
+  await until('latency: consumer joined', async () => joined, 60_000);
+  await sleep(1000);
+  // Warm-up readings at once (no faults in them), then the rest paced at `rate` by their send times.
+  const { messages } = simulation;
+  const warmupMs = warmupMinutes * 60_000;
+  const firstPaced = messages.findIndex((m) => m.sendOffsetMs >= warmupMs);
+  await producer.send({
+    topic: topics.sensorsRaw,
+    messages: messages.slice(0, firstPaced).map((m) => ({ key: m.key, value: m.value })),
+  });
+  const t0 = performance.now();
+  let i = firstPaced;
+  while (i < messages.length) {
+    const now = performance.now();
+    let j = i;
+    while (j < messages.length && t0 + ((messages[j]?.sendOffsetMs ?? 0) - warmupMs) / speed <= now) j++;
+    if (j > i) {
+      const slice = messages.slice(i, j);
+      const at = performance.now();
+      for (const m of slice) sentAt.set(messageKey(m.key, m.eventTime), at);
+      await producer.send({ topic: topics.sensorsRaw, messages: slice.map((m) => ({ key: m.key, value: m.value })) });
+      i = j;
+    } else {
+      await sleep(2);
+    }
+  }
+  const producedSeconds = (performance.now() - t0) / 1000;
+  const pacedMessages = messages.length - firstPaced;
+  const signalLabels = simulation.labels.filter((l) => l.kind === 'signal');
+  await until('latency: anomalies', async () => firstSeen.size >= signalLabels.length, 30_000).catch(() => undefined);
+  await consumer.disconnect();
+  const latencies: number[] = [];
+  for (const seen of firstSeen.values()) {
+    const sent = sentAt.get(messageKey(seen.sensorId, seen.detectedAt));
+    if (sent !== undefined) latencies.push(seen.at - sent);
+  }
+  latencies.sort((a, b) => a - b);
+  const got = await stored(pool, prefix);
+  const lateness = simulation.options.delivery.allowedLatenessSeconds;
+  const result = {
+    sensors: simulation.sensors.length,
+    rateAsked: options.rate,
+    rateProduced: pacedMessages / producedSeconds,
+    seconds: producedSeconds,
+    speedUp: speed,
+    latenessWallMs: (lateness * 1000) / speed,
+    labels: signalLabels.length,
+    anomaliesSeen: firstSeen.size,
+    anomaliesStored: got.anomalies.size,
+    measured: latencies.length,
+    p50Ms: percentile(latencies, 50),
+    p95Ms: percentile(latencies, 95),
+    maxMs: latencies[latencies.length - 1] ?? null,
+  };
+  const ms = (v: number | null) => (v === null ? '-' : `${Math.round(v)} ms`);
+  console.log(
+    `- latency: ${result.sensors} sensors, ${Math.round(result.rateProduced)} readings/s for ${result.seconds.toFixed(0)} s ` +
+      `(simulated clock ×${Math.round(speed)}: the ${lateness} s allowed lateness of event time is ${result.latenessWallMs.toFixed(0)} ms of wall time); ` +
+      `${result.labels} spikes and out-of-range faults, ${result.anomaliesSeen} anomalies seen on sensors.anomalies, ${result.measured} timed: ` +
+      `produce of the reading that decides → anomaly message **p50 ${ms(result.p50Ms)}, p95 ${ms(result.p95Ms)}**, max ${ms(result.maxMs)}`,
+  );
+  return { result, endsAt: simulation.window.end };
+}
+
+async function twoDetectors(
+  admin: Admin,
+  pool: pg.Pool,
+  producer: Producer,
+  layout: StackLayout,
+  scenario: ScenarioArgs,
+  start: string,
+) {
+  const prefix = uniquePrefix('G');
+  startDetached(layout, {
+    name: 'detector2',
+    command: process.execPath,
+    args: ['--import', 'tsx', path.join(repoRoot, 'workers', 'sensor-detector.ts')],
+    cwd: repoRoot,
+  });
+  await until(
+    'two detectors: group of two',
+    async () => {
+      const group = await groupMembers(admin);
+      return group.state === 'Stable' && group.members === 2 && runningPid(layout, 'detector2') !== undefined;
+    },
+    120_000,
+    500,
+  );
+  const { groups } = await admin.describeGroups([detectorGroupId]);
+  const simulation = simulate(scenarioOptions({ ...scenario, start, prefix }), [lyonReference()]);
+  const want = expected(simulation, JSON.parse(process.env.SENSOR_DETECTOR_THRESHOLDS ?? '{}'));
+  await produceAll(producer, simulation);
+  await until('two detectors: stored', async () => (await stored(pool, prefix)).readings >= want.readings, 600_000);
+  const got = await stored(pool, prefix);
+  const group = await groupMembers(admin);
+  const result = {
+    members: groups[0]?.members.map((m) => m.clientHost) ?? [],
+    groupAtEnd: group,
+    readingsStored: got.readings,
+    readingsExpected: want.readings,
+    anomalies: got.anomalies.size,
+    anomaliesExpected: want.anomalies.size,
+    same: sameSet(got.anomalies, want.anomalies),
+  };
+  console.log(
+    `- two detectors in group ${detectorGroupId} (${group.members} members, ${group.state}): ${result.readingsStored}/${result.readingsExpected} readings stored, ` +
+      `${result.anomalies} anomalies, ${result.same ? '**the same set** as one uninterrupted core run' : `**not the same set** (core: ${result.anomaliesExpected})`}`,
+  );
+  await stopDetached(layout, 'detector2', 25_000);
+  return result;
+}
