@@ -12,6 +12,7 @@ import { loadConfig, type Config } from '../../config';
 import { repoRoot } from '../../config/runtime';
 import { sensorAnomaly } from '../../core/sensors/anomaly';
 import { percentile } from '../../core/sensors/evaluation';
+import { simulationOptions } from '../../core/sensors/simulator/options';
 import type { Simulation } from '../../core/sensors/simulator/simulate';
 import { simulate } from '../../core/sensors/simulator/simulate';
 import { topics } from '../../core/topics';
@@ -129,7 +130,10 @@ async function endOffset(admin: Admin, topic: string): Promise<number> {
  * overtaken by thousands of others is older than the allowed lateness when it arrives (refused as late).
  */
 async function produceAll(producer: Producer, simulation: Simulation): Promise<void> {
-  const { messages } = simulation;
+  await produceInOrder(producer, simulation.messages);
+}
+
+async function produceInOrder(producer: Producer, messages: readonly { key: string; value: string }[]) {
   const batch = 5000;
   for (let i = 0; i < messages.length; i += batch) {
     const slice = messages.slice(i, i + batch);
@@ -165,6 +169,11 @@ function detectorPid(layout: StackLayout): number | undefined {
 async function groupMembers(admin: Admin): Promise<{ state: string; members: number }> {
   const { groups } = await admin.describeGroups([detectorGroupId]);
   return { state: groups[0]?.state ?? 'Unknown', members: groups[0]?.members.length ?? 0 };
+}
+
+/** The simulator's allowed lateness (its default unless the options change it): late readings are judged by it. */
+function lyonProbeLateness(): number {
+  return simulationOptions.parse({}).delivery.allowedLatenessSeconds;
 }
 
 const sameSet = (a: Set<string>, b: Set<string>) => a.size === b.size && [...a].every((x) => b.has(x));
@@ -361,6 +370,7 @@ async function latency(
   start: string,
 ) {
   const prefix = uniquePrefix('L');
+  const lateness = lyonProbeLateness();
   // Simulated seconds per wall second that make `rate` readings a second.
   const speed = (options.rate * scenario.intervalSeconds) / scenario.sensors;
   // Enough readings for the spike check to judge (hampelMinReadings, 30) before any fault.
@@ -385,7 +395,8 @@ async function latency(
         },
         cleanSensorFraction: 0,
       },
-      spacing: { warmupMinutes, minGapMinutes: 20, deliveryGapMinutes: 5 },
+      // A fault needs the allowed lateness of later readings after it to be released: none in the last minutes.
+      spacing: { warmupMinutes, minGapMinutes: Math.ceil(lateness / 60) + 1, deliveryGapMinutes: 5 },
     },
     [lyonReference()],
   );
@@ -414,10 +425,7 @@ async function latency(
   const { messages } = simulation;
   const warmupMs = warmupMinutes * 60_000;
   const firstPaced = messages.findIndex((m) => m.sendOffsetMs >= warmupMs);
-  await producer.send({
-    topic: topics.sensorsRaw,
-    messages: messages.slice(0, firstPaced).map((m) => ({ key: m.key, value: m.value })),
-  });
+  await produceInOrder(producer, messages.slice(0, firstPaced));
   const t0 = performance.now();
   let i = firstPaced;
   while (i < messages.length) {
@@ -446,7 +454,6 @@ async function latency(
   }
   latencies.sort((a, b) => a - b);
   const got = await stored(pool, prefix);
-  const lateness = simulation.options.delivery.allowedLatenessSeconds;
   const result = {
     sensors: simulation.sensors.length,
     rateAsked: options.rate,
