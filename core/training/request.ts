@@ -8,19 +8,21 @@ import { modelNameFor } from './promotion';
 /** Two-digit month and day of a real calendar date; 29 February is the leap-year branch below. */
 const monthDay =
   '(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))';
-/** Gregorian leap years from 0000 to 9999: divisible by 4 but not by 100, or by 400. */
-const leapYear = '(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)';
+/** Years 0001 to 9999: PostgreSQL has no year 0 (it refuses 0000-01-01, which `Date.parse` takes). */
+const year = '(?:000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})';
+/** Gregorian leap years among them: divisible by 4 but not by 100, or by 400. */
+const leapYear = '(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)';
 
 /**
  * An ISO UTC instant on the hour, as every pipeline window is given (`2024-12-01T00:00:00Z`). The pattern
- * alone decides (it goes into the OpenAPI document as is): only real calendar dates, hours 00 to 23, ASCII
- * digits ([0-9], not \d, which other regex engines widen to every Unicode digit). `Date.parse` would roll
- * 2024-02-31 over to 2 March and take hour 24, so it cannot be the judge.
+ * alone decides (it goes into the OpenAPI document as is): only real calendar dates of years 0001 to 9999,
+ * hours 00 to 23, ASCII digits ([0-9], not \d, which other regex engines widen to every Unicode digit).
+ * `Date.parse` would roll 2024-02-31 over to 2 March and take hour 24, so it cannot be the judge.
  */
 export const isoHour = z
   .string()
   .regex(
-    new RegExp(`^(?:[0-9]{4}-${monthDay}|${leapYear}-02-29)T(?:[01][0-9]|2[0-3]):00:00Z$`),
+    new RegExp(`^(?:${year}-${monthDay}|${leapYear}-02-29)T(?:[01][0-9]|2[0-3]):00:00Z$`),
     'an ISO UTC hour such as 2024-12-01T00:00:00Z',
   );
 
