@@ -90,7 +90,8 @@ export async function startFuzzTarget(port = Number(testEnv.API_PORT) + 9): Prom
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
       if (api.exitCode === null) process.kill(-api.pid, 'SIGKILL');
     }
-    await terminateFuzzRuns(config.temporal.address);
+    // Terminating while listing can move later pages: list again until a pass finds nothing running.
+    for (let pass = 0; pass < 5 && (await terminateFuzzRuns(config.temporal.address)) > 0; pass++);
     await admin.query(`DROP DATABASE IF EXISTS ${fuzzDatabase} WITH (FORCE)`).catch(() => undefined);
     await admin.end();
   };
@@ -111,19 +112,32 @@ export async function startFuzzTarget(port = Number(testEnv.API_PORT) + 9): Prom
   return { url, key, output: () => output, stop };
 }
 
-/** Ends every run the fuzz started in its namespace (none of them did any work: no worker polls it). */
+/**
+ * Ends every run the fuzz started in its namespace (none of them did any work: no worker polls it), 25 at
+ * a time: a run at scale leaves thousands.
+ */
 async function terminateFuzzRuns(address: string): Promise<number> {
   const connection = await Connection.connect({ address });
   try {
     const client = new Client({ connection, namespace: fuzzNamespace });
     let terminated = 0;
+    let batch: Promise<void>[] = [];
     for await (const run of client.workflow.list({ query: 'ExecutionStatus = "Running"' })) {
-      await client.workflow
-        .getHandle(run.workflowId, run.runId)
-        .terminate('contract fuzz finished')
-        .then(() => (terminated += 1))
-        .catch(() => undefined);
+      batch.push(
+        client.workflow
+          .getHandle(run.workflowId, run.runId)
+          .terminate('contract fuzz finished')
+          .then(
+            () => void (terminated += 1),
+            () => undefined,
+          ),
+      );
+      if (batch.length === 25) {
+        await Promise.all(batch);
+        batch = [];
+      }
     }
+    await Promise.all(batch);
     return terminated;
   } finally {
     await connection.close();
