@@ -69,7 +69,7 @@ export async function startFuzzTarget(port = Number(testEnv.API_PORT) + 9): Prom
       ...testProcessEnv(),
       API_PORT: String(port),
       API_PUBLIC_URL: url,
-      API_KEYS: `fuzz:${key}:pipelines+approve+models+locations`,
+      API_KEYS: `fuzz:${key}:pipelines+approve+models+locations`, // pragma: allowlist secret (made up per run)
       POSTGRES_DB: fuzzDatabase,
       TEMPORAL_NAMESPACE: fuzzNamespace,
       TEMPORAL_TASK_QUEUE: fuzzTaskQueue,
