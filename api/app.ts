@@ -7,7 +7,7 @@ import type { ClusterLink } from './cluster/ipc';
 import { createApiMetrics } from './metrics';
 import { requirePermission } from './middleware/api-key';
 import { errorHandler, notFound } from './middleware/errors';
-import { methodNotAllowed } from './middleware/method-not-allowed';
+import { declaresBody, methodNotAllowed } from './middleware/method-not-allowed';
 import { mutationRateLimit } from './middleware/rate-limit';
 import { requestContext } from './middleware/request-context';
 import type { ModelStore } from './models/model-store';
@@ -59,9 +59,18 @@ export function createApp(deps: AppDeps): Express {
   const docs = openApiRoutes(contract);
   app.get('/openapi.json', docs.document);
   app.get('/docs', docs.page);
+  // 405 (and OPTIONS) for a served path asked with a method the contract does not declare.
+  app.use(methodNotAllowed(contract.paths));
   // Before the body is read: a caller over its allowance costs no parsing.
   app.use(mutationRateLimit(deps.keys, limits.mutations));
-  app.use(express.json({ limit: deps.serving.maxBodyBytes }));
+  // JSON is read only for the operations whose contract declares a body (their routes answer 415 otherwise).
+  const withBody = declaresBody(contract.paths);
+  app.use(
+    express.json({
+      limit: deps.serving.maxBodyBytes,
+      type: (req) => withBody(req) && Boolean((req as express.Request).is('application/json')),
+    }),
+  );
   app.use(healthRoutes(deps.readiness));
   app.use(
     predictRoutes(deps.models, {
@@ -81,7 +90,6 @@ export function createApp(deps: AppDeps): Express {
   if (deps.locations) app.use(locationRoutes({ ...deps.locations, keys: deps.keys }));
   if (deps.forecast) app.use(forecastRoutes(deps.forecast));
   if (deps.pipelines) app.use(pipelineRoutes(deps.pipelines));
-  app.use(methodNotAllowed(contract.paths));
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;
