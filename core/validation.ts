@@ -38,3 +38,18 @@ const trimmed = '\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u2
 
 /** Some text besides white space: the document's pattern (unanchored) finds one character `trim` keeps. */
 export const notBlank = new RegExp(`[^${trimmed}]`);
+
+/** Two-digit month and day of a real calendar date; 29 February is the leap-year branch below. */
+const monthDay =
+  '(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))';
+/** Years 0001 to 9999: PostgreSQL has no year 0 (it refuses 0000-01-01, which `Date.parse` takes). */
+const year = '(?:000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})';
+/** Gregorian leap years among them: divisible by 4 but not by 100, or by 400. */
+const leapYear = '(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)';
+
+/**
+ * A real calendar date `YYYY-MM-DD` of years 0001 to 9999 as a regex source, ASCII digits only: a pattern
+ * the OpenAPI document can carry as is, so what it allows is what validation accepts (`Date.parse` would
+ * roll 2024-02-31 over to 2 March).
+ */
+export const calendarDate = `(?:${year}-${monthDay}|${leapYear}-02-29)`;

@@ -1,17 +1,9 @@
 import { z } from 'zod';
 
 import { fnv1a } from '../fnv1a';
-import { crossField } from '../validation';
+import { calendarDate, crossField } from '../validation';
 
 import { modelNameFor } from './promotion';
-
-/** Two-digit month and day of a real calendar date; 29 February is the leap-year branch below. */
-const monthDay =
-  '(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))';
-/** Years 0001 to 9999: PostgreSQL has no year 0 (it refuses 0000-01-01, which `Date.parse` takes). */
-const year = '(?:000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})';
-/** Gregorian leap years among them: divisible by 4 but not by 100, or by 400. */
-const leapYear = '(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)';
 
 /**
  * An ISO UTC instant on the hour, as every pipeline window is given (`2024-12-01T00:00:00Z`). The pattern
@@ -21,10 +13,7 @@ const leapYear = '(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][0
  */
 export const isoHour = z
   .string()
-  .regex(
-    new RegExp(`^(?:${year}-${monthDay}|${leapYear}-02-29)T(?:[01][0-9]|2[0-3]):00:00Z$`),
-    'an ISO UTC hour such as 2024-12-01T00:00:00Z',
-  );
+  .regex(new RegExp(`^${calendarDate}T(?:[01][0-9]|2[0-3]):00:00Z$`), 'an ISO UTC hour such as 2024-12-01T00:00:00Z');
 
 /**
  * A request to train a candidate model, as the CLI, the API and Airflow send it: validated here once, with
