@@ -14,10 +14,12 @@ import type { ModelStore } from './models/model-store';
 import { openApiDocument, openApiRoutes } from './openapi';
 import { forecastRoutes } from './routes/forecast';
 import { healthRoutes, type ReadinessCheck } from './routes/health';
+import { incidentRoutes } from './routes/incidents';
 import { locationRoutes } from './routes/locations';
 import { modelRoutes } from './routes/models';
 import { pipelineRoutes } from './routes/pipelines';
 import { predictRoutes } from './routes/predict';
+import { sensorRoutes } from './routes/sensors';
 
 export interface AppDeps {
   logger: Logger;
@@ -31,6 +33,10 @@ export interface AppDeps {
   cluster?: ClusterLink;
   /** The registered places (GET/POST /locations, DELETE /locations/:id); left out, not mounted. */
   locations?: Omit<Parameters<typeof locationRoutes>[0], 'keys'>;
+  /** The IoT sensors (POST /sensors/readings to Kafka, GET /sensors…); left out, not mounted. */
+  sensors?: Omit<Parameters<typeof sensorRoutes>[0], 'keys'>;
+  /** Sensor incidents (GET /incidents…, acknowledge and resolve through Temporal); left out, not mounted. */
+  incidents?: Omit<Parameters<typeof incidentRoutes>[0], 'keys'>;
   /** Forecasts from stored history; left out, /forecast is not mounted. */
   forecast?: Parameters<typeof forecastRoutes>[0];
   /**
@@ -89,6 +95,8 @@ export function createApp(deps: AppDeps): Express {
   );
   if (deps.locations) app.use(locationRoutes({ ...deps.locations, keys: deps.keys }));
   if (deps.forecast) app.use(forecastRoutes(deps.forecast));
+  if (deps.sensors) app.use(sensorRoutes({ ...deps.sensors, keys: deps.keys }));
+  if (deps.incidents) app.use(incidentRoutes({ ...deps.incidents, keys: deps.keys }));
   if (deps.pipelines) app.use(pipelineRoutes(deps.pipelines));
   app.use(notFound);
   app.use(errorHandler(deps.logger));

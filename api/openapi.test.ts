@@ -10,6 +10,7 @@ import { openApiDocument } from './openapi';
 import { addLocationBody } from './routes/locations';
 import { approvalBody, backfillBody, qualityBody } from './routes/pipelines';
 import { predictBodyContract } from './routes/predict';
+import { sensorReadingsBody } from './routes/sensors';
 
 /**
  * The document states exactly what validation accepts: for each request body, the JSON Schema in
@@ -89,6 +90,48 @@ const candidates: Record<string, { valid: unknown[]; invalid: unknown[] }> = {
   tolerance: { valid: [0, 0.5, 1], invalid: [1.1, -0.1] },
   decision: { valid: ['approve', 'reject'], invalid: ['maybe'] },
   comment: { valid: ['ok', '', 'x'.repeat(2000), '😀'.repeat(1500)], invalid: ['x'.repeat(2001), '😀'.repeat(2001)] },
+  sensor_id: { valid: ['CAP_001', 'a', 'A'.repeat(64)], invalid: ['', '_x', 'A'.repeat(65), 'a b', 1] },
+  timestamp: {
+    valid: ['2024-01-15T14:30:00Z', '2024-02-29T23:59:59.123+02:00', '2023-12-31T00:00:00-05:30'],
+    invalid: [
+      '2023-02-29T00:00:00Z',
+      '2024-01-15T24:00:00Z',
+      '2024-01-15 14:30:00Z',
+      '2024-01-15T14:30:00',
+      '0000-01-01T00:00:00Z',
+    ],
+  },
+  location: {
+    valid: [
+      { lat: 48.8566, lon: 2.3522 },
+      { lat: -90, lon: 180 },
+    ],
+    invalid: [{ lat: 91, lon: 0 }, { lat: 0 }, { lat: 0, lon: 0, alt: 1 }, null],
+  },
+  measurements: {
+    valid: [
+      { pm2_5: 12.5, pm10: 25.3, no2: 40.2 },
+      { pm2_5: -999, pm10: 0, no2: 0, o3: 1, temperature: -5 },
+    ],
+    invalid: [
+      { pm2_5: 1, pm10: 1 },
+      { pm2_5: '1', pm10: 1, no2: 1 },
+      { pm2_5: 1, pm10: 1, no2: 1, so2: 1 },
+    ],
+  },
+  readings: {
+    valid: [
+      [
+        {
+          sensor_id: 'CAP_001',
+          timestamp: '2024-01-15T14:30:00Z',
+          location: { lat: 48.8566, lon: 2.3522 },
+          measurements: { pm2_5: 12.5, pm10: 25.3, no2: 40.2 },
+        },
+      ],
+    ],
+    invalid: [[], [{}], 'x'],
+  },
   unknown: { valid: [], invalid: [1] },
 };
 /** A field's value: valid 6 times in 7. */
@@ -142,6 +185,7 @@ describe.each([
     ],
   ],
   ['/pipelines/{id}/approval', 'post', approvalBody, ['decision', 'comment']],
+  ['/sensors/readings', 'post', sensorReadingsBody, ['sensor_id', 'timestamp', 'location', 'measurements', 'readings']],
 ] as [string, string, z.ZodType, string[]][])('the body of %s %s', (path, method, zod, keys) => {
   const documented = ajv.compile(bodyOf(path, method));
 

@@ -2,12 +2,16 @@ import type { RequestHandler } from 'express';
 import { z } from 'zod';
 
 import { locationId } from '../core/air-quality/messages';
+import { sensorId } from '../core/sensors/reading';
+import { sensorStatuses } from '../core/sensors/registry';
 import { trainingRequest } from '../core/training/request';
 
 import { forecastAnswer, forecastQuery } from './routes/forecast';
+import { incidentActionBody, incidentId, incidentListQuery } from './routes/incidents';
 import { addLocationBody, removeLocationQuery } from './routes/locations';
 import { approvalBody, backfillBody, qualityBody } from './routes/pipelines';
 import { predictBodyContract } from './routes/predict';
+import { sensorListQuery, sensorReadingsBody } from './routes/sensors';
 
 /**
  * The OpenAPI 3.1 document of the API, generated from the same zod schemas that validate requests (3.1
@@ -51,6 +55,23 @@ export const errorAnswer = z.strictObject({
 });
 const error = (description: string) => answer(description, errorAnswer);
 const secured = [{ apiKey: [] }];
+const registeredSensor = z.looseObject({
+  id: z.string(),
+  latitude: z.number(),
+  longitude: z.number(),
+  nearestLocationId: z.string().nullable(),
+  status: z.enum(sensorStatuses),
+  firstSeen: z.string(),
+  lastSeen: z.string(),
+});
+const storedIncident = z.looseObject({
+  id: z.string(),
+  sensorId: z.string(),
+  anomalyType: z.string(),
+  state: z.enum(['open', 'acknowledged', 'closed']),
+  escalationLevel: z.number().int().min(0),
+  url: z.string(),
+});
 
 const band = z.enum(['good', 'fair', 'moderate', 'poor', 'very poor', 'extremely poor']);
 const servedBy = z.looseObject({ name: z.string(), version: z.string(), alias: z.string() });
@@ -356,6 +377,101 @@ export function openApiDocument(maxBatchRows: number) {
           },
         },
       },
+      '/sensors/readings': {
+        post: {
+          summary: 'Send IoT sensor readings (one, or {readings: [...]}) to sensors.raw, as any producer does',
+          security: secured,
+          requestBody: { required: true, ...json(sensorReadingsBody) },
+          responses: {
+            '202': answer('the broker has them: {accepted}', z.looseObject({ accepted: z.number().int().min(1) })),
+            '400': invalid,
+            '401': unauthenticated,
+            '403': forbidden,
+            '503': error('the broker did not take them (Kafka away): `BROKER_UNAVAILABLE`; send again'),
+          },
+        },
+      },
+      '/sensors': {
+        get: {
+          summary: 'The registered sensors: position, reference location, first and last reading, status',
+          parameters: parameters(sensorListQuery, 'query'),
+          responses: {
+            '200': answer('every sensor (of that status)', z.looseObject({ sensors: z.array(registeredSensor) })),
+            '400': invalid,
+          },
+        },
+      },
+      '/sensors/{id}': {
+        get: {
+          summary: 'One sensor and its anomalies, newest first',
+          parameters: parameters(z.object({ id: sensorId }), 'path'),
+          responses: {
+            '200': answer(
+              '{sensor, anomalies}',
+              z.looseObject({
+                sensor: registeredSensor,
+                anomalies: z.array(z.looseObject({ id: z.string(), type: z.string() })),
+              }),
+            ),
+            '400': invalid,
+            '404': error('no sensor with this id has been seen: `UNKNOWN_SENSOR`'),
+          },
+        },
+      },
+      '/incidents': {
+        get: {
+          summary: 'Sensor incidents (open by default), newest first, with their Web UI links',
+          parameters: parameters(incidentListQuery, 'query'),
+          responses: {
+            '200': answer('{incidents}', z.looseObject({ incidents: z.array(storedIncident) })),
+            '400': invalid,
+          },
+        },
+      },
+      '/incidents/{id}': {
+        get: {
+          summary: 'One incident with every step (opened, notified, escalated, acknowledged, resolved, closed)',
+          parameters: parameters(z.object({ id: incidentId }), 'path'),
+          responses: {
+            '200': answer(
+              '{incident}',
+              z.looseObject({
+                incident: storedIncident.extend({
+                  steps: z.array(z.looseObject({ seq: z.number(), event: z.string() })),
+                }),
+              }),
+            ),
+            '400': invalid,
+            '404': error('no incident with this id: `UNKNOWN_INCIDENT`'),
+          },
+        },
+      },
+      ...Object.fromEntries(
+        (['acknowledge', 'resolve'] as const).map((kind) => [
+          `/incidents/{id}/${kind}`,
+          {
+            post: {
+              summary: `${kind === 'acknowledge' ? 'Acknowledge' : 'Resolve'} an incident as the key’s name (the ${kind}Incident update)`,
+              security: secured,
+              parameters: parameters(z.object({ id: incidentId }), 'path'),
+              requestBody: { required: true, ...json(incidentActionBody) },
+              responses: {
+                '200': answer(
+                  'taken: the incident as it stands after',
+                  z.looseObject({ id: z.string(), state: z.string() }),
+                ),
+                '400': invalid,
+                '401': unauthenticated,
+                '403': forbidden,
+                '404': error('no incident with this id: `UNKNOWN_INCIDENT`'),
+                '409': error(
+                  'refused by the workflow (already acknowledged, closed): `INCIDENT_ACTION_REFUSED`, the reason in error.message',
+                ),
+              },
+            },
+          },
+        ]),
+      ),
       '/health': {
         get: {
           summary: 'Liveness',

@@ -82,9 +82,11 @@ async function untilCaughtUp(kafka: ReturnType<typeof createKafka>, pool: Pool, 
     while (Date.now() < deadline) {
       const ends = await admin.fetchTopicOffsets(topics.sensorsRaw);
       const [committed] = await admin.fetchOffsets({ groupId: detectorGroupId, topics: [topics.sensorsRaw] });
+      // A partition is caught up when its committed offset is its end; one that never held a message has
+      // nothing committed (-1) and nothing to catch up on.
       const behind = ends.some((end) => {
-        const at = committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
-        return Number(at) < Number(end.high);
+        const at = Number(committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1');
+        return Number(end.high) > Math.max(at, Number(end.low));
       });
       const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM sensor_outbox');
       if (!behind && Number(rows[0]?.n) === 0) return true;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { textOfAtMost } from '../validation';
+
 /**
  * The human side of a sensor fault, shared by the `sensorIncident` workflow, the API and the CLI: who may
  * acknowledge or resolve an incident and when. Workflow code imports this file: keep it free of Node APIs.
@@ -14,7 +16,7 @@ export type IncidentClosure = 'resolved' | 'recovered';
 /** What a person sends to acknowledge or resolve an incident. */
 export const incidentAction = z.strictObject({
   by: z.string().trim().min(1, 'by must name a person').max(200),
-  comment: z.string().max(4000).optional(),
+  comment: textOfAtMost(4000).optional(),
 });
 export type IncidentAction = z.infer<typeof incidentAction>;
 

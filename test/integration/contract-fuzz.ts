@@ -5,6 +5,8 @@ import path from 'node:path';
 
 import { Client, Connection } from '@temporalio/client';
 
+import { createKafka } from '../../adapters/kafka/client';
+import { createLogger } from '../../adapters/logger';
 import { migrate } from '../../adapters/postgres/migrations';
 import { createPool } from '../../adapters/postgres/pool';
 import { repoRoot } from '../../config/runtime';
@@ -26,6 +28,7 @@ import { testConfig, testEnv, testProcessEnv } from './test-env';
  */
 export const fuzzDatabase = 'aqi_contract_fuzz';
 export const fuzzNamespace = 'aqi-contract-fuzz';
+export const fuzzReadingsTopic = 'fuzz.sensors.raw';
 const fuzzTaskQueue = 'aqi-contract-fuzz-unpolled';
 
 export interface FuzzTarget {
@@ -60,6 +63,11 @@ export async function startFuzzTarget(port = Number(testEnv.API_PORT) + 9): Prom
   await scratch.end();
   await registerTemporal({ ...config, temporal: { ...config.temporal, namespace: fuzzNamespace } });
 
+  // Fuzzed readings go to a topic of their own: on sensors.raw their event times would move the detector's
+  // watermark under the other tests' feet.
+  const kafkaAdmin = createKafka(config, createLogger('contract-fuzz', 'error')).admin();
+  await kafkaAdmin.connect();
+  await kafkaAdmin.createTopics({ topics: [{ topic: fuzzReadingsTopic, numPartitions: 1 }] });
   const key = `fuzz-${randomBytes(12).toString('hex')}`;
   const url = `http://127.0.0.1:${port}`;
   let output = '';
@@ -69,12 +77,13 @@ export async function startFuzzTarget(port = Number(testEnv.API_PORT) + 9): Prom
       ...testProcessEnv(),
       API_PORT: String(port),
       API_PUBLIC_URL: url,
-      API_KEYS: `fuzz:${key}:pipelines+approve+models+locations`, // pragma: allowlist secret (made up per run)
+      API_KEYS: `fuzz:${key}:pipelines+approve+models+locations+sensors+incidents`, // pragma: allowlist secret (made up per run)
       POSTGRES_DB: fuzzDatabase,
       TEMPORAL_NAMESPACE: fuzzNamespace,
       TEMPORAL_TASK_QUEUE: fuzzTaskQueue,
       TEMPORAL_TRAINING_TASK_QUEUE: fuzzTaskQueue,
       MODEL_POLL_INTERVAL: '0s',
+      SENSOR_READINGS_TOPIC: fuzzReadingsTopic,
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -94,6 +103,8 @@ export async function startFuzzTarget(port = Number(testEnv.API_PORT) + 9): Prom
     for (let pass = 0; pass < 5 && (await terminateFuzzRuns(config.temporal.address)) > 0; pass++);
     await admin.query(`DROP DATABASE IF EXISTS ${fuzzDatabase} WITH (FORCE)`).catch(() => undefined);
     await admin.end();
+    await kafkaAdmin.deleteTopics({ topics: [fuzzReadingsTopic] }).catch(() => undefined);
+    await kafkaAdmin.disconnect();
   };
 
   const deadline = Date.now() + 90_000;
