@@ -44,6 +44,9 @@ Commands:
                 [--labels <file.jsonl>] [--dry-run]: low-cost sensors around the locations, derived from
                 their stored hours with per-sensor gain, offset and noise, produced to sensors.raw with
                 labelled faults (labels to the file); --speed: simulated seconds per second (0: at once)
+                rollup [--day YYYY-MM-DD] [--json]: the daily batch of one UTC day (default yesterday;
+                the schedule runs it at 01:15): hourly means, 7/30-day calibration against the reference,
+                drift and neighbour checks, drift incidents; waits and prints what it stored and found
   incidents     list [--all] | show <id> | acknowledge <id> [--comment …] | resolve <id> [--comment …]
                 sensor incidents (one per flatline, dropout or drift); acknowledge and resolve go through
                 the sensorIncident workflow's updates (exit 1 with the reason when refused); --actor names you
@@ -61,7 +64,8 @@ Commands:
                 check the stored readings of [from, to]; exit 1 when the verdict is fail
   schedules     [--locations …] [--remove]
                 create or update the Temporal Schedules (hourly ingest at :05, daily quality at
-                00:30); offline, the replay data's latest hours only cover lyon: --locations lyon
+                00:30, sensor rollup at 01:15); offline, the replay data's latest hours only cover
+                lyon: --locations lyon
   train         [--kind instant|forecast] [--horizon H] [--algorithm random-forest|linear]
                 [--params '{"randomForest":{"nEstimators":60}}'] [--locations lyon] [--approval-timeout 72h]
                 [--wait] [--json]
@@ -256,6 +260,7 @@ export const airqOptions = {
   speed: { type: 'string' },
   labels: { type: 'string' },
   reason: { type: 'string' },
+  day: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
