@@ -13,6 +13,7 @@ const permanent = new Set([
   'DATASET_MISMATCH',
   'INVALID_MODEL',
   'NOTHING_TO_ROLL_BACK',
+  'INVALID_DAY',
 ]);
 
 /**

@@ -3,6 +3,7 @@ import { createIncidentActivities } from './incidents';
 import { createIngestionActivities, type IngestionDeps } from './ingestion';
 import { createQualityActivities } from './quality';
 import type { ActivityRepositories } from './repositories';
+import { createSensorRollupActivities, type SensorRollupDeps } from './sensor-rollup';
 import { createTrainingActivities, createTrainingComputeActivities, type TrainingDeps } from './training';
 
 /**
@@ -12,7 +13,8 @@ import { createTrainingActivities, createTrainingComputeActivities, type Trainin
 export type ActivityDeps = ActivityRepositories &
   Omit<DoctorDeps, 'platformChecks'> &
   Omit<IngestionDeps, 'locations' | 'readings'> &
-  Omit<TrainingDeps, 'trainingSet' | 'promotions'>;
+  Omit<TrainingDeps, 'trainingSet' | 'promotions'> &
+  Pick<SensorRollupDeps, 'sensorChecks'>;
 
 /** All activities of the pipeline task queue, built from their dependencies. */
 export function createActivities(deps: ActivityDeps) {
@@ -21,6 +23,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createIngestionActivities(deps),
     ...createQualityActivities(deps),
     ...createIncidentActivities(deps),
+    ...createSensorRollupActivities(deps),
     ...createTrainingActivities(deps),
   };
 }

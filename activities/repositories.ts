@@ -5,6 +5,11 @@ import type { MeasuredVariable, Reading } from '../core/air-quality/reading';
 import type { DoctorReport } from '../core/doctor';
 import type { Location } from '../core/locations/location';
 import type { QualityReport, QualityRow } from '../core/quality/assess';
+import type { SensorAnomaly } from '../core/sensors/anomaly';
+import type { Calibration } from '../core/sensors/hourly/calibration';
+import type { RollupSensor } from '../core/sensors/hourly/daily-checks';
+import type { FlaggedReading, SensorHourMean } from '../core/sensors/hourly/hourly-means';
+import type { ReferenceHour } from '../core/sensors/hourly/reference';
 
 /**
  * What the activities need from storage, by domain: each a few methods, so an activity is tested with a
@@ -113,6 +118,34 @@ export interface IncidentsRepository {
   recordStep(incident: IncidentRecord, step: IncidentStep): Promise<void>;
 }
 
+/** What the daily sensor rollup reads and writes (migration 0009, and the detector's tables). */
+export interface SensorRollupRepository {
+  /** Sensors the registry heard from during [from, to), in id order. */
+  sensorsHeard(from: string, to: string): Promise<string[]>;
+  /** Their stored readings of [from, to), with the flags the detector gave them. */
+  loadReadings(sensorIds: readonly string[], from: string, to: string): Promise<FlaggedReading[]>;
+  /** Makes the stored means of these sensors over [from, to) exactly `means` (identical rows left alone). */
+  replaceHourlyMeans(input: {
+    sensorIds: readonly string[];
+    from: string;
+    to: string;
+    means: readonly SensorHourMean[];
+  }): Promise<{ written: number; removed: number }>;
+  /** Stored means of the reference pollutants over [from, to), every sensor. */
+  loadHourlyMeans(from: string, to: string): Promise<SensorHourMean[]>;
+  /** The sensors in service, with position and reference location. */
+  activeSensors(): Promise<RollupSensor[]>;
+  /** The reference locations' stored Open-Meteo hours over [from, to), in the sensors' names. */
+  loadReferenceHours(locationIds: readonly string[], from: string, to: string): Promise<ReferenceHour[]>;
+  /** Drift and neighbour anomalies open at `at` (detected by then, not closed by then). */
+  openAnomalies(at: string): Promise<SensorAnomaly[]>;
+  /** A day's calibrations and anomalies, in one transaction; upserts that never take back a later day's. */
+  storeDailyChecks(input: {
+    calibrations: readonly Calibration[];
+    anomalies: readonly { anomaly: SensorAnomaly; closedAt?: string }[];
+  }): Promise<{ calibrationsWritten: number; anomaliesWritten: number }>;
+}
+
 /** Every repository the pipeline worker's activities use. */
 export interface ActivityRepositories {
   locations: LocationsRepository;
@@ -122,4 +155,5 @@ export interface ActivityRepositories {
   promotions: PromotionsRepository;
   platformChecks: PlatformChecksRepository;
   incidents: IncidentsRepository;
+  sensorRollup: SensorRollupRepository;
 }

@@ -7,17 +7,19 @@ import type { ClusterLink } from './cluster/ipc';
 import { createApiMetrics } from './metrics';
 import { requirePermission } from './middleware/api-key';
 import { errorHandler, notFound } from './middleware/errors';
-import { methodNotAllowed } from './middleware/method-not-allowed';
+import { declaresBody, methodNotAllowed } from './middleware/method-not-allowed';
 import { mutationRateLimit } from './middleware/rate-limit';
 import { requestContext } from './middleware/request-context';
 import type { ModelStore } from './models/model-store';
 import { openApiDocument, openApiRoutes } from './openapi';
 import { forecastRoutes } from './routes/forecast';
 import { healthRoutes, type ReadinessCheck } from './routes/health';
+import { incidentRoutes } from './routes/incidents';
 import { locationRoutes } from './routes/locations';
 import { modelRoutes } from './routes/models';
 import { pipelineRoutes } from './routes/pipelines';
 import { predictRoutes } from './routes/predict';
+import { sensorRoutes } from './routes/sensors';
 
 export interface AppDeps {
   logger: Logger;
@@ -31,6 +33,10 @@ export interface AppDeps {
   cluster?: ClusterLink;
   /** The registered places (GET/POST /locations, DELETE /locations/:id); left out, not mounted. */
   locations?: Omit<Parameters<typeof locationRoutes>[0], 'keys'>;
+  /** The IoT sensors (POST /sensors/readings to Kafka, GET /sensors…); left out, not mounted. */
+  sensors?: Omit<Parameters<typeof sensorRoutes>[0], 'keys'>;
+  /** Sensor incidents (GET /incidents…, acknowledge and resolve through Temporal); left out, not mounted. */
+  incidents?: Omit<Parameters<typeof incidentRoutes>[0], 'keys'>;
   /** Forecasts from stored history; left out, /forecast is not mounted. */
   forecast?: Parameters<typeof forecastRoutes>[0];
   /**
@@ -59,9 +65,18 @@ export function createApp(deps: AppDeps): Express {
   const docs = openApiRoutes(contract);
   app.get('/openapi.json', docs.document);
   app.get('/docs', docs.page);
+  // 405 (and OPTIONS) for a served path asked with a method the contract does not declare.
+  app.use(methodNotAllowed(contract.paths));
   // Before the body is read: a caller over its allowance costs no parsing.
   app.use(mutationRateLimit(deps.keys, limits.mutations));
-  app.use(express.json({ limit: deps.serving.maxBodyBytes }));
+  // JSON is read only for the operations whose contract declares a body (their routes answer 415 otherwise).
+  const withBody = declaresBody(contract.paths);
+  app.use(
+    express.json({
+      limit: deps.serving.maxBodyBytes,
+      type: (req) => withBody(req) && Boolean((req as express.Request).is('application/json')),
+    }),
+  );
   app.use(healthRoutes(deps.readiness));
   app.use(
     predictRoutes(deps.models, {
@@ -80,8 +95,9 @@ export function createApp(deps: AppDeps): Express {
   );
   if (deps.locations) app.use(locationRoutes({ ...deps.locations, keys: deps.keys }));
   if (deps.forecast) app.use(forecastRoutes(deps.forecast));
+  if (deps.sensors) app.use(sensorRoutes({ ...deps.sensors, keys: deps.keys }));
+  if (deps.incidents) app.use(incidentRoutes({ ...deps.incidents, keys: deps.keys }));
   if (deps.pipelines) app.use(pipelineRoutes(deps.pipelines));
-  app.use(methodNotAllowed(contract.paths));
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;

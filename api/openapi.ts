@@ -1,40 +1,146 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 
-import { instantInput } from '../core/ml/features';
+import { locationId } from '../core/air-quality/messages';
+import { sensorId } from '../core/sensors/reading';
+import { sensorStatuses } from '../core/sensors/registry';
 import { trainingRequest } from '../core/training/request';
 
-import { forecastAnswer } from './routes/forecast';
-import { addLocationBody } from './routes/locations';
+import { forecastAnswer, forecastQuery } from './routes/forecast';
+import { incidentActionBody, incidentId, incidentListQuery } from './routes/incidents';
+import { addLocationBody, removeLocationQuery } from './routes/locations';
 import { approvalBody, backfillBody, qualityBody } from './routes/pipelines';
+import { predictBodyContract } from './routes/predict';
+import { sensorListQuery, sensorReadingsBody } from './routes/sensors';
 
 /**
  * The OpenAPI 3.1 document of the API, generated from the same zod schemas that validate requests (3.1
- * speaks JSON Schema 2020-12, which is what zod emits), so the contract cannot drift from the code.
+ * speaks JSON Schema 2020-12, which is what zod emits), so the contract cannot drift from the code. What a
+ * schema accepts is exactly what validation accepts: a request the document allows is never answered 400,
+ * one it refuses always is. Rules JSON Schema cannot state (a window's end after its start) answer 422 and
+ * are said in words. Schemathesis holds the running API to this document in `npm test`
+ * (test/integration/api-contract-fuzz.test.ts).
  */
-const schema = (s: z.ZodType) => {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
+type Io = 'input' | 'output';
+const schema = (s: z.ZodType, io: Io = 'input') => {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any' });
   return rest;
 };
-const json = (s: z.ZodType) => ({ content: { 'application/json': { schema: schema(s) } } });
-const error = { description: 'error: `{error: {code, message, fields?}, requestId}`' };
-const secured = [{ apiKey: [] }];
+const json = (s: z.ZodType, io: Io = 'input') => ({ content: { 'application/json': { schema: schema(s, io) } } });
+const answer = (description: string, s: z.ZodType) => ({ description, ...json(s, 'output') });
 
-const rateLimited = {
-  description: 'too many changes from this caller (API_MUTATION_RATE_LIMIT): `RATE_LIMITED`, with Retry-After',
+/** The parameters of one location (query or path), from the object schema that validates them. */
+function parameters(s: z.ZodObject, where: 'query' | 'path') {
+  const { properties = {}, required = [] } = z.toJSONSchema(s, { io: 'output', unrepresentable: 'any' }) as {
+    properties?: Record<string, { description?: string }>;
+    required?: string[];
+  };
+  return Object.entries(properties).map(([name, { description, ...property }]) => ({
+    name,
+    in: where,
+    required: where === 'path' || required.includes(name),
+    ...(description ? { description } : {}),
+    schema: property,
+  }));
+}
+
+/** The body of every error answer (api/middleware/errors.ts); `error` may carry facts of its own (`near`, `readings`). */
+export const errorAnswer = z.strictObject({
+  error: z.looseObject({
+    code: z.string(),
+    message: z.string(),
+    fields: z.array(z.strictObject({ path: z.string(), message: z.string() })).optional(),
+  }),
+  requestId: z.string().optional(),
+});
+const error = (description: string) => answer(description, errorAnswer);
+const secured = [{ apiKey: [] }];
+const registeredSensor = z.looseObject({
+  id: z.string(),
+  latitude: z.number(),
+  longitude: z.number(),
+  nearestLocationId: z.string().nullable(),
+  status: z.enum(sensorStatuses),
+  firstSeen: z.string(),
+  lastSeen: z.string(),
+});
+const storedIncident = z.looseObject({
+  id: z.string(),
+  sensorId: z.string(),
+  anomalyType: z.string(),
+  state: z.enum(['open', 'acknowledged', 'closed']),
+  escalationLevel: z.number().int().min(0),
+  url: z.string(),
+});
+
+const band = z.enum(['good', 'fair', 'moderate', 'poor', 'very poor', 'extremely poor']);
+const servedBy = z.looseObject({ name: z.string(), version: z.string(), alias: z.string() });
+const prediction = z.looseObject({ european_aqi: z.number().min(0), band });
+const describedModel = z.looseObject({
+  name: z.string(),
+  version: z.string(),
+  alias: z.string(),
+  algorithm: z.string(),
+  kind: z.enum(['instant', 'forecast']),
+  horizon_hours: z.number(),
+  features: z.array(z.string()),
+  metrics: z.record(z.string(), z.number()),
+  lineage: z.record(z.string(), z.string()),
+  run_id: z.string(),
+  loaded_at: z.string(),
+});
+const reloaded = z.looseObject({
+  reloaded: z.array(
+    z.looseObject({ name: z.string(), result: z.enum(['loaded', 'unchanged', 'absent', 'retired', 'failed']) }),
+  ),
+  rerun: z.boolean(),
+  reloaded_at: z.string(),
+  models: z.array(describedModel),
+});
+const place = z.looseObject({ id: z.string(), name: z.string(), latitude: z.number(), longitude: z.number() });
+const startedRun = z.looseObject({ workflowId: z.string(), started: z.boolean(), url: z.string() });
+/** The 202 of a pipeline start, linked to the status of the run it names (for clients and stateful tests). */
+const started = {
+  ...answer('the run started or joined: {workflowId, started, url}', startedRun),
+  links: { status: { operationId: 'pipelineStatus', parameters: { id: '$response.body#/workflowId' } } },
 };
+const readiness = z.looseObject({
+  status: z.enum(['ready', 'not ready']),
+  checks: z.record(z.string(), z.looseObject({ ok: z.boolean(), error: z.string().optional() })),
+});
+
+/** A pipeline run is named by its Temporal workflow id; the path segment is any text (percent-encoded). */
+const runIdParameter = { name: 'id', in: 'path', required: true, schema: { type: 'string', minLength: 1 } };
+
+/** The 422 of the pipeline starts: the body matches the schema, but its hours are out of order. */
+const inconsistent = (rule: string) =>
+  error(
+    `\`INCONSISTENT_FIELDS\`: the body matches the schema but ${rule} (a rule between fields JSON Schema cannot state)`,
+  );
+
+const rateLimited = error(
+  'too many changes from this caller (API_MUTATION_RATE_LIMIT): `RATE_LIMITED`, with Retry-After',
+);
 
 /**
- * Answers every operation can give beside its own: 413 (too large) and 415 (not JSON) where a JSON body is
- * read; 429 on the changing methods the rate limit covers (all but POST /predict, which reads only).
+ * Answers beside each operation's own: 413 (too large) and 415 (not JSON) where a JSON body is read; 400
+ * where a path parameter is read (one that is not valid percent-encoded UTF-8); 429 on the changing methods
+ * the rate limit covers (all but POST /predict, which reads only).
  */
-function withCommonAnswers<T extends Record<string, Record<string, { requestBody?: unknown; responses: object }>>>(
-  paths: T,
-): T {
+function withCommonAnswers<
+  T extends Record<string, Record<string, { requestBody?: unknown; parameters?: { in: string }[]; responses: object }>>,
+>(paths: T): T {
   for (const [path, operations] of Object.entries(paths)) {
     for (const [method, operation] of Object.entries(operations)) {
       if (operation.requestBody !== undefined) {
-        operation.responses = { '413': error, '415': error, ...operation.responses };
+        operation.responses = {
+          '413': error('the body is larger than API_MAX_BODY: `BODY_TOO_LARGE`'),
+          '415': error('the body is not `application/json` (UTF-8)'),
+          ...operation.responses,
+        };
+      }
+      if (operation.parameters?.some((p) => p.in === 'path') && !('400' in operation.responses)) {
+        operation.responses = { '400': error('a path segment that does not decode'), ...operation.responses };
       }
       if (method !== 'get' && path !== '/predict') operation.responses = { ...operation.responses, '429': rateLimited };
     }
@@ -43,7 +149,11 @@ function withCommonAnswers<T extends Record<string, Record<string, { requestBody
 }
 
 export function openApiDocument(maxBatchRows: number) {
-  const predictBody = z.object({ data: z.union([instantInput, z.array(instantInput).min(1).max(maxBatchRows)]) });
+  const invalid = error(
+    'the request does not match this document: `INVALID_BODY` (or `INVALID_JSON`), with the fields',
+  );
+  const unauthenticated = error('no known API key in `Authorization: Bearer <key>`: `UNAUTHENTICATED`');
+  const forbidden = error('the key lacks the permission the operation needs: `FORBIDDEN`');
   return {
     openapi: '3.1.0',
     info: {
@@ -57,13 +167,17 @@ export function openApiDocument(maxBatchRows: number) {
       '/predict': {
         post: {
           summary: 'European AQI of one row or a batch, by the champion instant model',
-          requestBody: { required: true, ...json(predictBody) },
+          requestBody: { required: true, ...json(predictBodyContract(maxBatchRows)) },
           responses: {
-            '200': { description: '{european_aqi, band, model} or {predictions, model}' },
-            '400': error,
-            '413': error,
-            '415': error,
-            '503': error,
+            '200': answer(
+              '{european_aqi, band, model} for one row, {predictions, model} for a batch',
+              z.union([
+                prediction.extend({ model: servedBy }),
+                z.looseObject({ predictions: z.array(prediction), model: servedBy }),
+              ]),
+            ),
+            '400': invalid,
+            '503': error('no champion instant model is loaded yet: `NO_MODEL`'),
           },
         },
       },
@@ -71,24 +185,14 @@ export function openApiDocument(maxBatchRows: number) {
         get: {
           summary:
             'European AQI `hours` ahead for a location, from its stored history, by the champion of that horizon',
-          parameters: [
-            { name: 'location', in: 'query', required: true, schema: { type: 'string' } },
-            { name: 'hours', in: 'query', required: true, schema: { type: 'integer', minimum: 1, maximum: 72 } },
-            {
-              name: 'at',
-              in: 'query',
-              required: false,
-              schema: {
-                type: 'string',
-                description: 'ISO UTC hour; by default the latest stored hour that has the history the features need',
-              },
-            },
-          ],
+          parameters: parameters(forecastQuery, 'query'),
           responses: {
-            '200': { description: 'the forecast, and the hour it is made from', ...json(forecastAnswer) },
-            '400': error,
-            '404': error,
-            '422': error,
+            '200': answer('the forecast, and the hour it is made from', forecastAnswer),
+            '400': invalid,
+            '404': error(
+              'no stored readings of the location (`NO_HISTORY`), or no champion of that horizon (`NO_MODEL`)',
+            ),
+            '422': error('the stored history lacks hours or values the features need: `NO_HISTORY`'),
           },
         },
       },
@@ -96,7 +200,18 @@ export function openApiDocument(maxBatchRows: number) {
         get: {
           summary: 'The registered places, with how many hours are stored for each and their range',
           responses: {
-            '200': { description: '{locations: [{id, name, latitude, longitude, readings, firstHour, lastHour}]}' },
+            '200': answer(
+              'every registered place',
+              z.looseObject({
+                locations: z.array(
+                  place.extend({
+                    readings: z.number().int().min(0),
+                    firstHour: z.string().nullable(),
+                    lastHour: z.string().nullable(),
+                  }),
+                ),
+              }),
+            ),
           },
         },
         post: {
@@ -104,55 +219,74 @@ export function openApiDocument(maxBatchRows: number) {
           security: secured,
           requestBody: { required: true, ...json(addLocationBody) },
           responses: {
-            '201': { description: '{location}' },
-            '400': error,
-            '401': error,
-            '403': error,
-            '409': error,
-            '415': error,
+            '201': {
+              ...answer('the place as registered (its name trimmed)', z.looseObject({ location: place })),
+              headers: { Location: { description: 'its path, /locations/{id}', schema: { type: 'string' } } },
+              links: {
+                remove: {
+                  operationId: 'removeLocation',
+                  parameters: { id: '$response.body#/location/id' },
+                },
+              },
+            },
+            '400': invalid,
+            '401': unauthenticated,
+            '403': forbidden,
+            '409': error('the id exists (`LOCATION_EXISTS`), or a place within 1 km does (`LOCATION_TOO_CLOSE`)'),
           },
         },
       },
       '/locations/{id}': {
         delete: {
+          operationId: 'removeLocation',
           summary: 'Unregister a place (409 with the count when it has readings, unless purge=true: audited)',
           security: secured,
           parameters: [
-            { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z][a-z0-9-]*$' } },
-            { name: 'purge', in: 'query', required: false, schema: { type: 'string', enum: ['true', 'false'] } },
+            ...parameters(z.object({ id: locationId }), 'path'),
+            ...parameters(removeLocationQuery, 'query'),
           ],
           responses: {
-            '200': { description: '{removed, readingsDeleted}' },
-            '400': error,
-            '401': error,
-            '403': error,
-            '404': error,
-            '409': error,
+            '200': answer(
+              'the place removed, and how many readings went with it',
+              z.looseObject({ removed: place, readingsDeleted: z.number().int().min(0) }),
+            ),
+            '400': invalid,
+            '401': unauthenticated,
+            '403': forbidden,
+            '404': error('no such place: `LOCATION_NOT_FOUND`'),
+            '409': error('the place has stored readings and purge is not true: `LOCATION_HAS_READINGS`'),
           },
         },
       },
       '/model': {
         get: {
           summary: 'The model behind /predict',
-          responses: { '200': { description: 'name, version, metrics, lineage, loaded_at' }, '503': error },
+          responses: {
+            '200': answer('name, version, metrics, lineage, loaded_at', describedModel),
+            '503': error('no champion instant model is loaded yet: `NO_MODEL`'),
+          },
         },
       },
       '/models': {
         get: {
           summary: 'Every served champion: the instant model and each forecast horizon found in the registry',
-          responses: { '200': { description: '{models: […]}' } },
+          responses: { '200': answer('{models: […]}', z.looseObject({ models: z.array(describedModel) })) },
         },
       },
       '/reload': {
         get: {
           summary:
             'Reload the champions (seed-compatible); at most once per RELOAD_MIN_INTERVAL, else the last outcome with rerun: false',
-          responses: { '200': { description: '{reloaded, models, rerun, reloaded_at}' } },
+          responses: { '200': answer('{reloaded, models, rerun, reloaded_at}', reloaded) },
         },
         post: {
           summary: 'Reload the champions now',
           security: secured,
-          responses: { '200': { description: '{reloaded, models, rerun, reloaded_at}' }, '401': error, '403': error },
+          responses: {
+            '200': answer('{reloaded, models, rerun, reloaded_at}', reloaded),
+            '401': unauthenticated,
+            '403': forbidden,
+          },
         },
       },
       '/pipelines/backfill': {
@@ -160,7 +294,13 @@ export function openApiDocument(maxBatchRows: number) {
           summary: 'Start (or join) ingestHistory',
           security: secured,
           requestBody: { required: true, ...json(backfillBody) },
-          responses: { '202': { description: '{workflowId, started, url}' }, '400': error, '401': error, '403': error },
+          responses: {
+            '202': started,
+            '400': invalid,
+            '401': unauthenticated,
+            '403': forbidden,
+            '422': inconsistent('`to` is before `from`'),
+          },
         },
       },
       '/pipelines/quality': {
@@ -168,7 +308,13 @@ export function openApiDocument(maxBatchRows: number) {
           summary: 'Start (or join) checkDataQuality over [from, to)',
           security: secured,
           requestBody: { required: true, ...json(qualityBody) },
-          responses: { '202': { description: '{workflowId, started, url}' }, '400': error, '401': error, '403': error },
+          responses: {
+            '202': started,
+            '400': invalid,
+            '401': unauthenticated,
+            '403': forbidden,
+            '422': inconsistent('`to` is not after `from`'),
+          },
         },
       },
       '/pipelines/training': {
@@ -176,44 +322,178 @@ export function openApiDocument(maxBatchRows: number) {
           summary: 'Start (or join) trainingPipeline',
           security: secured,
           requestBody: { required: true, ...json(trainingRequest) },
-          responses: { '202': { description: '{workflowId, started, url}' }, '400': error, '401': error, '403': error },
+          responses: {
+            '202': started,
+            '400': invalid,
+            '401': unauthenticated,
+            '403': forbidden,
+            '422': inconsistent('the windows are not in order (trainFrom < validationFrom < testFrom < testTo)'),
+          },
         },
       },
       '/pipelines/{id}': {
         get: {
+          operationId: 'pipelineStatus',
           summary: 'Status of a run (and promotionStatus of a training run)',
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
-          responses: { '200': { description: 'PipelineDescription' }, '404': error },
+          parameters: [runIdParameter],
+          responses: {
+            '200': answer(
+              'PipelineDescription',
+              z.looseObject({
+                workflowId: z.string(),
+                type: z.string(),
+                status: z.string(),
+                url: z.string(),
+                promotionStatus: z.looseObject({ stage: z.string(), modelName: z.string() }).optional(),
+              }),
+            ),
+            '404': error('no run with this workflow id: `PIPELINE_NOT_FOUND`'),
+          },
         },
       },
       '/pipelines/{id}/approval': {
         post: {
           summary: 'Decide on a challenger (the approvePromotion update) as the key’s name',
           security: secured,
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          parameters: [runIdParameter],
           requestBody: { required: true, ...json(approvalBody) },
           responses: {
-            '202': { description: 'the decision was taken: {workflowId, approver, decision, stage}' },
-            '400': error,
-            '401': error,
-            '403': error,
-            '404': error,
-            '409': {
-              description:
-                'refused by the workflow (not awaiting approval, already decided): the reason in error.message',
-            },
+            '202': answer(
+              'the decision was taken: {workflowId, approver, decision, stage}',
+              z.looseObject({
+                workflowId: z.string(),
+                approver: z.string(),
+                decision: z.enum(['approve', 'reject']),
+                stage: z.string(),
+              }),
+            ),
+            '400': invalid,
+            '401': unauthenticated,
+            '403': forbidden,
+            '404': error('no training run with this workflow id: `PIPELINE_NOT_FOUND`'),
+            '409': error(
+              'refused by the workflow (not awaiting approval, already decided): `APPROVAL_REFUSED`, the reason in error.message',
+            ),
           },
         },
       },
-      '/health': { get: { summary: 'Liveness', responses: { '200': { description: '{status: ok}' } } } },
+      '/sensors/readings': {
+        post: {
+          summary: 'Send IoT sensor readings (one, or {readings: [...]}) to sensors.raw, as any producer does',
+          security: secured,
+          requestBody: { required: true, ...json(sensorReadingsBody) },
+          responses: {
+            '202': answer('the broker has them: {accepted}', z.looseObject({ accepted: z.number().int().min(1) })),
+            '400': invalid,
+            '401': unauthenticated,
+            '403': forbidden,
+            '503': error('the broker did not take them (Kafka away): `BROKER_UNAVAILABLE`; send again'),
+          },
+        },
+      },
+      '/sensors': {
+        get: {
+          summary: 'The registered sensors: position, reference location, first and last reading, status',
+          parameters: parameters(sensorListQuery, 'query'),
+          responses: {
+            '200': answer('every sensor (of that status)', z.looseObject({ sensors: z.array(registeredSensor) })),
+            '400': invalid,
+          },
+        },
+      },
+      '/sensors/{id}': {
+        get: {
+          summary: 'One sensor and its anomalies, newest first',
+          parameters: parameters(z.object({ id: sensorId }), 'path'),
+          responses: {
+            '200': answer(
+              '{sensor, anomalies}',
+              z.looseObject({
+                sensor: registeredSensor,
+                anomalies: z.array(z.looseObject({ id: z.string(), type: z.string() })),
+              }),
+            ),
+            '400': invalid,
+            '404': error('no sensor with this id has been seen: `UNKNOWN_SENSOR`'),
+          },
+        },
+      },
+      '/incidents': {
+        get: {
+          summary: 'Sensor incidents (open by default), newest first, with their Web UI links',
+          parameters: parameters(incidentListQuery, 'query'),
+          responses: {
+            '200': answer('{incidents}', z.looseObject({ incidents: z.array(storedIncident) })),
+            '400': invalid,
+          },
+        },
+      },
+      '/incidents/{id}': {
+        get: {
+          summary: 'One incident with every step (opened, notified, escalated, acknowledged, resolved, closed)',
+          parameters: parameters(z.object({ id: incidentId }), 'path'),
+          responses: {
+            '200': answer(
+              '{incident}',
+              z.looseObject({
+                incident: storedIncident.extend({
+                  steps: z.array(z.looseObject({ seq: z.number(), event: z.string() })),
+                }),
+              }),
+            ),
+            '400': invalid,
+            '404': error('no incident with this id: `UNKNOWN_INCIDENT`'),
+          },
+        },
+      },
+      ...Object.fromEntries(
+        (['acknowledge', 'resolve'] as const).map((kind) => [
+          `/incidents/{id}/${kind}`,
+          {
+            post: {
+              summary: `${kind === 'acknowledge' ? 'Acknowledge' : 'Resolve'} an incident as the key’s name (the ${kind}Incident update)`,
+              security: secured,
+              parameters: parameters(z.object({ id: incidentId }), 'path'),
+              requestBody: { required: true, ...json(incidentActionBody) },
+              responses: {
+                '200': answer(
+                  'taken: the incident as it stands after',
+                  z.looseObject({ id: z.string(), state: z.string() }),
+                ),
+                '400': invalid,
+                '401': unauthenticated,
+                '403': forbidden,
+                '404': error('no incident with this id: `UNKNOWN_INCIDENT`'),
+                '409': error(
+                  'refused by the workflow (already acknowledged, closed): `INCIDENT_ACTION_REFUSED`, the reason in error.message',
+                ),
+              },
+            },
+          },
+        ]),
+      ),
+      '/health': {
+        get: {
+          summary: 'Liveness',
+          responses: { '200': answer('{status: ok}', z.object({ status: z.literal('ok') })) },
+        },
+      },
       '/ready': {
         get: {
           summary: 'Readiness: champion loaded, dependencies reachable',
-          responses: { '200': { description: 'ready' }, '503': { description: 'not ready, with the failing checks' } },
+          responses: {
+            '200': answer('ready', readiness),
+            '503': answer('not ready, with the failing checks', readiness),
+          },
         },
       },
       '/metrics': {
-        get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text exposition format' } } },
+        get: {
+          summary: 'Prometheus metrics',
+          responses: {
+            '200': { description: 'text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } },
+          },
+        },
       },
     }),
   };

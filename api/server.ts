@@ -2,13 +2,18 @@ import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 
 import { Client, Connection } from '@temporalio/client';
+import { Partitioners } from 'kafkajs';
 
 import { closeOnSignals } from '../adapters/http/graceful-shutdown';
-import { createLogger } from '../adapters/logger';
+import { createKafka } from '../adapters/kafka/client';
+import { createLogger, type Logger } from '../adapters/logger';
 import { createMlflowClient } from '../adapters/mlflow/client';
 import { createForecastHistory } from '../adapters/postgres/latest-history';
 import { createPool } from '../adapters/postgres/pool';
+import type { Config } from '../config';
 import { configFromEnvironment } from '../config/runtime';
+import { AppError, describeError } from '../core/errors';
+import type { SensorReading } from '../core/sensors/reading';
 import { modelNameFor } from '../core/training/promotion';
 
 import { createApp } from './app';
@@ -61,6 +66,8 @@ async function run(): Promise<void> {
     forecast: { store: models, history: createForecastHistory(pool) },
     pipelines: { temporal: () => Promise.resolve(temporalClient), config, keys: config.api.keys },
     locations: { pool },
+    sensors: { pool, publish: sensorPublisher(config, logger) },
+    incidents: { pool, config, temporal: () => Promise.resolve(temporalClient) },
     readiness: {
       model: () => {
         if (!models.get(predictModel)) throw new Error(`no champion of ${predictModel} loaded yet`);
@@ -89,6 +96,40 @@ async function run(): Promise<void> {
       return Promise.allSettled([pool.end(), temporal.close()]);
     },
   });
+}
+
+/**
+ * Sends readings to `sensors.raw` (SENSOR_READINGS_TOPIC) keyed by sensor id (one sensor, one partition, as devices do), connecting
+ * on first use and again after a failure, so the API starts and serves while Kafka is away (a POST then
+ * answers 503 and the client retries).
+ */
+function sensorPublisher(config: Config, logger: Logger) {
+  const producer = createKafka(config, logger).producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  let connected: Promise<void> | undefined;
+  return async (readings: SensorReading[]) => {
+    try {
+      await (connected ??= producer.connect());
+      await producer.send({
+        topic: config.sensors.readingsTopic,
+        messages: readings.map((r) => ({ key: r.sensor_id, value: JSON.stringify(r) })),
+      });
+    } catch (err) {
+      connected = undefined;
+      throw new AppError(
+        'BROKER_UNAVAILABLE',
+        `${config.sensors.readingsTopic} did not take the readings: ${describeError(err)}`,
+        {
+          httpStatus: 503,
+          cause: err,
+        },
+      );
+    }
+  };
 }
 
 /** How long a cluster's API process waits for its first load of the champions before it listens anyway. */

@@ -21,6 +21,7 @@ import {
 import { ingestHourly } from '../workflows/ingest-hourly';
 
 import { importExport } from './import-export';
+import { incidentsCommand } from './incidents';
 import { cliActor, locationIdsOf, locationsCommand, withPool } from './locations';
 import { decide, promotions, rollback, train } from './models';
 import { sensorsCommand } from './sensors';
@@ -43,6 +44,12 @@ Commands:
                 [--labels <file.jsonl>] [--dry-run]: low-cost sensors around the locations, derived from
                 their stored hours with per-sensor gain, offset and noise, produced to sensors.raw with
                 labelled faults (labels to the file); --speed: simulated seconds per second (0: at once)
+                rollup [--day YYYY-MM-DD] [--json]: the daily batch of one UTC day (default yesterday;
+                the schedule runs it at 01:15): hourly means, 7/30-day calibration against the reference,
+                drift and neighbour checks, drift incidents; waits and prints what it stored and found
+  incidents     list [--all] | show <id> | acknowledge <id> [--comment …] | resolve <id> [--comment …]
+                sensor incidents (one per flatline, dropout or drift); acknowledge and resolve go through
+                the sensorIncident workflow's updates (exit 1 with the reason when refused); --actor names you
   import        <file.csv> [--location <id> [--create] [--name <name>]]
                 load an Open-Meteo CSV export (either layout) like a backfill stores a fetch; each place
                 goes to the registered location within 0.25°, or to --location (with --create: registered
@@ -57,7 +64,8 @@ Commands:
                 check the stored readings of [from, to]; exit 1 when the verdict is fail
   schedules     [--locations …] [--remove]
                 create or update the Temporal Schedules (hourly ingest at :05, daily quality at
-                00:30); offline, the replay data's latest hours only cover lyon: --locations lyon
+                00:30, sensor rollup at 01:15); offline, the replay data's latest hours only cover
+                lyon: --locations lyon
   train         [--kind instant|forecast] [--horizon H] [--algorithm random-forest|linear]
                 [--params '{"randomForest":{"nEstimators":60}}'] [--locations lyon] [--approval-timeout 72h]
                 [--wait] [--json]
@@ -78,7 +86,7 @@ MAE), deadline, evaluation, deploy. Without --wait, train stops once the run awa
 
 Hours are ISO UTC instants on the hour, e.g. 2024-01-01T00:00:00Z (a date alone means its first or last
 hour). --locations defaults to every registered location (airq locations list).
-  --json        (locations, sensors, import too) machine-readable output
+  --json        (locations, sensors, incidents, import too) machine-readable output
   -h, --help    this help`;
 
 function hourArg(value: string | undefined, name: string, endOfDay = false): string {
@@ -199,6 +207,7 @@ async function schedules(client: Client, config: Config, values: Record<string, 
 export const airqCommands = [
   'locations',
   'sensors',
+  'incidents',
   'import',
   'backfill',
   'ingest-hour',
@@ -242,6 +251,7 @@ export const airqOptions = {
   create: { type: 'boolean' },
   actor: { type: 'string' },
   status: { type: 'string' },
+  all: { type: 'boolean' },
   sensors: { type: 'string' },
   days: { type: 'string' },
   interval: { type: 'string' },
@@ -250,6 +260,7 @@ export const airqOptions = {
   speed: { type: 'string' },
   labels: { type: 'string' },
   reason: { type: 'string' },
+  day: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -269,6 +280,7 @@ interface Invocation {
 const dispatch: Record<AirqCommand, (run: Invocation) => Promise<number | void>> = {
   locations: ({ config, values, args }) => locationsCommand(config, values, args),
   sensors: ({ config, values, args }) => sensorsCommand(config, values, args),
+  incidents: ({ config, values, args, temporal }) => incidentsCommand(config, values, args, temporal),
   import: ({ config, values, target }) => importCommand(config, values, target),
   backfill: async ({ temporal, config, values }) => backfill(await temporal(), config, values),
   'ingest-hour': async ({ temporal, config, values }) => ingestHour(await temporal(), config, values),

@@ -54,7 +54,7 @@ export function simulationInput(values: Values): SimulationOptionsInput {
  * The real hourly series the sensors are derived from: each location's stored readings over the window
  * (from `--start`, else the last `days` stored), so a simulation replays the platform's own data.
  */
-async function references(pool: pg.Pool, locationIds: string[], input: SimulationOptionsInput) {
+export async function references(pool: pg.Pool, locationIds: string[], input: SimulationOptionsInput) {
   const days = input.days ?? simulationOptions.parse({}).days;
   const latest = await Promise.all(locationIds.map((id) => latestStoredHour(pool, id)));
   const withData = locationIds.filter((_, i) => latest[i] !== undefined);
@@ -73,7 +73,7 @@ async function references(pool: pg.Pool, locationIds: string[], input: Simulatio
 }
 
 /** Produces the stream in send order, paced by `speed` (simulated seconds per real second; 0: at once). */
-async function produce(
+export async function produce(
   producer: Producer,
   simulation: Simulation,
   speed: number,

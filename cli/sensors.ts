@@ -4,6 +4,7 @@ import { AppError } from '../core/errors';
 import { sensorStatuses, type RegisteredSensor, type SensorStatus } from '../core/sensors/registry';
 
 import { cliActor, withPool } from './locations';
+import { rollupSensorDay } from './sensor-rollup';
 import { simulateSensors } from './sensor-simulation';
 
 type Values = Record<string, string | boolean | undefined>;
@@ -27,10 +28,14 @@ function statusFilter(values: Values): { status?: SensorStatus } {
   return { status };
 }
 
-/** `airq sensors list|show|retire|reinstate|simulate`: the IoT sensors the detector has registered, and a simulated network. */
+/**
+ * `airq sensors list|show|retire|reinstate|simulate|rollup`: the IoT sensors the detector has registered, a
+ * simulated network, and the daily rollup of one day.
+ */
 export async function sensorsCommand(config: Config, values: Values, args: string[]): Promise<number> {
   const [action = 'list', id] = args;
   if (action === 'simulate') return simulateSensors(config, values);
+  if (action === 'rollup') return rollupSensorDay(config, values);
   const json = values.json === true;
   const print = (sensor: RegisteredSensor, text: string) => console.log(json ? JSON.stringify(sensor, null, 2) : text);
   return withPool(config, async (pool) => {
@@ -60,7 +65,7 @@ export async function sensorsCommand(config: Config, values: Values, args: strin
     }
     throw new AppError(
       'INVALID_COMMAND',
-      `unknown sensors action "${action}": list, show, retire, reinstate or simulate`,
+      `unknown sensors action "${action}": list, show, retire, reinstate, simulate or rollup`,
       {
         httpStatus: 400,
       },

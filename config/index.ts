@@ -3,7 +3,7 @@ import { type z } from 'zod';
 import { AppError } from '../core/errors';
 import { durationMs } from '../core/training/promotion';
 
-import { variables, type VariableName } from './variables';
+import { variables, type apiPermissions, type VariableName } from './variables';
 
 type Raw = { [K in VariableName]: z.output<(typeof variables)[K]['schema']> | undefined };
 
@@ -38,7 +38,7 @@ export interface Config {
   mlflow: { port: number; url: string; experiment: string };
   promotion: { approvalTimeout: string; tolerance: number };
   /** The anomaly detector of sensors.raw: threshold overrides (JSON text, lateness included), incidents. */
-  sensors: { thresholds: string; incidentEscalateAfter: string };
+  sensors: { thresholds: string; incidentEscalateAfter: string; readingsTopic: string };
   airflow: { port: number; logServerPort: number; url: string; adminPassword: string; schedules: boolean };
   gitCommit?: string;
   source: {
@@ -64,7 +64,7 @@ export interface Config {
   };
 }
 
-export type ApiPermission = 'pipelines' | 'approve' | 'models' | 'locations';
+export type ApiPermission = (typeof apiPermissions)[number];
 export interface ApiKey {
   name: string;
   key: string;
@@ -153,6 +153,7 @@ function assemble(v: Raw): Config {
     sensors: {
       thresholds: req('SENSOR_DETECTOR_THRESHOLDS'),
       incidentEscalateAfter: req('SENSOR_INCIDENT_ESCALATE_AFTER'),
+      readingsTopic: req('SENSOR_READINGS_TOPIC'),
     },
     airflow: {
       port: req('AIRFLOW_PORT'),

@@ -7,6 +7,11 @@ import { z } from 'zod';
 const port = z.coerce.number().int().min(1).max(65535);
 const text = z.string().min(1);
 
+/** What an API key may be allowed to do: one permission per family of changing routes. */
+export const apiPermissions = ['pipelines', 'approve', 'models', 'locations', 'sensors', 'incidents'] as const;
+const permission = `(?:${apiPermissions.join('|')})`;
+const apiKeyEntry = `[\\w.-]+:[^:,\\s]{8,}:${permission}(?:\\+${permission})*`;
+
 /** `secret`: a value that must never be echoed (in a configuration error, a log line). */
 function variable<T extends z.ZodType>(
   schema: T,
@@ -96,6 +101,11 @@ export const variables = {
     '{}',
     "JSON overrides of the anomaly checks' thresholds and allowed lateness (core/sensors/thresholds.ts)",
   ),
+  SENSOR_READINGS_TOPIC: variable(
+    z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'a Kafka topic name'),
+    'sensors.raw',
+    'Where POST /sensors/readings sends readings (the detector reads sensors.raw; another topic keeps them apart, e.g. for a contract fuzz)',
+  ),
   SENSOR_INCIDENT_ESCALATE_AFTER: variable(
     z.string().regex(/^\d+(ms|s|m|h|d)$/, 'a duration such as 30m or 10s'),
     '30m',
@@ -132,10 +142,10 @@ export const variables = {
     z
       .string()
       .regex(
-        /^[\w.-]+:[^:,\s]{8,}:(pipelines|approve|models|locations)(\+(pipelines|approve|models|locations))*(,[\w.-]+:[^:,\s]{8,}:(pipelines|approve|models|locations)(\+(pipelines|approve|models|locations))*)*$/,
-        'name:key:permission[+permission] entries separated by commas; keys of 8+ characters; permissions pipelines, approve, models, locations',
+        new RegExp(`^${apiKeyEntry}(,${apiKeyEntry})*$`),
+        `name:key:permission[+permission] entries separated by commas; keys of 8+ characters; permissions ${apiPermissions.join(', ')}`,
       ),
-    'demo:aqi-local-demo-key:pipelines+approve+models+locations',
+    `demo:aqi-local-demo-key:${apiPermissions.join('+')}`,
     'API keys for the mutating endpoints (Authorization: Bearer <key>); the default is for the local stack only',
     { secret: true },
   ),

@@ -11,6 +11,8 @@ import { createPool } from '../adapters/postgres/pool';
 import { createPostgresRepositories } from '../adapters/postgres/repositories';
 import { installTemporalLogging } from '../adapters/temporal/logging';
 import { configFromEnvironment, gitCommit } from '../config/runtime';
+import { AppError, describeError } from '../core/errors';
+import { resolveDetectorThresholds, type DetectorThresholds } from '../core/sensors/thresholds';
 
 /**
  * The worker of the `aqi-pipeline` task queue: runs every workflow of the platform and its activities.
@@ -20,6 +22,13 @@ async function run(): Promise<void> {
   const config = configFromEnvironment();
   const logger = createLogger('pipeline-worker', config.logLevel);
   installTemporalLogging(logger);
+  // The daily sensor rollup judges drift and neighbours with the detector's thresholds.
+  let thresholds: DetectorThresholds;
+  try {
+    thresholds = resolveDetectorThresholds(JSON.parse(config.sensors.thresholds));
+  } catch (err) {
+    throw new AppError('INVALID_CONFIG', `SENSOR_DETECTOR_THRESHOLDS: ${describeError(err)}`);
+  }
 
   const pool = createPool(config, { applicationName: 'aqi-pipeline-worker', logger });
   const kafka = createKafka(config, logger);
@@ -52,6 +61,7 @@ async function run(): Promise<void> {
           gitCommit: gitCommit(config),
         },
         temporal: new Client({ connection: clientConnection, namespace: config.temporal.namespace }),
+        sensorChecks: { thresholds, incidentEscalateAfter: config.sensors.incidentEscalateAfter },
       }),
       shutdownGraceTime: '20 seconds',
     });

@@ -6,3 +6,4 @@ export { ingestHourly } from './ingest-hourly';
 export { rollbackModel } from './rollback-model';
 export { trainingPipeline } from './training-pipeline';
 export { sensorIncident } from './sensor-incident';
+export { sensorDailyRollup } from './sensor-daily-rollup';

@@ -29,26 +29,12 @@ import {
   type IncidentAction,
   type IncidentActionKind,
   type IncidentState,
+  type SensorIncidentInput,
 } from '../core/sensors/incident';
 import { durationMs } from '../core/training/promotion';
 import { searchAttributes } from '../temporal/search-attributes';
 
-export interface SensorIncidentInput {
-  /** The anomaly id of the fault (core/sensors/anomaly.ts): the incident's id. */
-  anomalyId: string;
-  sensorId: string;
-  anomalyType: string;
-  measurement?: string;
-  severity: string;
-  /** Event time the fault started. */
-  faultStartedAt: string;
-  /** One line for people: what the detector saw. */
-  summary: string;
-  /** How long an unacknowledged incident waits before escalating, e.g. "30m" (default) or "10s" in tests. */
-  escalateAfter?: string;
-  /** How many escalations at most (default 3); after that it waits without escalating again. */
-  maxEscalations?: number;
-}
+export type { SensorIncidentInput };
 
 export interface IncidentStatus {
   state: IncidentState;

@@ -8,6 +8,16 @@ import { recordPromotion } from './promotions';
 import { loadQualityRows, saveQualityReport } from './quality';
 import { storeRawPayloads } from './raw-payloads';
 import { findStoredHours, storeReadings } from './readings-store';
+import {
+  listRollupSensors,
+  loadFlaggedReadings,
+  loadHourlyMeans,
+  loadReferenceHours,
+  openHourlyAnomalies,
+  replaceHourlyMeans,
+  sensorsHeardBetween,
+  storeDailyChecks,
+} from './sensor-rollup';
 import { loadTrainingReadings } from './training-set';
 
 /** The activities' repositories over one PostgreSQL pool: the only place their SQL is reached from. */
@@ -30,5 +40,15 @@ export function createPostgresRepositories(pool: Pool): ActivityRepositories {
       record: (input) => recordPlatformCheck(pool, input),
     },
     incidents: { recordStep: (incident, step) => recordIncidentStep(pool, incident, step) },
+    sensorRollup: {
+      sensorsHeard: (from, to) => sensorsHeardBetween(pool, from, to),
+      loadReadings: (sensorIds, from, to) => loadFlaggedReadings(pool, sensorIds, from, to),
+      replaceHourlyMeans: (input) => replaceHourlyMeans(pool, input),
+      loadHourlyMeans: (from, to) => loadHourlyMeans(pool, from, to),
+      activeSensors: () => listRollupSensors(pool),
+      loadReferenceHours: (locationIds, from, to) => loadReferenceHours(pool, locationIds, from, to),
+      openAnomalies: (at) => openHourlyAnomalies(pool, at),
+      storeDailyChecks: (input) => storeDailyChecks(pool, input),
+    },
   };
 }

@@ -77,6 +77,9 @@ export interface PipelineDescription {
   promotionStatus?: PromotionStatus;
 }
 
+/** How long the status of a training run waits for its promotionStatus query (answered by a worker). */
+const statusQueryTimeoutMs = 3000;
+
 /** Status of a run by id; a training run also reports its promotion status (stage, metrics, deadline). */
 export async function describePipeline(
   client: Client,
@@ -86,8 +89,13 @@ export async function describePipeline(
   const handle = client.workflow.getHandle<typeof trainingPipeline>(workflowId);
   try {
     const d = await handle.describe();
+    // A query needs a worker: while none polls (stopped, restarting), answer the status without it, soon.
     const promotionStatus =
-      d.type === trainingPipeline.name ? await handle.query(promotionStatusQuery).catch(() => undefined) : undefined;
+      d.type === trainingPipeline.name
+        ? await client.connection
+            .withDeadline(Date.now() + statusQueryTimeoutMs, () => handle.query(promotionStatusQuery))
+            .catch(() => undefined)
+        : undefined;
     return {
       workflowId,
       type: d.type,

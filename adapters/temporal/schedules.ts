@@ -9,6 +9,7 @@ import {
 import type { Config } from '../../config';
 import { checkDataQuality } from '../../workflows/check-data-quality';
 import { ingestHourly } from '../../workflows/ingest-hourly';
+import { sensorDailyRollup } from '../../workflows/sensor-daily-rollup';
 
 /**
  * The platform's recurring runs, replacing cron: each schedule starts a workflow without an explicit window.
@@ -46,6 +47,22 @@ export function platformSchedules(config: Config, locationIds: readonly string[]
       } satisfies ScheduleOptionsStartWorkflowAction<typeof checkDataQuality>,
       memo: { description: 'check the data quality of the last 24 hours' },
       ...common,
+    },
+    {
+      scheduleId: 'aqi-sensor-daily-rollup',
+      // 01:15 UTC: yesterday's late readings (5 min of lateness) and its last reference hour (ingested at
+      // 00:05) are in; the workflow takes the day before its start.
+      spec: { cronExpressions: ['15 1 * * *'] },
+      action: {
+        type: 'startWorkflow',
+        workflowType: sensorDailyRollup,
+        taskQueue: config.temporal.taskQueue,
+        workflowId: 'scheduled-sensor-daily-rollup',
+        args: [{}],
+      } satisfies ScheduleOptionsStartWorkflowAction<typeof sensorDailyRollup>,
+      memo: { description: "sensors' hourly means, calibration, drift and neighbour checks of yesterday" },
+      // A missed night (the server down) is still worth rolling up the next morning.
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
     },
   ];
 }

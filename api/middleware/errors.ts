@@ -4,7 +4,10 @@ import type { Logger } from '../../adapters/logger';
 import { AppError } from '../../core/errors';
 
 export const notFound: RequestHandler = (req, res) => {
-  res.status(404).json({ error: { code: 'NOT_FOUND', message: `no route for ${req.method} ${req.path}` } });
+  res.status(404).json({
+    error: { code: 'NOT_FOUND', message: `no route for ${req.method} ${req.path}` },
+    requestId: res.locals.requestId as string | undefined,
+  });
 };
 
 /** The one error handler: AppErrors answer with their own status and code; anything else is a 500 without details. */

@@ -15,12 +15,24 @@ import type { LoadedModel, ModelStore } from '../models/model-store';
 
 import { invalidBody } from './predict';
 
-const query = z
+/**
+ * The query of GET /forecast (its OpenAPI parameters are generated from it, as read: `hours` is the
+ * integer the text holds). `hours` takes ASCII digits only: a bare `Number()` would also read `0x10`,
+ * `1e1` or ` 5`, which no integer parameter promises.
+ */
+export const forecastQuery = z
   .object({
     location: z.string().regex(/^[a-z0-9-]+$/, 'a location id such as lyon'),
-    hours: z.coerce.number().int().min(1).max(72),
-    /** Forecast as of this hour (backtesting); by default the latest stored hour that has the history needed. */
-    at: isoHour.optional(),
+    hours: z
+      .string()
+      .regex(/^[0-9]+$/, 'whole hours, such as 24')
+      .transform(Number)
+      .pipe(z.number().int().min(1).max(72)),
+    at: isoHour
+      .optional()
+      .describe(
+        'Forecast as of this hour (backtesting); by default the latest stored hour that has the history needed',
+      ),
   })
   .strict();
 
@@ -56,7 +68,7 @@ const searchBackHours = 24;
 export function forecastRoutes(deps: { store: ModelStore; history: ForecastHistory }): Router {
   const router = Router();
   router.get('/forecast', async (req, res) => {
-    const parsed = query.safeParse(req.query);
+    const parsed = forecastQuery.safeParse(req.query);
     if (!parsed.success) throw invalidBody(parsed.error);
     const { location, hours, at } = parsed.data;
     const served = championFor(deps.store, hours);

@@ -45,7 +45,10 @@ describe('health routes', () => {
       const body = await response.text();
 
       expect(response.status).toBe(404);
-      expect(JSON.parse(body)).toEqual({ error: { code: 'NOT_FOUND', message: 'no route for GET /nope' } });
+      expect(JSON.parse(body)).toEqual({
+        error: { code: 'NOT_FOUND', message: 'no route for GET /nope' },
+        requestId: expect.any(String),
+      });
     } finally {
       api.close();
     }
@@ -54,7 +57,7 @@ describe('health routes', () => {
   it('when the body is malformed JSON, then the answer is a 400 without a stack trace', async () => {
     const api = await serve({});
     try {
-      const response = await fetch(`${api.url}/health`, {
+      const response = await fetch(`${api.url}/predict`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: '{"data":',

@@ -11,6 +11,7 @@ import {
 } from '../../adapters/temporal/pipeline-runs';
 import type { ApiKey, Config } from '../../config';
 import { isoHour, trainingRequest } from '../../core/training/request';
+import { crossField, textOfAtMost } from '../../core/validation';
 import { requirePermission } from '../middleware/api-key';
 
 import { invalidBody, requireJson } from './predict';
@@ -19,13 +20,13 @@ const locationIds = z.array(z.string().regex(/^[a-z0-9-]+$/)).min(1);
 export const qualityBody = z
   .object({ locationIds, from: isoHour, to: isoHour })
   .strict()
-  .refine((w) => w.from < w.to, { message: 'to must be after from', path: ['to'] });
+  .refine((w) => w.from < w.to, { message: 'to must be after from', path: ['to'], params: crossField });
 export const backfillBody = z
   .object({ locationIds, from: isoHour, to: isoHour, dryRun: z.boolean().optional() })
   .strict()
-  .refine((w) => w.from <= w.to, { message: 'to must not be before from', path: ['to'] });
+  .refine((w) => w.from <= w.to, { message: 'to must not be before from', path: ['to'], params: crossField });
 export const approvalBody = z
-  .object({ decision: z.enum(['approve', 'reject']), comment: z.string().max(2000).optional() })
+  .object({ decision: z.enum(['approve', 'reject']), comment: textOfAtMost(2000).optional() })
   .strict();
 
 function parse<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {

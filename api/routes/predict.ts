@@ -5,10 +5,16 @@ import { eaqiBand } from '../../core/air-quality/european-aqi';
 import { AppError } from '../../core/errors';
 import { instantFeatures, instantInput, type InstantInput } from '../../core/ml/features';
 import { servedIndex } from '../../core/ml/served-index';
+import { onlyCrossFieldIssues } from '../../core/validation';
 import type { ModelStore } from '../models/model-store';
 
+/** The body of POST /predict as the OpenAPI document states it: one row or a batch of 1 to `maxRows` rows. */
+export function predictBodyContract(maxRows: number) {
+  return z.strictObject({ data: z.union([instantInput, z.array(instantInput).min(1).max(maxRows)]) });
+}
+
 /**
- * The seed's body, `{"data": {…five pollutants…}}`, or a batch `{"data": [{…}, …]}`. The shape of `data`
+ * What the route validates with: the same rules as `predictBodyContract`, but the seed's body, `{"data": {…five pollutants…}}`, or a batch `{"data": [{…}, …]}`. The shape of `data`
  * picks the schema (a union would report "invalid input" instead of the bad fields' paths).
  */
 function predictBody(maxRows: number) {
@@ -74,11 +80,17 @@ export function predictRoutes(
   return router;
 }
 
+/**
+ * 400 `INVALID_BODY` for input the OpenAPI document refuses, naming every bad field; 422
+ * `INCONSISTENT_FIELDS` for input that matches the document but breaks only a rule between its fields that
+ * JSON Schema cannot state (core/validation.ts: a window whose end is not after its start).
+ */
 export function invalidBody(error: z.ZodError): AppError {
   const fields = error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
-  return new AppError('INVALID_BODY', fields.map((f) => `${f.path}: ${f.message}`).join('; '), {
-    httpStatus: 400,
-    operational: true,
-    details: { fields },
-  });
+  const inconsistent = onlyCrossFieldIssues(error);
+  return new AppError(
+    inconsistent ? 'INCONSISTENT_FIELDS' : 'INVALID_BODY',
+    fields.map((f) => `${f.path}: ${f.message}`).join('; '),
+    { httpStatus: inconsistent ? 422 : 400, operational: true, details: { fields } },
+  );
 }

@@ -37,4 +37,16 @@ describe('workflow ids', () => {
     );
     expect(ingestHourlyWorkflowId(['lyon'], '2024-01-01T05:00:00Z')).toBe('ingest-hourly-lyon-2024-01-01T05');
   });
+
+  it("when many or long location ids are asked, then the id stays far below Temporal's 1000 bytes and still tells sets apart", () => {
+    const many = Array.from({ length: 60 }, (_, i) => `place-number-${i}-with-a-long-name`);
+    const id = ingestHistoryWorkflowId(many, '2024-01-01T00:00:00Z', '2024-12-31T23:00:00Z');
+    expect(id.length).toBeLessThan(300);
+    expect(id).toMatch(
+      /^ingest-history-place-number-0-with-a-long-name-and-59-more-[0-9a-f]{8}-2024-01-01T00-2024-12-31T23$/,
+    );
+    expect(ingestHistoryWorkflowId([...many].reverse(), '2024-01-01T00:00:00Z', '2024-12-31T23:00:00Z')).toBe(id);
+    expect(ingestHistoryWorkflowId(many.slice(1), '2024-01-01T00:00:00Z', '2024-12-31T23:00:00Z')).not.toBe(id);
+    expect(ingestHourlyWorkflowId(['a'.repeat(5000)], '2024-01-01T05:00:00Z').length).toBeLessThan(300);
+  });
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { locationId } from '../air-quality/messages';
+import { notBlank, textOfAtMost } from '../validation';
 
 /**
  * A place the platform ingests, forecasts and checks: data, not code. Ids are lower-case slugs (they go
@@ -8,7 +9,13 @@ import { locationId } from '../air-quality/messages';
  */
 export const newLocation = z.strictObject({
   id: locationId.max(64, 'at most 64 characters'),
-  name: z.string().trim().min(1, 'a name such as "Berlin"').max(200),
+  // Checked as sent, then stored trimmed: the limits are the document's (maxLength, a non-blank pattern, one
+  // line without control characters, which PostgreSQL text cannot always hold: NUL).
+  name: textOfAtMost(200)
+    .regex(notBlank, 'a name such as "Berlin"')
+    // eslint-disable-next-line no-control-regex -- the control characters are what the rule refuses
+    .regex(/^[^\u0000-\u001f\u007f]*$/, 'one line of text, without control characters')
+    .trim(),
   latitude: z.number().finite().min(-90, 'from -90 to 90').max(90, 'from -90 to 90'),
   longitude: z.number().finite().min(-180, 'from -180 to 180').max(180, 'from -180 to 180'),
 });

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { calendarDate } from '../validation';
+
 /**
  * One reading of a low-cost IoT air-quality sensor, as it arrives on `sensors.raw` (message key = sensor id)
  * or in `POST /sensors/readings`. Field names are the wire format's (snake case, as devices send them).
@@ -32,7 +34,14 @@ export type SensorMeasurements = z.infer<typeof sensorMeasurements>;
 export const sensorReading = z.strictObject({
   sensor_id: sensorId,
   /** When the sensor measured (event time), ISO 8601 with a zone: `2024-01-15T14:30:00Z`. */
-  timestamp: z.iso.datetime({ offset: true }),
+  timestamp: z
+    .string()
+    .regex(
+      new RegExp(
+        `^${calendarDate}T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$`,
+      ),
+      'an ISO 8601 instant with its zone, such as 2024-01-15T14:30:00Z',
+    ),
   location: z.strictObject({
     lat: z.number().min(-90).max(90),
     lon: z.number().min(-180).max(180),

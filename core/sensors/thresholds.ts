@@ -103,6 +103,12 @@ const general = {
   slopeMax: positive,
   /** …judged only when the fit explains at least this much (R²); a poor fit's slope means nothing. */
   slopeMinR2: share,
+  /**
+   * An open drift anomaly closes only once the sensor is back within this share of the drift limits (the
+   * trend, the bias band and the slope band's distance from 1): hysteresis, so that a sensor still off
+   * does not close and reopen an incident as its window moves.
+   */
+  driftCloseFactor: z.number().gt(0).max(1),
   /** Neighbours are sensors within this distance. */
   neighbourRadiusKm: positive,
   /** At least this many neighbours are needed to judge disagreement. */
@@ -225,6 +231,8 @@ export const defaultDetectorThresholds: DetectorThresholds = {
   slopeMax: 1.35,
   /** EPA's PM2.5 linearity target R² ≥ 0.70 (EPA sensortoolkit). */
   slopeMinR2: 0.7,
+  /** Back within half the limits closes a drift (platform choice: open at the limit, close at half of it). */
+  driftCloseFactor: 0.5,
   /** 15 km: the sensors of one city, about one Open-Meteo grid cell and its neighbours (platform choice). */
   neighbourRadiusKm: 15,
   /** A median and a MAD need at least 3 values (Hampel filter). */

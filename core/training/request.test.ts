@@ -1,4 +1,8 @@
-import { trainingRequest, trainingWorkflowId } from './request';
+import { z } from 'zod';
+
+import { onlyCrossFieldIssues } from '../validation';
+
+import { isoHour, trainingRequest, trainingWorkflowId } from './request';
 
 describe('training requests', () => {
   it('when only the kind is given, then the bundled-data defaults fill the rest', () => {
@@ -32,5 +36,68 @@ describe('training requests', () => {
     expect(trainingWorkflowId(a)).toBe(trainingWorkflowId(b));
     expect(trainingWorkflowId(a)).not.toBe(trainingWorkflowId(c));
     expect(trainingWorkflowId(a)).toMatch(/^train-aqi-eaqi-forecast-24h-2025-01-01-[0-9a-f]{8}$/);
+  });
+
+  it('when the windows are only out of order, then every issue is a cross-field one (the API answers 422, not 400)', () => {
+    const disordered = trainingRequest.safeParse({ kind: 'instant', testFrom: '2024-10-01T00:00:00Z' });
+    expect(disordered.error && onlyCrossFieldIssues(disordered.error)).toBe(true);
+    const alsoBad = trainingRequest.safeParse({ kind: 'instant', testFrom: '2024-10-01T00:00:00Z', epochs: 1 });
+    expect(alsoBad.error && onlyCrossFieldIssues(alsoBad.error)).toBe(false);
+    const horizon = trainingRequest.safeParse({ kind: 'instant', horizonHours: 6 });
+    expect(horizon.error && onlyCrossFieldIssues(horizon.error)).toBe(false);
+  });
+
+  it('when the JSON Schema of a request is generated, then it states the horizon rule the refinement checks', () => {
+    const schema = z.toJSONSchema(trainingRequest, { io: 'input' });
+    expect(schema).toMatchObject({
+      if: { properties: { kind: { const: 'instant' } } },
+      then: { not: { required: ['horizonHours'] } },
+      additionalProperties: false,
+    });
+  });
+});
+
+describe('isoHour', () => {
+  const pattern = new RegExp((z.toJSONSchema(isoHour) as { pattern: string }).pattern);
+  const text = (y: number, m: number, d: number, h = 0) =>
+    `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}T${String(h).padStart(2, '0')}:00:00Z`;
+
+  it('when every year from 0000 to 9999 is tried at the ends of its months, then only real days of 0001-9999 pass', () => {
+    const wrong: string[] = [];
+    for (let y = 0; y <= 9999; y++) {
+      for (let m = 1; m <= 12; m++) {
+        for (const d of [28, 29, 30, 31]) {
+          const date = new Date(0);
+          date.setUTCFullYear(y, m - 1, d);
+          const real = y > 0 && date.getUTCDate() === d;
+          if (isoHour.safeParse(text(y, m, d)).success !== real || pattern.test(text(y, m, d)) !== real)
+            wrong.push(text(y, m, d));
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('when hours, months and days are out of range or the digits are not ASCII, then the pattern refuses them', () => {
+    for (const bad of [
+      '2024-01-01T24:00:00Z',
+      '2024-00-01T00:00:00Z',
+      '2024-13-01T00:00:00Z',
+      '2024-01-00T00:00:00Z',
+      '2024-01-01T00:30:00Z',
+      '2024-01-01T00:00:00+00:00',
+      '\u0662\u0660\u0662\u0664-01-01T00:00:00Z',
+      '2024-01-01T00:00:00Z\n',
+    ]) {
+      expect([bad, isoHour.safeParse(bad).success, pattern.test(bad)]).toEqual([bad, false, false]);
+    }
+    expect(isoHour.safeParse(text(2024, 2, 29, 23)).success).toBe(true);
+    expect(isoHour.safeParse(text(2000, 2, 29)).success).toBe(true);
+    expect(isoHour.safeParse(text(1900, 2, 29)).success).toBe(false);
+    // PostgreSQL has no year 0 (GET /forecast?at=0000-01-01T01:00:00Z answered 500).
+    expect(isoHour.safeParse(text(0, 1, 1, 1)).success).toBe(false);
+    expect(isoHour.safeParse(text(0, 2, 29)).success).toBe(false);
+    expect(isoHour.safeParse(text(1, 1, 1)).success).toBe(true);
+    expect(isoHour.safeParse(text(400, 2, 29)).success).toBe(true);
   });
 });

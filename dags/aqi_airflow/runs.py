@@ -98,6 +98,23 @@ def quality_request(window: RunWindow, locations: list[str], task_queue: str) ->
     )
 
 
+def sensor_rollup_request(window: RunWindow, task_queue: str) -> WorkflowRequest:
+    """
+    `sensorDailyRollup` for the interval's day: the interval must be one whole UTC day, from midnight. The run
+    fires when the day ends; the workflow itself waits the 15 minutes the day's last readings need.
+    """
+    start, end = _require_interval(window)
+    utc = start.astimezone(timezone.utc)
+    if end - start != timedelta(days=1) or (utc.hour, utc.minute, utc.second, utc.microsecond) != (0, 0, 0, 0):
+        raise ValueError(f"aqi_sensor_rollup covers one UTC day per run, got {start.isoformat()} .. {end.isoformat()}")
+    return WorkflowRequest(
+        workflow="sensorDailyRollup",
+        workflow_id=workflow_id(window),
+        input={"day": utc.strftime("%Y-%m-%d")},
+        task_queue=task_queue,
+    )
+
+
 def history_request(
     dag_id: str, first_hour: str, last_hour: str, locations: list[str], task_queue: str
 ) -> WorkflowRequest:

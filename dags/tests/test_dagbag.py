@@ -30,12 +30,17 @@ def monkeypatch_module():
 
 def test_every_dag_imports_without_errors(dagbag: DagBag) -> None:
     assert dagbag.import_errors == {}
-    assert sorted(dagbag.dag_ids) == ["aqi_history", "aqi_hourly", "aqi_quality", "aqi_training"]
+    assert sorted(dagbag.dag_ids) == ["aqi_history", "aqi_hourly", "aqi_quality", "aqi_sensor_rollup", "aqi_training"]
 
 
 @pytest.mark.parametrize(
     ("dag_id", "cron"),
-    [("aqi_hourly", "0 * * * *"), ("aqi_quality", "0 0 * * *"), ("aqi_training", "0 0 * * 0")],
+    [
+        ("aqi_hourly", "0 * * * *"),
+        ("aqi_quality", "0 0 * * *"),
+        ("aqi_sensor_rollup", "0 0 * * *"),
+        ("aqi_training", "0 0 * * 0"),
+    ],
 )
 def test_interval_dags_have_real_data_intervals(dagbag: DagBag, dag_id: str, cron: str) -> None:
     dag = dagbag.dags[dag_id]
@@ -48,3 +53,4 @@ def test_each_dag_is_one_temporal_task(dagbag: DagBag) -> None:
         assert [type(t) for t in dag.tasks] == [TemporalWorkflowOperator], dag_id
     assert dagbag.dags["aqi_training"].tasks[0].wait_for == "approval"
     assert set(dagbag.dags["aqi_history"].params.keys()) == {"from", "to", "locations"}
+    assert dagbag.dags["aqi_sensor_rollup"].max_active_runs == 1

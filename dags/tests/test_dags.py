@@ -90,6 +90,20 @@ def test_quality_reports_on_the_daily_interval(dags: DagBag) -> None:
     assert executions(workflow_id) == 1
 
 
+def test_sensor_rollup_rolls_up_the_interval_day_once(dags: DagBag) -> None:
+    dag = dags.dags["aqi_sensor_rollup"]
+    workflow_id = "airflow-aqi_sensor_rollup-2024-03-20T0000--2024-03-21T0000"
+    forget(workflow_id)
+    run = dag.test(logical_date=datetime(2024, 3, 21, tzinfo=UTC))
+    assert run.state == "success"
+    outcome = result(workflow_id)
+    assert outcome["day"] == "2024-03-20"
+    assert outcome["means"]["day"] == outcome["checks"]["day"] == "2024-03-20"
+
+    assert dag.test(logical_date=datetime(2024, 3, 21, tzinfo=UTC)).state == "success"
+    assert executions(workflow_id) == 1
+
+
 def test_history_backfills_the_requested_range(dags: DagBag) -> None:
     dag = dags.dags["aqi_history"]
     first, last = datetime(2024, 4, 10, 0, tzinfo=UTC), datetime(2024, 4, 10, 23, tzinfo=UTC)

@@ -13,6 +13,7 @@ from aqi_airflow.runs import (
     history_request,
     hourly_request,
     quality_request,
+    sensor_rollup_request,
     training_request,
     training_windows,
     workflow_id,
@@ -57,6 +58,20 @@ def test_quality_covers_the_whole_interval() -> None:
     request = quality_request(window("aqi_quality", datetime(2024, 3, 5, tzinfo=UTC), hours=24), ["lyon"], "q")
     assert request.input == {"locationIds": ["lyon"], "from": "2024-03-05T00:00:00Z", "to": "2024-03-06T00:00:00Z"}
     assert request.workflow_id == "airflow-aqi_quality-2024-03-05T0000--2024-03-06T0000"
+
+
+def test_sensor_rollup_takes_the_interval_day() -> None:
+    request = sensor_rollup_request(window("aqi_sensor_rollup", datetime(2024, 2, 12, tzinfo=UTC), hours=24), "q")
+    assert request.workflow == "sensorDailyRollup"
+    assert request.input == {"day": "2024-02-12"}
+    assert request.workflow_id == "airflow-aqi_sensor_rollup-2024-02-12T0000--2024-02-13T0000"
+    assert request.task_queue == "q"
+    with pytest.raises(ValueError, match="one UTC day"):
+        sensor_rollup_request(window("aqi_sensor_rollup", datetime(2024, 2, 12, 1, tzinfo=UTC), hours=24), "q")
+    with pytest.raises(ValueError, match="one UTC day"):
+        sensor_rollup_request(window("aqi_sensor_rollup", datetime(2024, 2, 12, tzinfo=UTC), hours=48), "q")
+    with pytest.raises(ValueError, match="needs a data interval"):
+        sensor_rollup_request(window("aqi_sensor_rollup", None), "q")
 
 
 def test_history_ids_come_from_the_range_and_the_locations() -> None:

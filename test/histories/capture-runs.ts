@@ -4,12 +4,15 @@
  */
 import type { Client, WorkflowHandle } from '@temporalio/client';
 
-import { sendApproval, trainingInput, untilDecisionPoint } from '../../adapters/temporal/pipeline-runs';
+import { createPool } from '../../adapters/postgres/pool';
+import { sendApproval, startBackfill, trainingInput, untilDecisionPoint } from '../../adapters/temporal/pipeline-runs';
 import { startOrJoin } from '../../adapters/temporal/start-or-join';
 import type { Config } from '../../config';
 import { describeError } from '../../core/errors';
+import { dayMs } from '../../core/sensors/rollup-day';
 import { trainingRequest } from '../../core/training/request';
 import { ingestHistory } from '../../workflows/ingest-history';
+import { sensorDailyRollup } from '../../workflows/sensor-daily-rollup';
 import {
   acknowledgeIncidentUpdate,
   faultRecoveredSignal,
@@ -18,6 +21,7 @@ import {
   sensorIncident,
 } from '../../workflows/sensor-incident';
 import { approvePromotionSignal, trainingPipeline } from '../../workflows/training-pipeline';
+import { seedRollupScenario } from '../support/sensor-rollup-seed';
 
 /** The model the capture's training runs register, so the served models never move. */
 export const captureModel = 'histories-capture-instant';
@@ -69,6 +73,49 @@ export class CaptureRuns {
       await handle.signal(faultRecoveredSignal, { at: '2024-01-15T15:00:00Z' });
     }
     return closed(handle);
+  }
+
+  /**
+   * Seven days of five seeded sensors around Lyon (the stored Lyon hours of 2024-02-10..16 as their air; the
+   * first one's PM2.5 gain grows to 1.6, then it is recalibrated), rolled up day by day: the run whose
+   * checks open a drift incident and the run whose checks close it.
+   */
+  sensorRollup() {
+    return this.once('sensor-rollup', async () => {
+      const firstDay = '2024-02-10';
+      const days = Array.from({ length: 7 }, (_, i) =>
+        new Date(Date.parse(firstDay) + i * dayMs).toISOString().slice(0, 10),
+      );
+      const backfill = await startBackfill(this.client, this.config, {
+        locationIds: ['lyon'],
+        from: `${firstDay}T00:00:00Z`,
+        to: `${days.at(-1)}T23:00:00Z`,
+      });
+      await this.client.workflow.getHandle<typeof ingestHistory>(backfill.workflowId).result();
+      const pool = createPool(this.config, { max: 2 });
+      try {
+        await seedRollupScenario(pool, {
+          prefix: `H${this.stamp}`,
+          firstDay,
+          days: days.length,
+          locationId: 'lyon',
+          gainTo: 1.6,
+          fixedFromDay: 4,
+        });
+      } finally {
+        await pool.end();
+      }
+      const runs = [];
+      for (const day of days) {
+        const workflowId = `histories-sensorDailyRollup-${day}-${this.stamp}`;
+        const { handle } = await startOrJoin(this.client, this.config, sensorDailyRollup, workflowId, { day });
+        runs.push({ workflowId, result: await handle.result() });
+      }
+      const opened = runs.find((r) => r.result.incidents.started.length > 0);
+      const recovered = runs.find((r) => r.result.incidents.recovered.length > 0);
+      if (!opened || !recovered) throw new Error('the seeded days neither opened nor closed a drift incident');
+      return { opened: { workflowId: opened.workflowId }, recovered: { workflowId: recovered.workflowId } };
+    });
   }
 
   continuedBackfill() {

@@ -5,6 +5,7 @@
 import { runDoctor } from '../../cli/doctor';
 import * as workflows from '../../workflows';
 import type { IngestHistoryInput, IngestHistoryResult } from '../../workflows/ingest-history';
+import type { SensorDailyRollupResult } from '../../workflows/sensor-daily-rollup';
 import type { SensorIncidentResult } from '../../workflows/sensor-incident';
 import type { TrainingPipelineResult } from '../../workflows/training-pipeline';
 
@@ -194,6 +195,22 @@ export const workflowCases: Record<WorkflowType, WorkflowCases> = {
       { name: 'escalated-resolved', start: (capture) => capture.incident('escalated-resolved') },
       // Acknowledged by the update, then the detector's faultRecovered signal closes it.
       { name: 'acknowledged-recovered', start: (capture) => capture.incident('acknowledged-recovered') },
+    ],
+  },
+  sensorDailyRollup: {
+    classify: (run) => {
+      if (run.ending !== 'completed') return undefined;
+      // What the 01:15 schedule starts: no day, so yesterday by the workflow's clock (nothing there).
+      if (!has(run.input, 'day')) return 'yesterday';
+      const { incidents } = run.result as SensorDailyRollupResult;
+      if (incidents.started.length > 0) return 'incident-opened';
+      return incidents.recovered.length > 0 ? 'incident-recovered' : undefined;
+    },
+    cases: [
+      { name: 'yesterday', start: (capture) => capture.run(workflows.sensorDailyRollup, 'yesterday', {}) },
+      // Seeded sensors around Lyon, one drifting then recalibrated: a child incident started, then signalled.
+      { name: 'incident-opened', start: async (capture) => (await capture.sensorRollup()).opened },
+      { name: 'incident-recovered', start: async (capture) => (await capture.sensorRollup()).recovered },
     ],
   },
   rollbackModel: {

@@ -6,6 +6,7 @@ import { connectTemporal } from '../../adapters/temporal/client';
 import { applySchedules, platformSchedules, removeSchedules } from '../../adapters/temporal/schedules';
 import { repoRoot } from '../../config/runtime';
 import { ingestHourly } from '../../workflows/ingest-hourly';
+import { sensorDailyRollup } from '../../workflows/sensor-daily-rollup';
 
 import { testConfig, testProcessEnv } from './test-env';
 
@@ -64,6 +65,27 @@ describe('airq operator CLI', () => {
   });
 });
 
+describe('airq sensors rollup', () => {
+  it('when a past day is asked, then it rolls it up and prints what it stored; twice, it joins the first run', async () => {
+    const first = await airq('sensors', 'rollup', '--day', '2024-03-20', '--json');
+    const second = await airq('sensors', 'rollup', '--day', '2024-03-20');
+
+    expect(first.stderr).toContain('started sensor-daily-rollup-2024-03-20');
+    expect(JSON.parse(first.stdout)).toMatchObject({ day: '2024-03-20', means: { day: '2024-03-20' } });
+    expect(second.stdout).toContain('joined the existing run of sensor-daily-rollup-2024-03-20');
+    expect(second.stdout).toMatch(/^2024-03-20: \d+ sensors, \d+ readings/m);
+  });
+
+  it('when the day is not over or not a day, then it exits 1 saying so, without starting anything', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const notOver = (await airq('sensors', 'rollup', '--day', today).catch((e: unknown) => e)) as { stderr: string };
+    const bad = (await airq('sensors', 'rollup', '--day', '2024-02-30').catch((e: unknown) => e)) as { stderr: string };
+
+    expect(notOver.stderr).toContain(`--day: ${today} is not over yet`);
+    expect(bad.stderr).toContain('--day: "2024-02-30" is not a day');
+  });
+});
+
 describe('Temporal Schedules', () => {
   it('when the schedules are applied twice, then they are created once and updated after, hourly and daily', async () => {
     const client = await connectTemporal(config);
@@ -73,13 +95,27 @@ describe('Temporal Schedules', () => {
       const second = await applySchedules(client, schedules);
       const hourly = await client.schedule.getHandle('aqi-hourly-ingest').describe();
 
-      expect(first).toEqual(['created aqi-hourly-ingest', 'created aqi-daily-quality']);
-      expect(second).toEqual(['updated aqi-hourly-ingest', 'updated aqi-daily-quality']);
+      const rollup = await client.schedule.getHandle('aqi-sensor-daily-rollup').describe();
+
+      expect(first).toEqual([
+        'created aqi-hourly-ingest',
+        'created aqi-daily-quality',
+        'created aqi-sensor-daily-rollup',
+      ]);
+      expect(second).toEqual([
+        'updated aqi-hourly-ingest',
+        'updated aqi-daily-quality',
+        'updated aqi-sensor-daily-rollup',
+      ]);
       expect(hourly.action).toMatchObject({
         type: 'startWorkflow',
         workflowType: ingestHourly.name,
         args: [{ locationIds: ['lyon'] }],
       });
+      expect(rollup.action).toMatchObject({ type: 'startWorkflow', workflowType: sensorDailyRollup.name, args: [{}] });
+      expect(rollup.spec.calendars).toEqual([
+        expect.objectContaining({ hour: [{ start: 1, end: 1, step: 1 }], minute: [{ start: 15, end: 15, step: 1 }] }),
+      ]);
     } finally {
       await removeSchedules(
         client,

@@ -8,6 +8,7 @@ import type {
   PromotionsRepository,
   QualityRepository,
   ReadingsRepository,
+  SensorRollupRepository,
   TrainingSetRepository,
 } from '../../activities/repositories';
 import type { PromotionRecord } from '../../adapters/postgres/promotions';
@@ -17,6 +18,12 @@ import type { DoctorReport } from '../../core/doctor';
 import { AppError } from '../../core/errors';
 import type { Location } from '../../core/locations/location';
 import type { QualityRow } from '../../core/quality/assess';
+import type { SensorAnomaly } from '../../core/sensors/anomaly';
+import type { Calibration } from '../../core/sensors/hourly/calibration';
+import { hourlyAnomalyTypes, type RollupSensor } from '../../core/sensors/hourly/daily-checks';
+import type { FlaggedReading, SensorHourMean } from '../../core/sensors/hourly/hourly-means';
+import type { ReferenceHour } from '../../core/sensors/hourly/reference';
+import { referencePollutants } from '../../core/sensors/simulator/reference';
 
 /**
  * In-memory repositories for activity unit tests: the same contracts as the PostgreSQL ones (upsert on the
@@ -136,6 +143,108 @@ export function fakeIncidents() {
   return { repository, incidents, steps };
 }
 
+/**
+ * The rollup's storage in memory: readings, the registry and reference hours as given; means, calibrations
+ * and anomalies stored under the PostgreSQL keys and upsert rules (a window only grows, a close is kept),
+ * with how many rows each write changed.
+ */
+export function fakeSensorRollup(seed: {
+  sensors: (RollupSensor & { status?: 'active' | 'retired' })[];
+  readings?: FlaggedReading[];
+  references?: ReferenceHour[];
+}) {
+  const readings = [...(seed.readings ?? [])];
+  const means = new Map<string, SensorHourMean>();
+  const calibrations = new Map<string, Calibration>();
+  const anomalies = new Map<string, { anomaly: SensorAnomaly; closedAt?: string }>();
+  const within = (iso: string, from: string, to: string) =>
+    Date.parse(iso) >= Date.parse(from) && Date.parse(iso) < Date.parse(to);
+  const meanKey = (m: Pick<SensorHourMean, 'sensorId' | 'measurement' | 'hour'>) =>
+    `${m.sensorId}|${m.measurement}|${Date.parse(m.hour)}`;
+  const repository: SensorRollupRepository = {
+    async sensorsHeard(from, to) {
+      return [...new Set(readings.filter((r) => within(r.timestamp, from, to)).map((r) => r.sensor_id))].sort();
+    },
+    async loadReadings(sensorIds, from, to) {
+      return readings.filter((r) => sensorIds.includes(r.sensor_id) && within(r.timestamp, from, to));
+    },
+    async replaceHourlyMeans({ sensorIds, from, to, means: rows }) {
+      const wanted = new Set(rows.map(meanKey));
+      let removed = 0;
+      for (const [key, row] of means) {
+        if (sensorIds.includes(row.sensorId) && within(row.hour, from, to) && !wanted.has(key)) {
+          means.delete(key);
+          removed += 1;
+        }
+      }
+      let written = 0;
+      for (const row of rows) {
+        if (JSON.stringify(means.get(meanKey(row))) === JSON.stringify(row)) continue;
+        means.set(meanKey(row), row);
+        written += 1;
+      }
+      return { written, removed };
+    },
+    async loadHourlyMeans(from, to) {
+      return [...means.values()].filter(
+        (m) => within(m.hour, from, to) && (referencePollutants as readonly string[]).includes(m.measurement),
+      );
+    },
+    async activeSensors() {
+      return seed.sensors
+        .filter((s) => (s.status ?? 'active') === 'active')
+        .map(({ id, latitude, longitude, nearestLocationId }) => ({ id, latitude, longitude, nearestLocationId }));
+    },
+    async loadReferenceHours(locationIds, from, to) {
+      return (seed.references ?? []).filter((r) => locationIds.includes(r.locationId) && within(r.hour, from, to));
+    },
+    async openAnomalies(at) {
+      const atMs = Date.parse(at);
+      return [...anomalies.values()]
+        .filter(
+          ({ anomaly, closedAt }) =>
+            (hourlyAnomalyTypes as readonly string[]).includes(anomaly.type) &&
+            Date.parse(anomaly.detected_at) <= atMs &&
+            (closedAt === undefined || Date.parse(closedAt) > atMs),
+        )
+        .map(({ anomaly }) => anomaly);
+    },
+    async storeDailyChecks(input) {
+      let calibrationsWritten = 0;
+      for (const row of input.calibrations) {
+        const key = `${row.sensorId}|${row.measurement}|${row.windowDays}|${row.asOf}`;
+        if (JSON.stringify(calibrations.get(key)) === JSON.stringify(row)) continue;
+        calibrations.set(key, row);
+        calibrationsWritten += 1;
+      }
+      let anomaliesWritten = 0;
+      for (const { anomaly, closedAt } of input.anomalies) {
+        const known = anomalies.get(anomaly.id);
+        const later = !known || Date.parse(anomaly.window.end) >= Date.parse(known.anomaly.window.end);
+        const merged = known
+          ? {
+              anomaly: {
+                ...(later ? anomaly : known.anomaly),
+                score: Math.max(known.anomaly.score, anomaly.score),
+                window: {
+                  start: known.anomaly.window.start,
+                  end: later ? anomaly.window.end : known.anomaly.window.end,
+                },
+                detected_at: known.anomaly.detected_at,
+              },
+              ...((closedAt ?? known.closedAt) === undefined ? {} : { closedAt: closedAt ?? known.closedAt }),
+            }
+          : { anomaly, ...(closedAt === undefined ? {} : { closedAt }) };
+        if (JSON.stringify(known) === JSON.stringify(merged)) continue;
+        anomalies.set(anomaly.id, merged);
+        anomaliesWritten += 1;
+      }
+      return { calibrationsWritten, anomaliesWritten };
+    },
+  };
+  return { repository, readings, means, calibrations, anomalies };
+}
+
 /** Every repository, empty: override the ones a test is about. */
 export function fakeRepositories(overrides: Partial<ActivityRepositories> = {}): ActivityRepositories {
   return {
@@ -146,6 +255,7 @@ export function fakeRepositories(overrides: Partial<ActivityRepositories> = {}):
     promotions: fakePromotions().repository,
     platformChecks: fakePlatformChecks().repository,
     incidents: fakeIncidents().repository,
+    sensorRollup: fakeSensorRollup({ sensors: [] }).repository,
     ...overrides,
   };
 }

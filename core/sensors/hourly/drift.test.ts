@@ -43,6 +43,20 @@ describe('assessDrift', () => {
     expect(finding?.end).toBe(hour(167));
   });
 
+  it('when a drifting sensor is recalibrated on day 2, then its bias falling back to 0 is no drift, steep as it is', () => {
+    const random = seededRandom(13);
+    const recalibrated = 60;
+    // The end of a drift (bias 10 → 14 µg/m³) in the window's first days, then a calibrated sensor.
+    const sensor = reference.map((r, h) => ({
+      hour: r.hour,
+      value: r.value + normal(random) * 0.5 + (h < recalibrated ? 10 + (4 * h) / recalibrated : 0),
+    }));
+    const assessment = assess(sensor);
+    expect(assessment.trendPerDay).toBeLessThan(-thresholds.measurements.pm2_5.driftPerDay);
+    expect(assessment.trendR2).toBeGreaterThanOrEqual(thresholds.driftTrendMinR2);
+    expect(assessment.finding).toBeUndefined();
+  });
+
   it('when the mean bias is just within the band, then nothing; just beyond it, drift by the bias rule', () => {
     const limit = Math.max(thresholds.measurements.pm2_5.biasLimit, thresholds.biasRelative * referenceMean);
 

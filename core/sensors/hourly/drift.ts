@@ -9,7 +9,9 @@ import { fitLine, residualSumOfSquares, type LineFit } from './least-squares';
  * Open-Meteo reading of its nearest location) over the last `driftDays` days, paired by hour. Three rules,
  * any of which makes a `drift` finding:
  * - **trend**: the bias (sensor − reference) has a least-squares trend steeper than `driftPerDay` that
- *   explains at least `driftTrendMinR2` of the bias variance: the sensor is walking away, not wandering;
+ *   explains at least `driftTrendMinR2` of the bias variance and leads away from the reference (the fitted
+ *   bias ends farther from 0 than it starts): the sensor is walking away, not wandering, and a sensor
+ *   coming back after a recalibration (its drifted days leaving the window) is not drifting;
  * - **bias**: the mean bias is beyond ± max(`biasLimit`, `biasRelative` × reference mean) (EPA's
  *   intercept and slope bands, EPA sensortoolkit);
  * - **slope**: the sensor-vs-reference fit explains at least `slopeMinR2` and its slope is outside
@@ -62,7 +64,10 @@ export function assessDrift(
   const trendR2 = trend?.r2 ?? 0;
 
   const rules: { rule: 'trend' | 'bias' | 'slope'; ratio: number }[] = [];
-  if (Math.abs(trendPerDay) > limits.driftPerDay && trendR2 >= thresholds.driftTrendMinR2) {
+  const span = days[days.length - 1] as number;
+  const awayFromReference =
+    trend !== undefined && Math.abs(trend.intercept + trend.slope * span) > Math.abs(trend.intercept);
+  if (Math.abs(trendPerDay) > limits.driftPerDay && trendR2 >= thresholds.driftTrendMinR2 && awayFromReference) {
     rules.push({ rule: 'trend', ratio: Math.abs(trendPerDay) / limits.driftPerDay });
   }
   if (Math.abs(bias) > biasLimit) rules.push({ rule: 'bias', ratio: Math.abs(bias) / biasLimit });

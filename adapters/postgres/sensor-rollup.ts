@@ -1,0 +1,344 @@
+import type pg from 'pg';
+
+import type { SensorAnomaly } from '../../core/sensors/anomaly';
+import type { Calibration } from '../../core/sensors/hourly/calibration';
+import { hourlyAnomalyTypes, type RollupSensor } from '../../core/sensors/hourly/daily-checks';
+import type { FlaggedReading, SensorHourMean } from '../../core/sensors/hourly/hourly-means';
+import { referenceHoursFromReadings, type ReferenceHour } from '../../core/sensors/hourly/reference';
+import { sensorMeasurementNames, type SensorMeasurementName } from '../../core/sensors/reading';
+import { openMeteoNameOf, referencePollutants } from '../../core/sensors/simulator/reference';
+
+/**
+ * The daily sensor rollup's storage (migration 0009): what it reads (checked readings, the registry, the
+ * reference locations' readings, the drift and neighbour anomalies still open) and what it writes (hourly
+ * means, calibrations, anomalies). Every write is an upsert on the row's key that leaves identical rows
+ * alone, so a day rolled up again writes nothing new.
+ */
+
+/** Sensors heard from during [from, to) by the registry's first/last seen, in id order. */
+export async function sensorsHeardBetween(pool: pg.Pool, from: string, to: string): Promise<string[]> {
+  const { rows } = await pool.query<{ id: string }>(
+    'SELECT id FROM sensors WHERE first_seen < $2 AND last_seen >= $1 ORDER BY id',
+    [from, to],
+  );
+  return rows.map((r) => r.id);
+}
+
+interface ReadingRow {
+  sensor_id: string;
+  observed_at: Date;
+  qc_flags: string[];
+  [measurement: string]: unknown;
+}
+
+/** The stored readings of these sensors observed in [from, to), with their flags. */
+export async function loadFlaggedReadings(
+  pool: pg.Pool,
+  sensorIds: readonly string[],
+  from: string,
+  to: string,
+): Promise<FlaggedReading[]> {
+  const { rows } = await pool.query<ReadingRow>(
+    `SELECT sensor_id, observed_at, ${sensorMeasurementNames.join(', ')}, qc_flags FROM sensor_readings
+     WHERE sensor_id = ANY($1::text[]) AND observed_at >= $2 AND observed_at < $3`,
+    [sensorIds, from, to],
+  );
+  return rows.map((row) => {
+    const measurements: Partial<Record<SensorMeasurementName, number>> = {};
+    for (const name of sensorMeasurementNames) {
+      const value = row[name];
+      if (typeof value === 'number') measurements[name] = value;
+    }
+    return {
+      sensor_id: row.sensor_id,
+      timestamp: row.observed_at.toISOString(),
+      measurements,
+      qc_flags: row.qc_flags,
+    };
+  });
+}
+
+/**
+ * Makes the stored means of these sensors over [from, to) exactly `means`, in one transaction: rows no
+ * longer in it are removed, changed ones updated, identical ones left alone.
+ */
+export async function replaceHourlyMeans(
+  pool: pg.Pool,
+  input: { sensorIds: readonly string[]; from: string; to: string; means: readonly SensorHourMean[] },
+): Promise<{ written: number; removed: number }> {
+  const { means } = input;
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const removed = await client.query(
+      `DELETE FROM sensor_hourly_means h
+       WHERE h.sensor_id = ANY($1::text[]) AND h.hour >= $2 AND h.hour < $3
+         AND NOT EXISTS (SELECT 1 FROM unnest($4::text[], $5::text[], $6::timestamptz[]) AS k(s, m, t)
+                         WHERE k.s = h.sensor_id AND k.m = h.measurement AND k.t = h.hour)`,
+      [
+        input.sensorIds,
+        input.from,
+        input.to,
+        means.map((m) => m.sensorId),
+        means.map((m) => m.measurement),
+        means.map((m) => m.hour),
+      ],
+    );
+    const written = await client.query(
+      `INSERT INTO sensor_hourly_means AS h (sensor_id, measurement, hour, mean, n, coverage)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::float8[], $5::int[], $6::float8[])
+       ON CONFLICT (sensor_id, measurement, hour) DO UPDATE
+         SET mean = EXCLUDED.mean, n = EXCLUDED.n, coverage = EXCLUDED.coverage, computed_at = now()
+         WHERE (h.mean, h.n, h.coverage) IS DISTINCT FROM (EXCLUDED.mean, EXCLUDED.n, EXCLUDED.coverage)`,
+      [
+        means.map((m) => m.sensorId),
+        means.map((m) => m.measurement),
+        means.map((m) => m.hour),
+        means.map((m) => m.value),
+        means.map((m) => m.n),
+        means.map((m) => m.coverage),
+      ],
+    );
+    await client.query('COMMIT');
+    return { written: written.rowCount ?? 0, removed: removed.rowCount ?? 0 };
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+/** Stored means of these measurements over [from, to), every sensor, by sensor and hour. */
+export async function loadHourlyMeans(
+  pool: pg.Pool,
+  from: string,
+  to: string,
+  measurements: readonly string[] = referencePollutants,
+): Promise<SensorHourMean[]> {
+  const { rows } = await pool.query<{
+    sensor_id: string;
+    measurement: SensorMeasurementName;
+    hour: Date;
+    mean: number;
+    n: number;
+    coverage: number;
+  }>(
+    `SELECT sensor_id, measurement, hour, mean, n, coverage FROM sensor_hourly_means
+     WHERE hour >= $1 AND hour < $2 AND measurement = ANY($3::text[])
+     ORDER BY sensor_id, measurement, hour`,
+    [from, to, measurements],
+  );
+  return rows.map((r) => ({
+    sensorId: r.sensor_id,
+    measurement: r.measurement,
+    hour: r.hour.toISOString(),
+    value: r.mean,
+    n: r.n,
+    coverage: r.coverage,
+  }));
+}
+
+/** The sensors in service, with their position and reference location. */
+export async function listRollupSensors(pool: pg.Pool): Promise<RollupSensor[]> {
+  const { rows } = await pool.query<{
+    id: string;
+    latitude: number;
+    longitude: number;
+    nearest_location_id: string | null;
+  }>(`SELECT id, latitude, longitude, nearest_location_id FROM sensors WHERE status = 'active' ORDER BY id`);
+  return rows.map((r) => ({
+    id: r.id,
+    latitude: r.latitude,
+    longitude: r.longitude,
+    nearestLocationId: r.nearest_location_id,
+  }));
+}
+
+/** The stored Open-Meteo hours of these locations over [from, to), as references (sensor names). */
+export async function loadReferenceHours(
+  pool: pg.Pool,
+  locationIds: readonly string[],
+  from: string,
+  to: string,
+): Promise<ReferenceHour[]> {
+  if (locationIds.length === 0) return [];
+  const columns = referencePollutants.map((p) => openMeteoNameOf[p]);
+  const { rows } = await pool.query<Record<string, unknown> & { location_id: string; observed_at: Date }>(
+    `SELECT location_id, observed_at, ${columns.join(', ')} FROM readings
+     WHERE location_id = ANY($1::text[]) AND observed_at >= $2 AND observed_at < $3
+     ORDER BY location_id, observed_at`,
+    [locationIds, from, to],
+  );
+  return locationIds.flatMap((locationId) =>
+    referenceHoursFromReadings(
+      locationId,
+      rows
+        .filter((r) => r.location_id === locationId)
+        .map((r) => ({
+          observedAt: r.observed_at.toISOString(),
+          values: Object.fromEntries(columns.map((c) => [c, typeof r[c] === 'number' ? r[c] : null])),
+        })),
+    ),
+  );
+}
+
+interface AnomalyRow {
+  id: string;
+  sensor_id: string;
+  type: SensorAnomaly['type'];
+  measurement: string | null;
+  severity: SensorAnomaly['severity'];
+  score: number;
+  window_start: Date;
+  window_end: Date;
+  evidence: Record<string, unknown>;
+  detected_at: Date;
+}
+
+/** The drift and neighbour anomalies open at `at`: detected by then, and not closed by then. */
+export async function openHourlyAnomalies(pool: pg.Pool, at: string): Promise<SensorAnomaly[]> {
+  const { rows } = await pool.query<AnomalyRow>(
+    `SELECT id, sensor_id, type, measurement, severity, score, window_start, window_end, evidence, detected_at
+     FROM sensor_anomalies
+     WHERE type = ANY($1::text[]) AND detected_at <= $2 AND (closed_at IS NULL OR closed_at > $2)
+     ORDER BY sensor_id, type, measurement, window_start`,
+    [hourlyAnomalyTypes, at],
+  );
+  return rows.map((r) => ({
+    schema: 'sensors.anomaly/v1',
+    id: r.id,
+    sensor_id: r.sensor_id,
+    type: r.type,
+    ...(r.measurement === null ? {} : { measurement: r.measurement }),
+    severity: r.severity,
+    score: r.score,
+    window: { start: r.window_start.toISOString(), end: r.window_end.toISOString() },
+    evidence: r.evidence,
+    detected_at: r.detected_at.toISOString(),
+  }));
+}
+
+/**
+ * One day's checks in one transaction: the calibrations (upsert by sensor, measurement, window, day) and
+ * the anomalies (upsert by id). An anomaly's window and score only grow and a close is kept, so rolling an
+ * earlier day up again never takes back what a later day found.
+ */
+export async function storeDailyChecks(
+  pool: pg.Pool,
+  input: { calibrations: readonly Calibration[]; anomalies: readonly { anomaly: SensorAnomaly; closedAt?: string }[] },
+): Promise<{ calibrationsWritten: number; anomaliesWritten: number }> {
+  const { calibrations, anomalies } = input;
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const c = await client.query(
+      `INSERT INTO sensor_calibrations AS c (sensor_id, measurement, window_days, as_of, reference_location_id,
+         bias, slope, intercept, r2, n, reference_mean)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::date[], $5::text[], $6::float8[], $7::float8[],
+         $8::float8[], $9::float8[], $10::int[], $11::float8[])
+       ON CONFLICT (sensor_id, measurement, window_days, as_of) DO UPDATE SET
+         reference_location_id = EXCLUDED.reference_location_id, bias = EXCLUDED.bias, slope = EXCLUDED.slope,
+         intercept = EXCLUDED.intercept, r2 = EXCLUDED.r2, n = EXCLUDED.n,
+         reference_mean = EXCLUDED.reference_mean, computed_at = now()
+       WHERE (c.reference_location_id, c.bias, c.slope, c.intercept, c.r2, c.n, c.reference_mean)
+         IS DISTINCT FROM (EXCLUDED.reference_location_id, EXCLUDED.bias, EXCLUDED.slope, EXCLUDED.intercept,
+           EXCLUDED.r2, EXCLUDED.n, EXCLUDED.reference_mean)`,
+      [
+        calibrations.map((r) => r.sensorId),
+        calibrations.map((r) => r.measurement),
+        calibrations.map((r) => r.windowDays),
+        calibrations.map((r) => r.asOf),
+        calibrations.map((r) => r.referenceLocationId),
+        calibrations.map((r) => r.bias),
+        calibrations.map((r) => r.slope),
+        calibrations.map((r) => r.intercept),
+        calibrations.map((r) => r.r2),
+        calibrations.map((r) => r.n),
+        calibrations.map((r) => r.referenceMean),
+      ],
+    );
+    let anomaliesWritten = 0;
+    for (const { anomaly, closedAt } of anomalies) {
+      const a = await client.query(
+        `INSERT INTO sensor_anomalies AS a (id, sensor_id, type, measurement, severity, score, window_start,
+           window_end, evidence, detected_at, closed_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now())
+         ON CONFLICT (id) DO UPDATE SET
+           severity = CASE WHEN EXCLUDED.window_end >= a.window_end THEN EXCLUDED.severity ELSE a.severity END,
+           evidence = CASE WHEN EXCLUDED.window_end >= a.window_end THEN EXCLUDED.evidence ELSE a.evidence END,
+           score = GREATEST(a.score, EXCLUDED.score),
+           window_end = GREATEST(a.window_end, EXCLUDED.window_end),
+           closed_at = COALESCE(EXCLUDED.closed_at, a.closed_at),
+           updated_at = now()
+         WHERE (a.severity, a.evidence, a.score, a.window_end, a.closed_at)
+           IS DISTINCT FROM (
+             CASE WHEN EXCLUDED.window_end >= a.window_end THEN EXCLUDED.severity ELSE a.severity END,
+             CASE WHEN EXCLUDED.window_end >= a.window_end THEN EXCLUDED.evidence ELSE a.evidence END,
+             GREATEST(a.score, EXCLUDED.score), GREATEST(a.window_end, EXCLUDED.window_end),
+             COALESCE(EXCLUDED.closed_at, a.closed_at))`,
+        [
+          anomaly.id,
+          anomaly.sensor_id,
+          anomaly.type,
+          anomaly.measurement ?? null,
+          anomaly.severity,
+          anomaly.score,
+          anomaly.window.start,
+          anomaly.window.end,
+          JSON.stringify(anomaly.evidence),
+          anomaly.detected_at,
+          closedAt ?? null,
+        ],
+      );
+      anomaliesWritten += a.rowCount ?? 0;
+    }
+    await client.query('COMMIT');
+    return { calibrationsWritten: c.rowCount ?? 0, anomaliesWritten };
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+/** A sensor's stored calibrations, newest day first (for the CLI, the API and tests). */
+export async function listCalibrations(
+  pool: pg.Pool,
+  filter: { sensorId?: string; asOf?: string } = {},
+): Promise<Calibration[]> {
+  const { rows } = await pool.query<{
+    sensor_id: string;
+    measurement: Calibration['measurement'];
+    window_days: Calibration['windowDays'];
+    as_of: string;
+    reference_location_id: string;
+    bias: number;
+    slope: number;
+    intercept: number;
+    r2: number;
+    n: number;
+    reference_mean: number;
+  }>(
+    `SELECT sensor_id, measurement, window_days, as_of::text AS as_of, reference_location_id, bias, slope,
+       intercept, r2, n, reference_mean
+     FROM sensor_calibrations
+     WHERE ($1::text IS NULL OR sensor_id = $1) AND ($2::date IS NULL OR as_of = $2)
+     ORDER BY as_of DESC, sensor_id, measurement, window_days`,
+    [filter.sensorId ?? null, filter.asOf ?? null],
+  );
+  return rows.map((r) => ({
+    sensorId: r.sensor_id,
+    measurement: r.measurement,
+    windowDays: r.window_days,
+    asOf: r.as_of,
+    referenceLocationId: r.reference_location_id,
+    bias: r.bias,
+    slope: r.slope,
+    intercept: r.intercept,
+    r2: r.r2,
+    n: r.n,
+    referenceMean: r.reference_mean,
+  }));
+}
