@@ -27,9 +27,9 @@ Usage: npm run bench:anomalies -- [options]
 
 Modes (--mode, default quality):
   quality   in one process, no stack: the scenario's messages routed to 3 partitions as kafkajs would,
-            one DetectorState per partition, scored with evaluateDetections: precision, recall and delay
-            per fault type, false alarms per clean sensor-day, delivery faults; with --seeds, one line
-            per seed and the range
+            one DetectorState per partition, then the daily batch (runDailyRollup) over the checked
+            readings; scored with evaluateDetections: precision, recall and delay per fault type, false
+            alarms per clean sensor-day, delivery faults; with --seeds, one line per seed and the range
   memory    detector state for --memory-sensors sensors (default 10,000): snapshot JSON size and RSS
   stack     starts a scratch stack (ports = the test stack's + AQI_TEST_PORT_OFFSET, default 700; the
             tools from AQI_TOOLS_DIR) with its supervised detector process, runs --phases, then stops and
@@ -56,6 +56,8 @@ Scenario:
                         "cleanSensorFraction":0.25}' or '{"kind":"schedule","faults":[…]}')
   --thresholds JSON     detector threshold overrides (core/sensors/thresholds.ts), for trying a change
   --list-false-positives  quality: print every anomaly that matched no label, with its likely cause
+  --no-rollup           quality: the stream detector alone, without the daily batch (runDailyRollup over the
+                        checked readings) that decides drift and neighbour disagreement
 
 Stack mode:
   --phases a,b             of throughput, backlog, latency, two (default: all, in that order)
@@ -81,6 +83,7 @@ async function main(): Promise<number> {
       mix: { type: 'string' },
       thresholds: { type: 'string' },
       'list-false-positives': { type: 'boolean', default: false },
+      'no-rollup': { type: 'boolean', default: false },
       'memory-sensors': { type: 'string' },
       'throughput-sensors': { type: 'string' },
       'throughput-days': { type: 'string' },
@@ -118,6 +121,7 @@ async function main(): Promise<number> {
 
   if (mode === 'quality' || mode === 'all') {
     results.quality = qualityReport(scenario, {
+      rollup: !values['no-rollup'],
       seeds,
       thresholds,
       listFalsePositives: values['list-false-positives'],
