@@ -3,15 +3,15 @@ import type pg from 'pg';
 import type { IncidentRecord, IncidentStep } from '../../activities/repositories';
 import { AppError } from '../../core/errors';
 
+import { withTransaction } from './transaction';
+
 /**
  * Records one step of a sensor incident in one transaction: the incident row on its first step, the step
  * once per (incident, seq), and the incident's current state as that step left it. A retried activity
  * finds its step written and changes nothing.
  */
 export async function recordIncidentStep(pool: pg.Pool, incident: IncidentRecord, step: IncidentStep): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return withTransaction(pool, async (client) => {
     await client.query(
       `INSERT INTO sensor_incidents (id, workflow_id, sensor_id, anomaly_type, measurement, severity, summary,
          fault_started_at, state, opened_at, updated_at)
@@ -63,13 +63,7 @@ export async function recordIncidentStep(pool: pg.Pool, incident: IncidentRecord
         ],
       );
     }
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 export interface StoredIncident {

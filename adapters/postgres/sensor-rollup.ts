@@ -8,6 +8,8 @@ import { referenceHoursFromReadings, type ReferenceHour } from '../../core/senso
 import { sensorMeasurementNames, type SensorMeasurementName } from '../../core/sensors/reading';
 import { openMeteoNameOf, referencePollutants } from '../../core/sensors/simulator/reference';
 
+import { withTransaction } from './transaction';
+
 /**
  * The daily sensor rollup's storage (migration 0009): what it reads (checked readings, the registry, the
  * reference locations' readings, the drift and neighbour anomalies still open) and what it writes (hourly
@@ -67,9 +69,7 @@ export async function replaceHourlyMeans(
   input: { sensorIds: readonly string[]; from: string; to: string; means: readonly SensorHourMean[] },
 ): Promise<{ written: number; removed: number }> {
   const { means } = input;
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return withTransaction(pool, async (client) => {
     const removed = await client.query(
       `DELETE FROM sensor_hourly_means h
        WHERE h.sensor_id = ANY($1::text[]) AND h.hour >= $2 AND h.hour < $3
@@ -99,14 +99,8 @@ export async function replaceHourlyMeans(
         means.map((m) => m.coverage),
       ],
     );
-    await client.query('COMMIT');
     return { written: written.rowCount ?? 0, removed: removed.rowCount ?? 0 };
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** Stored means of these measurements over [from, to), every sensor, by sensor and hour. */
@@ -229,9 +223,7 @@ export async function storeDailyChecks(
   input: { calibrations: readonly Calibration[]; anomalies: readonly { anomaly: SensorAnomaly; closedAt?: string }[] },
 ): Promise<{ calibrationsWritten: number; anomaliesWritten: number }> {
   const { calibrations, anomalies } = input;
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return withTransaction(pool, async (client) => {
     const c = await client.query(
       `INSERT INTO sensor_calibrations AS c (sensor_id, measurement, window_days, as_of, reference_location_id,
          bias, slope, intercept, r2, n, reference_mean)
@@ -293,14 +285,8 @@ export async function storeDailyChecks(
       );
       anomaliesWritten += a.rowCount ?? 0;
     }
-    await client.query('COMMIT');
     return { calibrationsWritten: c.rowCount ?? 0, anomaliesWritten };
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** A sensor's stored calibrations, newest day first (for the CLI, the API and tests). */

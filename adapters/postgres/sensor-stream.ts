@@ -5,6 +5,7 @@ import type { SensorReading } from '../../core/sensors/reading';
 import type { SensorSighting } from '../../core/sensors/registry';
 
 import { recordSightings } from './sensors';
+import { withTransaction } from './transaction';
 
 /** A checked reading as stored: the reading, the checks that fired (`type` or `type:measurement`), when taken. */
 export interface CheckedReading {
@@ -55,9 +56,7 @@ const measurementColumns = ['pm2_5', 'pm10', 'no2', 'o3', 'co', 'temperature', '
  * Either all of it is there or none, so a restart resumes from a state that matches the stored data.
  */
 export async function commitDetectorChunk(pool: pg.Pool, chunk: DetectorChunk): Promise<{ readingsWritten: number }> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return withTransaction(pool, async (client) => {
     let readingsWritten = 0;
     if (chunk.readings.length > 0) {
       const column = (pick: (r: CheckedReading) => unknown) => chunk.readings.map(pick);
@@ -124,14 +123,8 @@ export async function commitDetectorChunk(pool: pg.Pool, chunk: DetectorChunk): 
          snapshot = EXCLUDED.snapshot, updated_at = now()`,
       [chunk.topic, chunk.partition, chunk.nextOffset, JSON.stringify(chunk.snapshot)],
     );
-    await client.query('COMMIT');
     return { readingsWritten };
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** What is still to be published for these partitions, oldest first. */
