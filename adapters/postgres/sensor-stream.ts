@@ -34,6 +34,19 @@ export interface DetectorChunk {
   outbox: OutboxMessage[];
 }
 
+/** Where a partition's stored state ends (its next offset), without the snapshot: what every chunk checks. */
+export async function loadPartitionOffset(
+  pool: pg.Pool,
+  topic: string,
+  partition: number,
+): Promise<string | undefined> {
+  const { rows } = await pool.query<{ next_offset: string }>(
+    'SELECT next_offset FROM sensor_detector_state WHERE topic = $1 AND partition = $2',
+    [topic, partition],
+  );
+  return rows[0] ? String(rows[0].next_offset) : undefined;
+}
+
 /** Where a partition's stored state ends: its next offset and the detector state covering everything before. */
 export async function loadPartitionState(
   pool: pg.Pool,

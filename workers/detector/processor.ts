@@ -13,11 +13,13 @@ import { listLocations } from '../../adapters/postgres/locations';
 import {
   commitDetectorChunk,
   deleteOutbox,
+  loadPartitionOffset,
   loadPartitionState,
   pendingOutbox,
   type CheckedReading,
   type OutboxMessage,
 } from '../../adapters/postgres/sensor-stream';
+import { listSensors } from '../../adapters/postgres/sensors';
 import { describeError } from '../../core/errors';
 import type { SensorAnomaly } from '../../core/sensors/anomaly';
 import {
@@ -29,11 +31,12 @@ import type { DetectorOutput } from '../../core/sensors/detector/outputs';
 import type { ProcessedReading, SensorDeadLetter } from '../../core/sensors/messages';
 import type { SensorReading } from '../../core/sensors/reading';
 import type { DetectorThresholds } from '../../core/sensors/thresholds';
+import { pauseBeforeRetry } from '../batch-retry';
 import type { ConsumedRecord } from '../stream/dead-letter';
 
 import { decodeSensorRecord, toSensorDeadLetter } from './decode';
 import { incidentAnomalyTypes, incidentInput, incidentTargets } from './incidents';
-import { createRetiredSensors } from './retired-sensors';
+import { refreshedEvery } from './refreshed';
 
 /**
  * The anomaly detector of `sensors.raw`, chunk by chunk (one fetched batch of one partition at a time):
@@ -114,7 +117,12 @@ export function createSensorDetector(deps: SensorDetectorDeps): SensorDetector {
   const maxMessages = deps.maxMessagesPerChunk ?? 5000;
   const pause = { initialMs: deps.retryPause?.initialMs ?? 1000, maxMs: deps.retryPause?.maxMs ?? 30_000 };
   const partitions = new Map<number, PartitionState>();
-  const retired = createRetiredSensors(pool);
+  // Read at most every 10 s, not per chunk: a retire or a new location takes effect within that time.
+  const retired = refreshedEvery(
+    10_000,
+    async () => new Set((await listSensors(pool, { status: 'retired' })).map((s) => s.id)),
+  );
+  const locations = refreshedEvery(10_000, () => listLocations(pool));
   const totals: DetectorTotals = {
     consumed: 0,
     stored: 0,
@@ -142,9 +150,11 @@ export function createSensorDetector(deps: SensorDetectorDeps): SensorDetector {
 
   /** The state covering everything before `offset`: memory when it is current, else the stored one. */
   async function stateAt(topic: string, partition: number): Promise<PartitionState> {
-    const stored = await loadPartitionState(pool, topic, partition);
+    // The offset alone decides whether memory is current; the snapshot is read only when it is not.
     const known = partitions.get(partition);
-    if (known && stored && known.nextOffset === BigInt(stored.nextOffset)) return known;
+    const storedOffset = await loadPartitionOffset(pool, topic, partition);
+    if (known && storedOffset !== undefined && known.nextOffset === BigInt(storedOffset)) return known;
+    const stored = await loadPartitionState(pool, topic, partition);
     const fresh: PartitionState = stored
       ? { state: restoreDetectorState(stored.snapshot, deps.thresholds), nextOffset: BigInt(stored.nextOffset) }
       : { state: createDetectorState(deps.thresholds), nextOffset: -1n };
@@ -212,7 +222,7 @@ export function createSensorDetector(deps: SensorDetectorDeps): SensorDetector {
     const valid: SensorReading[] = [];
     const recordOf = new WeakMap<SensorReading, ConsumedRecord>();
     const letters: SensorDeadLetter[] = [];
-    const retiredIds = await retired.ids();
+    const retiredIds = await retired();
     for (const record of fresh) {
       const consumed: ConsumedRecord = {
         topic,
@@ -263,7 +273,7 @@ export function createSensorDetector(deps: SensorDetectorDeps): SensorDetector {
         readings: out.readings,
         anomalies: out.anomalies,
         sightings,
-        locations: await listLocations(pool),
+        locations: await locations(),
         outbox: [
           ...letters.map((l) => ({ target: topics.deadLetter, key: l.key, payload: JSON.stringify(l) })),
           ...out.outbox,
@@ -329,14 +339,6 @@ export function createSensorDetector(deps: SensorDetectorDeps): SensorDetector {
       flushing = undefined;
     }));
 
-  async function waitBeforeRetry(payload: EachBatchPayload): Promise<void> {
-    const until = Date.now() + Math.min(pause.maxMs, pause.initialMs * 2 ** Math.min(failures - 1, 20));
-    while (Date.now() < until && payload.isRunning()) {
-      await new Promise((resolve) => setTimeout(resolve, Math.min(1000, until - Date.now())));
-      await payload.heartbeat().catch(() => undefined);
-    }
-  }
-
   async function eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     for (let i = 0; i < batch.messages.length; i += maxMessages) {
@@ -351,7 +353,7 @@ export function createSensorDetector(deps: SensorDetectorDeps): SensorDetector {
           { err: describeError(err), partition: batch.partition, fromOffset: chunk[0]?.offset, failures },
           'detector chunk failed, nothing stored; the batch will be fetched again',
         );
-        await waitBeforeRetry(payload);
+        await pauseBeforeRetry(payload, failures, pause);
         throw err;
       }
       failures = 0;

@@ -13,6 +13,7 @@ import type { Logger } from '../../adapters/logger';
 import { loadReadingHistory } from '../../adapters/postgres/readings-history';
 import type { DeadLetter, RawReadingMessage, TransformedReadingMessage } from '../../core/air-quality/messages';
 import { AppError, describeError } from '../../core/errors';
+import { pauseBeforeRetry } from '../batch-retry';
 
 import { toDeadLetter } from './dead-letter';
 import { decodeRawReading } from './decode';
@@ -130,14 +131,6 @@ export function createStreamProcessor(deps: StreamProcessorDeps): StreamProcesso
     return { consumed: records.length, stored, deadLettered: rejected.length };
   }
 
-  async function waitBeforeRetry(payload: EachBatchPayload): Promise<void> {
-    const until = Date.now() + Math.min(pause.maxMs, pause.initialMs * 2 ** Math.min(failures - 1, 20));
-    while (Date.now() < until && payload.isRunning()) {
-      await new Promise((resolve) => setTimeout(resolve, Math.min(1000, until - Date.now())));
-      await payload.heartbeat().catch(() => undefined);
-    }
-  }
-
   async function eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     for (let i = 0; i < batch.messages.length; i += maxMessages) {
@@ -160,7 +153,7 @@ export function createStreamProcessor(deps: StreamProcessorDeps): StreamProcesso
           },
           'chunk failed, nothing committed; the batch will be fetched again',
         );
-        await waitBeforeRetry(payload);
+        await pauseBeforeRetry(payload, failures, pause);
         throw err;
       }
       failures = 0;
