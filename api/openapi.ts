@@ -374,6 +374,9 @@ export function openApiDocument(maxBatchRows: number) {
             '409': error(
               'refused by the workflow (not awaiting approval, already decided): `APPROVAL_REFUSED`, the reason in error.message',
             ),
+            '503': error(
+              'no worker answered within TEMPORAL_UPDATE_WAIT_SECONDS: `NO_WORKER_ANSWER` (not confirmed; check the run before repeating)',
+            ),
           },
         },
       },
@@ -466,6 +469,9 @@ export function openApiDocument(maxBatchRows: number) {
                 '404': error('no incident with this id: `UNKNOWN_INCIDENT`'),
                 '409': error(
                   'refused by the workflow (already acknowledged, closed): `INCIDENT_ACTION_REFUSED`, the reason in error.message',
+                ),
+                '503': error(
+                  'no worker answered within TEMPORAL_UPDATE_WAIT_SECONDS: `NO_WORKER_ANSWER` (not confirmed; check the incident before repeating)',
                 ),
               },
             },

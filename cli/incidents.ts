@@ -56,7 +56,7 @@ export async function incidentsCommand(
       ...(typeof values.comment === 'string' ? { comment: values.comment } : {}),
     });
     if (!parsed.success) throw new AppError('INVALID_OPTION', parsed.error.issues.map((i) => i.message).join('; '));
-    const taken = await actOnIncident(await temporal(), id, action, parsed.data);
+    const taken = await actOnIncident(await temporal(), id, action, parsed.data, config.temporal.updateWaitMs);
     console.log(json ? JSON.stringify(taken, null, 2) : `${id} is ${taken.state} (${action} by ${parsed.data.by})`);
     return 0;
   }

@@ -160,7 +160,7 @@ export async function decide(
   const payload = { approver, decision, ...(values.comment ? { comment: String(values.comment) } : {}) };
   let taken: DecisionTaken;
   try {
-    taken = await sendApproval(client, workflowId, payload);
+    taken = await sendApproval(client, workflowId, payload, config.temporal.updateWaitMs);
   } catch (err) {
     if (!(err instanceof AppError && err.code === 'APPROVAL_REFUSED')) throw err;
     say(`  the workflow refused it: ${err.message}`);

@@ -23,6 +23,8 @@ export interface Config {
     uiPort: number;
     httpPort: number;
     uiUrl: string;
+    /** How long an update (approval, incident action) waits for a worker's answer. */
+    updateWaitMs: number;
   };
   postgres: {
     host: string;
@@ -127,6 +129,7 @@ function assemble(v: Raw): Config {
       uiPort: req('TEMPORAL_UI_PORT'),
       httpPort: req('TEMPORAL_HTTP_PORT'),
       uiUrl: stripSlash(v.TEMPORAL_UI_URL ?? `http://${host}:${req('TEMPORAL_UI_PORT')}`),
+      updateWaitMs: req('TEMPORAL_UPDATE_WAIT_SECONDS') * 1000,
     },
     postgres: {
       ...pg,

@@ -50,6 +50,11 @@ export const variables = {
     'aqi-training',
     'Task queue of the training worker (CPU-bound model training and evaluation)',
   ),
+  TEMPORAL_UPDATE_WAIT_SECONDS: variable(
+    z.coerce.number().positive().max(3600),
+    '20',
+    'How long an approval or incident action waits for a worker to answer before a 503 (no worker took it)',
+  ),
 
   POSTGRES_PORT: variable(port, '5432', 'PostgreSQL port (embedded server)'),
   POSTGRES_HOST: variable(text, undefined, 'PostgreSQL host; defaults to BIND_HOST'),

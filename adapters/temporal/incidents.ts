@@ -9,10 +9,13 @@ import {
   type sensorIncident,
 } from '../../workflows/sensor-incident';
 
+import { answeredWithin, defaultUpdateWaitMs } from './update-wait';
+
 /**
  * Acknowledges or resolves a sensor incident through its update: the workflow's validator answers at once
  * (taken, with the incident as it stands after; or refused with the reason: 409). An incident that has
- * closed takes no update: 409 naming how it closed; an unknown incident id: 404. `incidentId` is the
+ * closed takes no update: 409 naming how it closed; an unknown incident id: 404; no worker answering within
+ * `waitMs`: 503. `incidentId` is the
  * anomaly id the incident was opened for.
  */
 export async function actOnIncident(
@@ -20,11 +23,14 @@ export async function actOnIncident(
   incidentId: string,
   kind: IncidentActionKind,
   action: IncidentAction,
+  waitMs = defaultUpdateWaitMs,
 ): Promise<IncidentActionTaken> {
   const handle = client.workflow.getHandle<typeof sensorIncident>(sensorIncidentWorkflowId(incidentId));
   const update = kind === 'acknowledge' ? acknowledgeIncidentUpdate : resolveIncidentUpdate;
   try {
-    return await handle.executeUpdate(update, { args: [action] });
+    return await answeredWithin(client, waitMs, `the ${kind} of incident ${incidentId}`, () =>
+      handle.executeUpdate(update, { args: [action] }),
+    );
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) throw refused(describeError(err.cause ?? err), err);
     if (!(err instanceof WorkflowNotFoundError)) throw err;

@@ -18,6 +18,7 @@ import {
 
 import { workflowUrl } from './client';
 import { startOrJoin } from './start-or-join';
+import { answeredWithin, defaultUpdateWaitMs } from './update-wait';
 
 /**
  * The pipeline runs an operator starts, shared by the `airq` CLI and the HTTP API: each derives its
@@ -117,16 +118,19 @@ export async function describePipeline(
  * Decides on a registered challenger through the `approvePromotion` update: the workflow's validator
  * answers at once, so the caller learns whether the decision was taken (and the stage after it) or why it
  * was refused, with no signal sent in the hope that it takes. Refused: 409 with the reason (also for a run
- * that has closed, by the same rules); an unknown workflow id: 404.
+ * that has closed, by the same rules); an unknown workflow id: 404; no worker answering within `waitMs`: 503.
  */
 export async function sendApproval(
   client: Client,
   workflowId: string,
   decision: ApprovalDecision,
+  waitMs = defaultUpdateWaitMs,
 ): Promise<DecisionTaken> {
   const handle = client.workflow.getHandle<typeof trainingPipeline>(workflowId);
   try {
-    return await handle.executeUpdate(approvePromotionUpdate, { args: [decision] });
+    return await answeredWithin(client, waitMs, `the ${decision.decision} of ${workflowId}`, () =>
+      handle.executeUpdate(approvePromotionUpdate, { args: [decision] }),
+    );
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) throw refused(describeError(err.cause ?? err), err);
     if (!(err instanceof WorkflowNotFoundError)) throw err;
@@ -138,7 +142,9 @@ export async function sendApproval(
     }
     throw err;
   });
-  const status = await handle.query(promotionStatusQuery).catch(() => undefined);
+  const status = await answeredWithin(client, waitMs, `the status query of ${workflowId}`, () =>
+    handle.query(promotionStatusQuery),
+  ).catch(() => undefined);
   const admitted = status ? admitDecision(decision, status) : undefined;
   throw refused(
     `${workflowId} is ${closed.status.name.toLowerCase()}${admitted && !admitted.ok ? `: ${admitted.reason}` : ''}`,

@@ -51,7 +51,8 @@ export function incidentRoutes(deps: {
       const id = parse(incidentId, req.params.id);
       const { comment } = parse(incidentActionBody, req.body);
       const by = String(res.locals.caller);
-      const taken = await actOnIncident(await deps.temporal(), id, kind, { by, ...(comment ? { comment } : {}) });
+      const action = { by, ...(comment ? { comment } : {}) };
+      const taken = await actOnIncident(await deps.temporal(), id, kind, action, deps.config.temporal.updateWaitMs);
       res.json({ id, ...taken });
     });
   }

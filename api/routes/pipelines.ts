@@ -69,8 +69,15 @@ export function pipelineRoutes(deps: {
   router.post('/pipelines/:id/approval', requirePermission(deps.keys, 'approve'), requireJson, async (req, res) => {
     const body = parse(approvalBody, req.body);
     const approver = String(res.locals.caller);
-    // The approvePromotion update: 409 with the workflow's reason when refused, 404 for an unknown run.
-    const taken = await sendApproval(await deps.temporal(), String(req.params.id), { approver, ...body });
+    // The approvePromotion update: 409 with the workflow's reason when refused, 404 for an unknown run, 503
+    // when no worker answers in time.
+    const decision = { approver, ...body };
+    const taken = await sendApproval(
+      await deps.temporal(),
+      String(req.params.id),
+      decision,
+      config.temporal.updateWaitMs,
+    );
     res.status(202).json({ workflowId: req.params.id, approver, decision: taken.decision, stage: taken.stage });
   });
   return router;
