@@ -14,6 +14,7 @@ const permanent = new Set([
   'INVALID_MODEL',
   'NOTHING_TO_ROLL_BACK',
   'INVALID_DAY',
+  'INVALID_ALERT',
 ]);
 
 /**

@@ -1,5 +1,6 @@
+import { createAlertActivities } from './alerts';
 import { createDoctorActivities, type DoctorDeps } from './doctor';
-import { createIncidentActivities } from './incidents';
+import { createIncidentActivities, type IncidentActivityDeps } from './incidents';
 import { createIngestionActivities, type IngestionDeps } from './ingestion';
 import { createQualityActivities } from './quality';
 import type { ActivityRepositories } from './repositories';
@@ -14,7 +15,8 @@ export type ActivityDeps = ActivityRepositories &
   Omit<DoctorDeps, 'platformChecks'> &
   Omit<IngestionDeps, 'locations' | 'readings'> &
   Omit<TrainingDeps, 'trainingSet' | 'promotions'> &
-  Pick<SensorRollupDeps, 'sensorChecks'>;
+  Pick<SensorRollupDeps, 'sensorChecks'> &
+  Omit<IncidentActivityDeps, 'incidents' | 'alerts'>;
 
 /** All activities of the pipeline task queue, built from their dependencies. */
 export function createActivities(deps: ActivityDeps) {
@@ -22,6 +24,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDoctorActivities(deps),
     ...createIngestionActivities(deps),
     ...createQualityActivities(deps),
+    ...createAlertActivities(deps),
     ...createIncidentActivities(deps),
     ...createSensorRollupActivities(deps),
     ...createTrainingActivities(deps),

@@ -2,6 +2,7 @@ import type { PromotionRecord } from '../adapters/postgres/promotions';
 import type { RawPayload } from '../adapters/postgres/raw-payloads';
 import type { ReadingToStore, StoreResult } from '../adapters/postgres/readings-store';
 import type { MeasuredVariable, Reading } from '../core/air-quality/reading';
+import type { AlertKind } from '../core/alerts/alert';
 import type { DoctorReport } from '../core/doctor';
 import type { Location } from '../core/locations/location';
 import type { QualityReport, QualityRow } from '../core/quality/assess';
@@ -118,6 +119,24 @@ export interface IncidentsRepository {
   recordStep(incident: IncidentRecord, step: IncidentStep): Promise<void>;
 }
 
+/** What became of one alert at one webhook target (migration 0014). */
+export interface AlertDelivery {
+  alertKey: string;
+  targetId: string;
+  kind: AlertKind;
+  title: string;
+  outcome: 'delivered' | 'gave_up';
+  /** The activity attempt that ended it (Temporal's count, from 1). */
+  attempts: number;
+  reason?: string;
+}
+
+export interface AlertsRepository {
+  /** Targets this alert key was delivered to already: a retry or a repeat skips them. */
+  deliveredTargets(alertKey: string): Promise<string[]>;
+  record(delivery: AlertDelivery): Promise<void>;
+}
+
 /** What the daily sensor rollup reads and writes (migration 0009, and the detector's tables). */
 export interface SensorRollupRepository {
   /** Sensors the registry heard from during [from, to), in id order. */
@@ -156,4 +175,5 @@ export interface ActivityRepositories {
   platformChecks: PlatformChecksRepository;
   incidents: IncidentsRepository;
   sensorRollup: SensorRollupRepository;
+  alerts: AlertsRepository;
 }

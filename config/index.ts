@@ -1,5 +1,6 @@
 import { type z } from 'zod';
 
+import { parseAlertTargets, type AlertTarget } from '../core/alerts/targets';
 import { AppError } from '../core/errors';
 import { durationMs } from '../core/training/promotion';
 
@@ -49,6 +50,8 @@ export interface Config {
     url: string;
     replay: { port: number; dataDir: string; now: string };
   };
+  /** Who hears about what needs a person: ALERT_WEBHOOKS (URLs are secrets) and the give-up attempt. */
+  alerts: { targets: AlertTarget[]; maxAttempts: number };
   api: {
     port: number;
     url: string;
@@ -171,6 +174,7 @@ function assemble(v: Raw): Config {
       url: stripSlash(req('AQI_SOURCE') === 'replay' ? `http://${host}:${req('REPLAY_PORT')}` : req('OPEN_METEO_URL')),
       replay: { port: req('REPLAY_PORT'), dataDir: req('REPLAY_DATA_DIR'), now: req('REPLAY_NOW') },
     },
+    alerts: { targets: parseAlertTargets(req('ALERT_WEBHOOKS')), maxAttempts: req('ALERT_MAX_ATTEMPTS') },
     api: {
       port: apiPort,
       url: stripSlash(v.API_PUBLIC_URL ?? `http://${host}:${apiPort}`),

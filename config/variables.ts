@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { parseAlertTargets } from '../core/alerts/targets';
+
 /**
  * Every environment variable the platform reads, with its default and the reason it exists.
  * `.env.example` is checked against this list by a test, so the two cannot drift apart.
@@ -143,6 +145,23 @@ export const variables = {
 
   API_PORT: variable(z.coerce.number().int().min(0).max(65535), '8000', 'HTTP port of the API (0 picks a free one)'),
   API_PUBLIC_URL: variable(z.url(), undefined, 'URL users reach the API at; defaults to http://BIND_HOST:API_PORT'),
+  ALERT_WEBHOOKS: variable(
+    z.string().superRefine((value, ctx) => {
+      try {
+        parseAlertTargets(value);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
+      }
+    }),
+    '',
+    'Alert targets: format=url entries (json, slack, discord) separated by commas; empty: the worker log only',
+    { secret: true },
+  ),
+  ALERT_MAX_ATTEMPTS: variable(
+    z.coerce.number().int().min(1).max(100),
+    '6',
+    'Attempts (Temporal retries with backoff) before an undelivered alert is given up and recorded',
+  ),
   API_KEYS: variable(
     z
       .string()

@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 
 import { createActivities } from '../activities';
+import { createWebhookSender } from '../adapters/alerts/webhook';
 import { createKafka } from '../adapters/kafka/client';
 import { createLogger } from '../adapters/logger';
 import { createMlflowClient } from '../adapters/mlflow/client';
@@ -9,6 +10,7 @@ import { createOpenMeteoClient } from '../adapters/open-meteo/client';
 import { fetchReplayHoldings } from '../adapters/open-meteo/replay-holdings';
 import { createPool } from '../adapters/postgres/pool';
 import { createPostgresRepositories } from '../adapters/postgres/repositories';
+import { workflowUrl } from '../adapters/temporal/client';
 import { installTemporalLogging } from '../adapters/temporal/logging';
 import { configFromEnvironment, gitCommit } from '../config/runtime';
 import { AppError, describeError } from '../core/errors';
@@ -62,6 +64,10 @@ async function run(): Promise<void> {
         },
         temporal: new Client({ connection: clientConnection, namespace: config.temporal.namespace }),
         sensorChecks: { thresholds, incidentEscalateAfter: config.sensors.incidentEscalateAfter },
+        alertSender: createWebhookSender(),
+        alertTargets: config.alerts.targets,
+        alertMaxAttempts: config.alerts.maxAttempts,
+        workflowLink: (workflowId) => workflowUrl(config, workflowId),
       }),
       shutdownGraceTime: '20 seconds',
     });

@@ -3,15 +3,19 @@
  *   1. Assess the stored readings of the window [from, to) for the locations (one activity: read, run every
  *      check, store the report).
  *   2. pass / warn: return the verdict and the report id.
- *   3. fail: end with a non-retryable DataQualityError carrying the report id, so whoever triggered the
- *      run (Airflow, a schedule, a training pipeline) stops and a person can read the report.
+ *   3. fail: alert people, then end with a non-retryable DataQualityError carrying the report id, so
+ *      whoever triggered the run (Airflow, a schedule, a training pipeline) stops and a person can read
+ *      the report.
  */
-import { ApplicationFailure, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import { ApplicationFailure, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 
 import type { IngestionActivities } from '../activities/ingestion';
 import type { QualityActivities, QualityOutcome } from '../activities/quality';
+import { qualityFailedAlert } from '../core/alerts/pipeline-alerts';
 import { parseHour, toHourString } from '../core/ingestion/chunks';
 import { searchAttributes } from '../temporal/search-attributes';
+
+import { tell } from './alerting';
 
 export interface CheckDataQualityInput {
   locationIds: string[];
@@ -50,6 +54,17 @@ export async function checkDataQuality(input: CheckDataQualityInput): Promise<Qu
     now: input.now ?? new Date().toISOString(),
   });
   if (outcome.verdict === 'fail') {
+    const { workflowId } = workflowInfo();
+    await tell(
+      qualityFailedAlert({
+        workflowId,
+        locationIds: input.locationIds,
+        ...window,
+        reportId: outcome.reportId,
+        findings: outcome.findings,
+        at: new Date().toISOString(),
+      }),
+    );
     throw ApplicationFailure.create({
       type: 'DataQualityError',
       message: `data quality failed (report ${outcome.reportId}): ${outcome.findings.join('; ')}`,

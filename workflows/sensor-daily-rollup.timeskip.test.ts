@@ -5,7 +5,7 @@ import { createSensorRollupActivities, type SensorRollupActivities } from '../ac
 import { sensorIncidentWorkflowId, type SensorIncidentInput } from '../core/sensors/incident';
 import { dayMs, rollupSettleMs, toDay } from '../core/sensors/rollup-day';
 import { defaultDetectorThresholds } from '../core/sensors/thresholds';
-import { fakeIncidents, fakeSensorRollup } from '../test/support/repository-fakes';
+import { fakeIncidents, fakeSensorRollup, logOnlyAlerts } from '../test/support/repository-fakes';
 import { asFlagged, rollupScenario, syntheticReferenceAt } from '../test/support/sensor-rollup-scenario';
 import { recording } from '../test/workflows/activity-fakes';
 import {
@@ -58,7 +58,7 @@ function realActivities(prefix: string) {
       producer,
       sensorChecks: { thresholds: defaultDetectorThresholds, incidentEscalateAfter: '30m' },
     }),
-    ...createIncidentActivities({ incidents: incidents.repository }),
+    ...createIncidentActivities({ incidents: incidents.repository, ...logOnlyAlerts() }),
   };
   return { scenario, store, incidents, activities };
 }
@@ -192,7 +192,7 @@ describe('sensorDailyRollup on the time-skipping test server', () => {
         { anomalyId: 'cd'.repeat(16), at: '2024-03-09T00:00:00.000Z' },
       ],
     });
-    const incidentActivities = createIncidentActivities({ incidents: incidents.repository });
+    const incidentActivities = createIncidentActivities({ incidents: incidents.repository, ...logOnlyAlerts() });
 
     const { closed, incident } = await withWorkers(
       ts,

@@ -1,7 +1,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 
 import { createIncidentActivities } from '../activities/incidents';
-import { fakeIncidents } from '../test/support/repository-fakes';
+import { fakeIncidents, logOnlyAlerts } from '../test/support/repository-fakes';
 import {
   eventually,
   startTimeSkipping,
@@ -45,7 +45,7 @@ const input: SensorIncidentInput = {
 
 function setUp() {
   const store = fakeIncidents();
-  const activities = createIncidentActivities({ incidents: store.repository });
+  const activities = createIncidentActivities({ incidents: store.repository, ...logOnlyAlerts() });
   const events = () =>
     store.steps.map((s) => (s.event === 'notified' ? `notified:${String(s.details?.about)}` : s.event));
   return { store, activities, events };

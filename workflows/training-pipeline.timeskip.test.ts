@@ -50,6 +50,7 @@ const throughPromotion = [
   'trainCandidate',
   'evaluateCandidate',
   'registerChallenger',
+  'notify',
   'promoteChampion',
   'recordDecision',
   'deployToApi',
@@ -180,7 +181,7 @@ describe('trainingPipeline on the time-skipping test server', () => {
     expect(outcome.result).toMatchObject({ outcome: 'rejected', version: '7', decision: reject });
     expect(outcome.result.deploy).toBeUndefined();
     expect(outcome.status.stage).toBe('rejected');
-    expect(namesOf(calls)).toEqual(throughPromotion.slice(0, 6).concat('recordDecision'));
+    expect(namesOf(calls)).toEqual(throughPromotion.slice(0, 7).concat('recordDecision'));
     expect(inputOf(calls, 'recordDecision')).toEqual([
       expect.objectContaining({ modelVersion: '7', decision: 'rejected', approver: 'bob', comment: reject.comment }),
     ]);
@@ -201,7 +202,17 @@ describe('trainingPipeline on the time-skipping test server', () => {
     expect(outcome.minuteBefore.stage).toBe('awaiting_approval');
     expect(outcome.result).toMatchObject({ outcome: 'expired', version: '7' });
     expect(outcome.result.decision).toBeUndefined();
-    expect(namesOf(calls)).toEqual(throughPromotion.slice(0, 6).concat('recordDecision'));
+    // Asked when the wait began, reminded 12 hours before the deadline, then expired.
+    expect(namesOf(calls)).toEqual(throughPromotion.slice(0, 7).concat('notify', 'recordDecision'));
+    const [asked, reminded] = inputOf(calls, 'notify') as { kind: string; key: string; at: string; facts: object }[];
+    expect(asked).toMatchObject({
+      kind: 'approval_pending',
+      key: expect.stringMatching(/^approval:train-aqi-eaqi-instant-.*:7:pending$/),
+      facts: { model: modelName, version: '7', 'holdout MAE': 2.1 },
+    });
+    expect(reminded).toMatchObject({ kind: 'approval_expiring', severity: 'warning' });
+    expect(outcome.deadlineMs - Date.parse(reminded?.at ?? '')).toBeGreaterThanOrEqual(12 * HOUR_MS - 1000);
+    expect(outcome.deadlineMs - Date.parse(reminded?.at ?? '')).toBeLessThanOrEqual(12 * HOUR_MS);
     const [expiry] = inputOf(calls, 'recordDecision') as { requestedAt: string; decidedAt: string; decision: string }[];
     expect(expiry?.decision).toBe('expired');
     // The default deadline is the real one (72 h after the request), and the run expired at it, not before;
@@ -280,7 +291,21 @@ describe('trainingPipeline on the time-skipping test server', () => {
     expect(cause).toBeInstanceOf(ApplicationFailure);
     expect(cause).toMatchObject({ type: 'DataQualityError', nonRetryable: true });
     expect(cause?.message).toBe(`data quality failed (report 42): ${findings[0]}`);
-    expect(namesOf(calls)).toEqual(['openTrainingRun', 'extractDataset', 'assessDataQuality', 'closeTrainingRun']);
+    // The quality check alerts people once; the pipeline adds no "failed" alert of its own for it.
+    expect(namesOf(calls)).toEqual([
+      'openTrainingRun',
+      'extractDataset',
+      'assessDataQuality',
+      'notify',
+      'closeTrainingRun',
+    ]);
+    expect(inputOf(calls, 'notify')).toEqual([
+      expect.objectContaining({
+        kind: 'quality_failed',
+        severity: 'critical',
+        facts: expect.objectContaining({ report: 42 }),
+      }),
+    ]);
     expect(inputOf(calls, 'closeTrainingRun')).toEqual([
       { run: runRef, status: 'FAILED', outcome: 'data_quality_failed' },
     ]);
@@ -402,5 +427,31 @@ describe('trainingPipeline on the time-skipping test server', () => {
     ]);
     expect(calls.filter((c) => c.name === 'extractDataset').map((c) => c.attempt)).toEqual([1, 2, 3]);
     expect(new Set(inputOf(calls, 'extractDataset').map((i) => JSON.stringify(i))).size).toBe(1);
+  });
+
+  it("when a step fails for good, then the run fails and people get one pipeline_failed alert with the activity's words", async () => {
+    const { outcome, calls } = await pipelineRun(
+      {
+        registerChallenger: async () => {
+          throw ApplicationFailure.nonRetryable('model version refused by the registry', 'INVALID_MODEL');
+        },
+      },
+      (handle) =>
+        handle.result().then(
+          () => undefined,
+          (err: unknown) => err,
+        ),
+    );
+
+    expect(outcome).toBeInstanceOf(WorkflowFailedError);
+    expect(namesOf(calls).slice(-2)).toEqual(['registerChallenger', 'notify']);
+    expect(inputOf(calls, 'notify')).toEqual([
+      expect.objectContaining({
+        kind: 'pipeline_failed',
+        key: expect.stringMatching(/^failed:train-aqi-eaqi-instant-/),
+        text: 'model version refused by the registry',
+        workflowId: expect.stringMatching(/^train-aqi-eaqi-instant-/),
+      }),
+    ]);
   });
 });

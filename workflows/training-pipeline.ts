@@ -8,7 +8,7 @@
  *   5. Register: one model version per run, lineage tags, alias `challenger`.
  *   6. Await approval: the `approvePromotion` update (answers accepted or refused at once) or signal (Web UI,
  *      `temporal workflow signal`), both under the rules of core/training/promotion.ts, until the deadline
- *      (then "expired").
+ *      (then "expired"). People are alerted when it starts to wait and again before the deadline.
  *   7. Promote: alias `champion` (the old one becomes `previous`).
  *   8. Deploy: the API reloads and confirms it serves the version.
  * Every decision is audited (table `model_promotions` and model-version tags). The `promotionStatus` query
@@ -21,6 +21,8 @@ import {
   defineSignal,
   defineUpdate,
   executeChild,
+  isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -32,6 +34,12 @@ import type { TrainingActivities, TrainingComputeActivities } from '../activitie
 import type { EvaluationSummary } from '../activities/training/evaluate';
 import type { CandidateSpec, DatasetRef, TrainingRunRef } from '../activities/training/types';
 import {
+  approvalExpiringAlert,
+  approvalPendingAlert,
+  expiryWarningMs,
+  pipelineFailedAlert,
+} from '../core/alerts/pipeline-alerts';
+import {
   admitDecision,
   durationMs,
   modelNameFor,
@@ -40,6 +48,7 @@ import {
 } from '../core/training/promotion';
 import { searchAttributes } from '../temporal/search-attributes';
 
+import { tell } from './alerting';
 import { checkDataQuality } from './check-data-quality';
 
 export interface TrainingPipelineInput {
@@ -125,6 +134,21 @@ const { deployToApi } = proxyActivities<TrainingActivities>({
 });
 
 export async function trainingPipeline(input: TrainingPipelineInput): Promise<TrainingPipelineResult> {
+  try {
+    return await runTrainingPipeline(input);
+  } catch (err) {
+    // A data-quality fail has told people already (its own alert); a cancellation was someone's choice.
+    if (!isCancellation(err) && !isDataQualityFailure(err)) {
+      const { workflowId } = workflowInfo();
+      await tell(
+        pipelineFailedAlert({ workflowId, pipeline: 'trainingPipeline', reason: failureText(err), at: nowIso() }),
+      );
+    }
+    throw err;
+  }
+}
+
+async function runTrainingPipeline(input: TrainingPipelineInput): Promise<TrainingPipelineResult> {
   const horizonHours = input.kind === 'instant' ? 0 : (input.horizonHours ?? 24);
   const candidate: CandidateSpec = {
     modelName: input.modelName ?? modelNameFor(input.kind, horizonHours),
@@ -260,10 +284,24 @@ export async function trainingPipeline(input: TrainingPipelineInput): Promise<Tr
   // 6. Await approval
   const requestedAt = new Date();
   const timeout = input.approvalTimeout ?? '72h';
-  status.deadline = new Date(requestedAt.getTime() + durationMs(timeout)).toISOString();
+  const deadline = new Date(requestedAt.getTime() + durationMs(timeout)).toISOString();
+  status.deadline = deadline;
   enter('awaiting_approval');
   upsertSearchAttributes([{ key: searchAttributes.promotionStatus, value: 'awaiting_approval' }]);
-  const decided = await condition(() => decision !== undefined, durationMs(timeout));
+  const approvalFacts = {
+    workflowId: workflowInfo().workflowId,
+    modelName: candidate.modelName,
+    version,
+    holdoutMae: evaluation.candidate.mae,
+    deadline,
+    at: requestedAt.toISOString(),
+  };
+  await tell(approvalPendingAlert(approvalFacts));
+  const decided = await awaitDecision(
+    () => decision !== undefined,
+    durationMs(timeout),
+    () => tell(approvalExpiringAlert({ ...approvalFacts, at: nowIso() })),
+  );
   const audit = {
     modelName: candidate.modelName,
     modelVersion: version,
@@ -311,6 +349,34 @@ export async function trainingPipeline(input: TrainingPipelineInput): Promise<Tr
     deploy: status.deploy,
   };
 }
+
+/**
+ * Waits for the decision until the deadline; behind the `approval-reminder` patch, a reminder goes out
+ * `expiryWarningMs` before it (histories from before the reminder wait in one piece, as they were recorded).
+ */
+async function awaitDecision(decided: () => boolean, waitMs: number, remind: () => Promise<void>): Promise<boolean> {
+  if (!patched('approval-reminder')) return condition(decided, waitMs);
+  const warnMs = expiryWarningMs(waitMs);
+  if (await condition(decided, waitMs - warnMs)) return true;
+  await remind();
+  return condition(decided, warnMs);
+}
+
+function isDataQualityFailure(err: unknown): boolean {
+  for (let cause: unknown = err; cause instanceof Error; cause = cause.cause) {
+    if (cause instanceof ApplicationFailure && cause.type === 'DataQualityError') return true;
+  }
+  return false;
+}
+
+/** The deepest message of a failure chain: the activity's own words rather than "Activity task failed". */
+function failureText(err: unknown): string {
+  let text = err instanceof Error ? err.message : String(err);
+  for (let cause: unknown = err; cause instanceof Error; cause = cause.cause) text = cause.message || text;
+  return text;
+}
+
+const nowIso = () => new Date().toISOString();
 
 /** Tells the API to reload; a deploy that cannot be confirmed is reported, the promotion stands. */
 export async function deploy(modelName: string, version: string): Promise<{ confirmed: boolean; detail: string }> {

@@ -1,5 +1,6 @@
 import type { ActivityRepositories } from '../../activities/repositories';
 
+import { deliveredTargets, recordAlertDelivery } from './alert-deliveries';
 import { recordIncidentStep } from './incidents';
 import { findLocations } from './locations';
 import { describeDatabase, recordPlatformCheck } from './platform-checks';
@@ -40,6 +41,10 @@ export function createPostgresRepositories(pool: Pool): ActivityRepositories {
       record: (input) => recordPlatformCheck(pool, input),
     },
     incidents: { recordStep: (incident, step) => recordIncidentStep(pool, incident, step) },
+    alerts: {
+      deliveredTargets: (alertKey) => deliveredTargets(pool, alertKey),
+      record: (delivery) => recordAlertDelivery(pool, delivery),
+    },
     sensorRollup: {
       sensorsHeard: (from, to) => sensorsHeardBetween(pool, from, to),
       loadReadings: (sensorIds, from, to) => loadFlaggedReadings(pool, sensorIds, from, to),

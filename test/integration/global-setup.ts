@@ -2,15 +2,22 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 
 import { repoRoot } from '../../config/runtime';
+import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 
-import { stackCommand, testEnv, testStateDir } from './test-env';
+import { stackCommand, testEnv, testStateDir, testWebhookReceiver } from './test-env';
 
 /**
  * Starts a fresh test stack exactly as `npm start` does (stack, migrations, worker, API, doctor) on the
- * test ports. A stack left over by an interrupted run is stopped and its state wiped first.
+ * test ports, and the webhook receiver the worker's alerts go to. A stack left over by an interrupted run is
+ * stopped and its state wiped first.
  */
-export default function globalSetup(): void {
+export default async function globalSetup(): Promise<void> {
   Object.assign(process.env, testEnv);
+  // Up for the whole run, before the worker sends its first alert (the stack start opens incidents).
+  (globalThis as { webhookReceiver?: WebhookReceiver }).webhookReceiver = await startWebhookReceiver(
+    { ...testWebhookReceiver.answers },
+    testWebhookReceiver.port,
+  );
   if (existsSync(testStateDir)) {
     run('stop');
     rmSync(testStateDir, { recursive: true, force: true });

@@ -39,6 +39,11 @@ export const testEnv = {
   // in api/middleware/rate-limit.test.ts.
   API_MUTATION_RATE_LIMIT: '100000/min',
   AQI_SOURCE: 'replay',
+  // The worker's alerts go to the suite's webhook receiver (global setup; alerts.test.ts reads it): a JSON
+  // and a Slack target that take them, and one that refuses for good (its deliveries are given up).
+  ALERT_WEBHOOKS: ['json=/alerts', 'slack=/slack', 'json=/gone']
+    .map((t) => t.replace('=', `=http://127.0.0.1:${port(18970)}`))
+    .join(','),
   // Derived addresses must follow the ports above, whatever the developer's .env says.
   TEMPORAL_ADDRESS: '',
   TEMPORAL_UI_URL: '',
@@ -48,6 +53,9 @@ export const testEnv = {
   API_PUBLIC_URL: '',
   REPLAY_URL: '',
 };
+
+/** The suite's webhook receiver (see `webhook-receiver.ts`): its port and how each path answers. */
+export const testWebhookReceiver = { port: Number(port(18970)), answers: { '/gone': 404 } };
 
 export const testStateDir = path.resolve(repoRoot, testEnv.AQI_STATE_DIR);
 

@@ -1,5 +1,8 @@
+import type { AlertDeps } from '../../activities/alerts';
 import type {
   ActivityRepositories,
+  AlertDelivery,
+  AlertsRepository,
   IncidentRecord,
   IncidentStep,
   IncidentsRepository,
@@ -143,6 +146,35 @@ export function fakeIncidents() {
   return { repository, incidents, steps };
 }
 
+/** Alert deliveries in memory, keyed like the table (alert key, target). */
+export function fakeAlerts() {
+  const deliveries = new Map<string, AlertDelivery>();
+  const repository: AlertsRepository = {
+    async deliveredTargets(alertKey) {
+      return [...deliveries.values()]
+        .filter((d) => d.alertKey === alertKey && d.outcome === 'delivered')
+        .map((d) => d.targetId);
+    },
+    async record(delivery) {
+      deliveries.set(`${delivery.alertKey}|${delivery.targetId}`, delivery);
+    },
+  };
+  return { repository, deliveries };
+}
+
+/** Alert dependencies with no webhook: alerts reach the log only (for tests about something else). */
+export function logOnlyAlerts(): AlertDeps {
+  return {
+    alerts: fakeAlerts().repository,
+    alertSender: async () => {
+      throw new Error('no webhook in this test');
+    },
+    alertTargets: [],
+    alertMaxAttempts: 3,
+    workflowLink: (workflowId) => `http://temporal.test/namespaces/aqi/workflows/${workflowId}`,
+  };
+}
+
 /**
  * The rollup's storage in memory: readings, the registry and reference hours as given; means, calibrations
  * and anomalies stored under the PostgreSQL keys and upsert rules (a window only grows, a close is kept),
@@ -256,6 +288,7 @@ export function fakeRepositories(overrides: Partial<ActivityRepositories> = {}):
     platformChecks: fakePlatformChecks().repository,
     incidents: fakeIncidents().repository,
     sensorRollup: fakeSensorRollup({ sensors: [] }).repository,
+    alerts: fakeAlerts().repository,
     ...overrides,
   };
 }

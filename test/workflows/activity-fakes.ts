@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 
+import type { AlertActivities } from '../../activities/alerts';
 import type { IngestionActivities } from '../../activities/ingestion';
 import type { QualityActivities } from '../../activities/quality';
 import type { TrainingActivities, TrainingComputeActivities } from '../../activities/training';
@@ -9,7 +10,7 @@ import type { EvaluationSummary } from '../../activities/training/evaluate';
  * Fake activities for the time-skipping workflow tests: plain objects with the real activities' types,
  * returning small fixed references, and recording every call (its input and attempt) in order.
  */
-export type LifecycleActivities = TrainingActivities & TrainingComputeActivities & QualityActivities;
+export type LifecycleActivities = TrainingActivities & TrainingComputeActivities & QualityActivities & AlertActivities;
 
 export interface ActivityCall {
   name: string;
@@ -62,6 +63,7 @@ export function lifecycleDefaults(): LifecycleActivities {
     rollbackChampion: async (input) => ({ champion: input.from.previous ?? '', demoted: input.from.champion ?? '' }),
     recordDecision: async () => 1,
     deployToApi: async (input) => ({ confirmed: true, detail: `the API serves ${input.modelName}/${input.version}` }),
+    notify: async () => ({ channels: ['log'], delivered: [], alreadyDelivered: [], gaveUp: [] }),
   };
 }
 
