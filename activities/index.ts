@@ -1,6 +1,7 @@
 import { createDoctorActivities, type DoctorDeps } from './doctor';
 import { createIncidentActivities } from './incidents';
 import { createIngestionActivities, type IngestionDeps } from './ingestion';
+import { createMonitoringActivities, type MonitoringDeps } from './monitoring';
 import { createQualityActivities } from './quality';
 import type { ActivityRepositories } from './repositories';
 import { createSensorRollupActivities, type SensorRollupDeps } from './sensor-rollup';
@@ -14,7 +15,8 @@ export type ActivityDeps = ActivityRepositories &
   Omit<DoctorDeps, 'platformChecks'> &
   Omit<IngestionDeps, 'locations' | 'readings'> &
   Omit<TrainingDeps, 'trainingSet' | 'promotions'> &
-  Pick<SensorRollupDeps, 'sensorChecks'>;
+  Pick<SensorRollupDeps, 'sensorChecks'> &
+  Pick<MonitoringDeps, 'monitoringRuns'>;
 
 /** All activities of the pipeline task queue, built from their dependencies. */
 export function createActivities(deps: ActivityDeps) {
@@ -25,6 +27,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createIncidentActivities(deps),
     ...createSensorRollupActivities(deps),
     ...createTrainingActivities(deps),
+    ...createMonitoringActivities(deps),
   };
 }
 

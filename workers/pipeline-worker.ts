@@ -62,6 +62,7 @@ async function run(): Promise<void> {
         },
         temporal: new Client({ connection: clientConnection, namespace: config.temporal.namespace }),
         sensorChecks: { thresholds, incidentEscalateAfter: config.sensors.incidentEscalateAfter },
+        monitoringRuns: { experiment: config.mlflow.monitoringExperiment, mlflowUrl: config.mlflow.url },
       }),
       shutdownGraceTime: '20 seconds',
     });

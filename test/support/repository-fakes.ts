@@ -1,4 +1,5 @@
 import type {
+  MonitoringRepository,
   ActivityRepositories,
   IncidentRecord,
   IncidentStep,
@@ -11,6 +12,7 @@ import type {
   SensorRollupRepository,
   TrainingSetRepository,
 } from '../../activities/repositories';
+import type { MonitoringReportRecord } from '../../adapters/postgres/monitoring-reports';
 import type { PromotionRecord } from '../../adapters/postgres/promotions';
 import type { RawPayload } from '../../adapters/postgres/raw-payloads';
 import type { ReadingToStore } from '../../adapters/postgres/readings-store';
@@ -245,6 +247,22 @@ export function fakeSensorRollup(seed: {
   return { repository, readings, means, calibrations, anomalies };
 }
 
+/** Report rows by workflow id (a retry rewrites one), and the newest stored hour to answer. */
+export function fakeMonitoring(latest?: string) {
+  const reports = new Map<string, MonitoringReportRecord & { id: number }>();
+  const repository: MonitoringRepository = {
+    async latestStoredHour() {
+      return latest;
+    },
+    async saveReport(record) {
+      const id = reports.get(record.workflowId)?.id ?? reports.size + 1;
+      reports.set(record.workflowId, { ...record, id });
+      return id;
+    },
+  };
+  return { repository, reports };
+}
+
 /** Every repository, empty: override the ones a test is about. */
 export function fakeRepositories(overrides: Partial<ActivityRepositories> = {}): ActivityRepositories {
   return {
@@ -256,6 +274,7 @@ export function fakeRepositories(overrides: Partial<ActivityRepositories> = {}):
     platformChecks: fakePlatformChecks().repository,
     incidents: fakeIncidents().repository,
     sensorRollup: fakeSensorRollup({ sensors: [] }).repository,
+    monitoring: fakeMonitoring().repository,
     ...overrides,
   };
 }
