@@ -3,8 +3,8 @@ import type { Client } from '@temporalio/client';
 import { workflowUrl } from '../adapters/temporal/client';
 import { startOrJoin } from '../adapters/temporal/start-or-join';
 import type { Config } from '../config';
-import { parseHour, toHourString } from '../core/ingestion/chunks';
 import { AppError } from '../core/errors';
+import { parseHour, toHourString } from '../core/ingestion/chunks';
 import { monitorChampion, type MonitorChampionInput, type MonitorChampionResult } from '../workflows/monitor-champion';
 import { monitorChampions, type MonitorChampionsInput } from '../workflows/monitor-champions';
 
