@@ -2,6 +2,7 @@ import { createAlertActivities } from './alerts';
 import { createDoctorActivities, type DoctorDeps } from './doctor';
 import { createIncidentActivities, type IncidentActivityDeps } from './incidents';
 import { createIngestionActivities, type IngestionDeps } from './ingestion';
+import { createMonitoringActivities, type MonitoringDeps } from './monitoring';
 import { createQualityActivities } from './quality';
 import type { ActivityRepositories } from './repositories';
 import { createSensorRollupActivities, type SensorRollupDeps } from './sensor-rollup';
@@ -16,7 +17,8 @@ export type ActivityDeps = ActivityRepositories &
   Omit<IngestionDeps, 'locations' | 'readings'> &
   Omit<TrainingDeps, 'trainingSet' | 'promotions'> &
   Pick<SensorRollupDeps, 'sensorChecks'> &
-  Omit<IncidentActivityDeps, 'incidents' | 'alerts'>;
+  Omit<IncidentActivityDeps, 'incidents' | 'alerts'> &
+  Pick<MonitoringDeps, 'monitoringRuns'>;
 
 /** All activities of the pipeline task queue, built from their dependencies. */
 export function createActivities(deps: ActivityDeps) {
@@ -28,6 +30,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createIncidentActivities(deps),
     ...createSensorRollupActivities(deps),
     ...createTrainingActivities(deps),
+    ...createMonitoringActivities(deps),
   };
 }
 

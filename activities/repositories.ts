@@ -1,3 +1,4 @@
+import type { MonitoringReportRecord } from '../adapters/postgres/monitoring-reports';
 import type { PromotionRecord } from '../adapters/postgres/promotions';
 import type { RawPayload } from '../adapters/postgres/raw-payloads';
 import type { ReadingToStore, StoreResult } from '../adapters/postgres/readings-store';
@@ -165,6 +166,14 @@ export interface SensorRollupRepository {
   }): Promise<{ calibrationsWritten: number; anomaliesWritten: number }>;
 }
 
+/** What the champion monitor reads and writes (migration 0013, and the stored readings). */
+export interface MonitoringRepository {
+  /** The newest stored hour of these locations (of any location when the list is empty). */
+  latestStoredHour(locationIds: readonly string[]): Promise<string | undefined>;
+  /** One report row per workflow id (a retry rewrites it); returns its id. */
+  saveReport(record: MonitoringReportRecord): Promise<number>;
+}
+
 /** Every repository the pipeline worker's activities use. */
 export interface ActivityRepositories {
   locations: LocationsRepository;
@@ -176,4 +185,5 @@ export interface ActivityRepositories {
   incidents: IncidentsRepository;
   sensorRollup: SensorRollupRepository;
   alerts: AlertsRepository;
+  monitoring: MonitoringRepository;
 }

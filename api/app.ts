@@ -17,6 +17,7 @@ import { healthRoutes, type ReadinessCheck } from './routes/health';
 import { incidentRoutes } from './routes/incidents';
 import { locationRoutes } from './routes/locations';
 import { modelRoutes } from './routes/models';
+import { monitoringRoutes } from './routes/monitoring';
 import { pipelineRoutes } from './routes/pipelines';
 import { predictRoutes } from './routes/predict';
 import { sensorRoutes } from './routes/sensors';
@@ -37,6 +38,8 @@ export interface AppDeps {
   sensors?: Omit<Parameters<typeof sensorRoutes>[0], 'keys'>;
   /** Sensor incidents (GET /incidents…, acknowledge and resolve through Temporal); left out, not mounted. */
   incidents?: Omit<Parameters<typeof incidentRoutes>[0], 'keys'>;
+  /** Champion drift reports (GET /monitoring/reports…) and their gauges on /metrics; left out, not mounted. */
+  monitoring?: Parameters<typeof monitoringRoutes>[0];
   /** Forecasts from stored history; left out, /forecast is not mounted. */
   forecast?: Parameters<typeof forecastRoutes>[0];
   /**
@@ -51,7 +54,7 @@ const defaultLimits = { mutations: { limit: 60, windowMs: 60_000 }, reloadMinInt
 /** Builds the HTTP app from its dependencies; `server.ts` wires real ones, tests may pass their own. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
-  const metrics = createApiMetrics(deps.models, deps.cluster);
+  const metrics = createApiMetrics(deps.models, deps.cluster, deps.monitoring);
   const limits = deps.limits ?? defaultLimits;
   app.disable('x-powered-by');
   // Answers are computed per request (predictions, live status): an ETag would cost a SHA-1 of every body
@@ -97,6 +100,7 @@ export function createApp(deps: AppDeps): Express {
   if (deps.forecast) app.use(forecastRoutes(deps.forecast));
   if (deps.sensors) app.use(sensorRoutes({ ...deps.sensors, keys: deps.keys }));
   if (deps.incidents) app.use(incidentRoutes({ ...deps.incidents, keys: deps.keys }));
+  if (deps.monitoring) app.use(monitoringRoutes(deps.monitoring));
   if (deps.pipelines) app.use(pipelineRoutes(deps.pipelines));
   app.use(notFound);
   app.use(errorHandler(deps.logger));

@@ -1,5 +1,8 @@
 import type { RequestHandler } from 'express';
+import type pg from 'pg';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+import { latestMonitoringReports } from '../adapters/postgres/monitoring-reports';
 
 import type { ClusterLink } from './cluster/ipc';
 import type { ModelStore } from './models/model-store';
@@ -7,9 +10,10 @@ import type { ModelStore } from './models/model-store';
 /**
  * The API's Prometheus metrics, one registry per app (tests build several apps in one process):
  * request latency by route, predictions by model version, the served versions, and Node process metrics;
- * with a cluster link, summed over every API process.
+ * with a cluster link, summed over every API process. With `monitoring`, the newest stored drift report of
+ * each model as gauges (the worker, which writes the reports, serves no metrics): read at each scrape.
  */
-export function createApiMetrics(store: ModelStore, cluster?: ClusterLink) {
+export function createApiMetrics(store: ModelStore, cluster?: ClusterLink, monitoring?: { pool: pg.Pool }) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'aqi_api_' });
   const latency = new Histogram({
@@ -38,6 +42,8 @@ export function createApiMetrics(store: ModelStore, cluster?: ClusterLink) {
     },
   });
 
+  if (monitoring) monitoringGauges(registry, monitoring.pool);
+
   /** Times every request; the route is Express's pattern (`/pipelines/:id`), never the raw path. */
   const timeRequests: RequestHandler = (req, res, next) => {
     const end = latency.startTimer({ method: req.method });
@@ -60,3 +66,58 @@ export function createApiMetrics(store: ModelStore, cluster?: ClusterLink) {
 }
 
 export type ApiMetrics = ReturnType<typeof createApiMetrics>;
+
+/** The newest drift report of each model (monitorChampion), by model and version; empty when none is stored. */
+function monitoringGauges(registry: Registry, pool: pg.Pool): void {
+  const labelNames = ['model', 'version'] as const;
+  // One report read serves every gauge of a scrape: the first gauge collected reads, the others reuse it.
+  let read: Promise<Awaited<ReturnType<typeof latestMonitoringReports>>> | undefined;
+  const latest = () => {
+    read ??= latestMonitoringReports(pool)
+      .catch(() => [])
+      .finally(() => setImmediate(() => (read = undefined)));
+    return read;
+  };
+  const gauge = (
+    name: string,
+    help: string,
+    value: (r: Awaited<ReturnType<typeof latest>>[number]) => number | undefined,
+  ) =>
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [registry],
+      aggregator: 'max',
+      async collect() {
+        this.reset();
+        for (const report of await latest()) {
+          const v = value(report);
+          if (v !== undefined) this.set({ model: report.modelName, version: report.modelVersion }, v);
+        }
+      },
+    });
+  const flag = (b: boolean | undefined) => (b === undefined ? undefined : b ? 1 : 0);
+  gauge('aqi_monitoring_dataset_drift', 'Dataset drift in the newest drift report (1 drift, 0 none)', (r) =>
+    flag(r.datasetDrift),
+  );
+  gauge('aqi_monitoring_drifted_share', 'Share of drifted features in the newest drift report', (r) => r.driftedShare);
+  gauge('aqi_monitoring_prediction_drift', 'Prediction drift in the newest drift report (1 drift, 0 none)', (r) =>
+    flag(r.predictionDrift),
+  );
+  gauge(
+    'aqi_monitoring_target_drift',
+    'Target (actual index) drift in the newest drift report (1 drift, 0 none)',
+    (r) => flag(r.targetDrift),
+  );
+  gauge(
+    'aqi_monitoring_report_timestamp_seconds',
+    'When the newest drift report was stored (Unix seconds)',
+    (r) => Date.parse(r.createdAt) / 1000,
+  );
+  gauge(
+    'aqi_monitoring_report_ok',
+    'Whether the newest report could be made (1) or had no reference snapshot (0)',
+    (r) => (r.status === 'reported' ? 1 : 0),
+  );
+}

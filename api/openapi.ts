@@ -9,6 +9,7 @@ import { trainingRequest } from '../core/training/request';
 import { forecastAnswer, forecastQuery } from './routes/forecast';
 import { incidentActionBody, incidentId, incidentListQuery } from './routes/incidents';
 import { addLocationBody, removeLocationQuery } from './routes/locations';
+import { monitoringReportId, monitoringReportsQuery } from './routes/monitoring';
 import { approvalBody, backfillBody, qualityBody } from './routes/pipelines';
 import { predictBodyContract } from './routes/predict';
 import { sensorListQuery, sensorReadingsBody } from './routes/sensors';
@@ -71,6 +72,23 @@ const storedIncident = z.looseObject({
   state: z.enum(['open', 'acknowledged', 'closed']),
   escalationLevel: z.number().int().min(0),
   url: z.string(),
+});
+const storedMonitoringReport = z.looseObject({
+  id: z.number().int(),
+  workflowId: z.string(),
+  modelName: z.string(),
+  modelVersion: z.string(),
+  status: z.enum(['reported', 'no_reference']),
+  reason: z.string().optional().describe('Why there is no drift report (no_reference)'),
+  currentFrom: z.string(),
+  currentTo: z.string(),
+  datasetDrift: z.boolean().optional(),
+  predictionDrift: z.boolean().optional(),
+  targetDrift: z.boolean().optional(),
+  summary: z.string().optional(),
+  runUrl: z.string().optional().describe('The MLflow run of the report'),
+  htmlUrl: z.string().optional().describe('The self-contained HTML report, served by MLflow'),
+  createdAt: z.string(),
 });
 
 const band = z.enum(['good', 'fair', 'moderate', 'poor', 'very poor', 'extremely poor']);
@@ -418,6 +436,30 @@ export function openApiDocument(maxBatchRows: number) {
             ),
             '400': invalid,
             '404': error('no sensor with this id has been seen: `UNKNOWN_SENSOR`'),
+          },
+        },
+      },
+      '/monitoring/reports': {
+        get: {
+          summary: 'Champion drift reports (monitorChampion), newest first, with their verdicts and links',
+          parameters: parameters(monitoringReportsQuery, 'query'),
+          responses: {
+            '200': answer('{reports}', z.looseObject({ reports: z.array(storedMonitoringReport) })),
+            '400': invalid,
+          },
+        },
+      },
+      '/monitoring/reports/{id}': {
+        get: {
+          summary: 'One drift report with its full JSON (every column: method, score, threshold, decision)',
+          parameters: parameters(z.object({ id: monitoringReportId }), 'path'),
+          responses: {
+            '200': answer(
+              '{report}',
+              z.looseObject({ report: storedMonitoringReport.extend({ report: z.unknown().optional() }) }),
+            ),
+            '400': invalid,
+            '404': error('no report with this id: `UNKNOWN_MONITORING_REPORT`'),
           },
         },
       },

@@ -68,6 +68,7 @@ async function run(): Promise<void> {
     locations: { pool },
     sensors: { pool, publish: sensorPublisher(config, logger) },
     incidents: { pool, config, temporal: () => Promise.resolve(temporalClient) },
+    monitoring: { pool },
     readiness: {
       model: () => {
         if (!models.get(predictModel)) throw new Error(`no champion of ${predictModel} loaded yet`);

@@ -24,6 +24,7 @@ import { importExport } from './import-export';
 import { incidentsCommand } from './incidents';
 import { cliActor, locationIdsOf, locationsCommand, withPool } from './locations';
 import { decide, promotions, rollback, train } from './models';
+import { monitorCommand } from './monitor';
 import { sensorsCommand } from './sensors';
 import { smoke } from './smoke';
 
@@ -64,7 +65,7 @@ Commands:
                 check the stored readings of [from, to]; exit 1 when the verdict is fail
   schedules     [--locations …] [--remove]
                 create or update the Temporal Schedules (hourly ingest at :05, daily quality at
-                00:30, sensor rollup at 01:15); offline, the replay data's latest hours only cover
+                00:30, sensor rollup at 01:15, champion monitor at 02:00); offline, the replay data's latest hours only cover
                 lyon: --locations lyon
   train         [--kind instant|forecast] [--horizon H] [--algorithm random-forest|linear]
                 [--params '{"randomForest":{"nEstimators":60}}'] [--locations lyon] [--approval-timeout 72h]
@@ -76,6 +77,10 @@ Commands:
   reject        <workflow id> --approver <name> [--comment …] [--wait] [--json]
   rollback      <model name> --approver <name> [--comment …]    champion back to the previous version
   promotions    [--model <name>]                                the audit trail of model decisions
+  monitor       [--model <name>] [--days 7] [--to <hour>] [--json]
+                the drift report of every champion (or one model's): its training snapshot against the
+                last --days of stored hours (ending at --to, default after the newest stored hour);
+                waits and prints each verdict with its HTML report and MLflow run; exit 1 if one failed
   smoke         --expect-version <N> [--model <name>]
                 POST /predict (the seed's request) and GET /model on the API; exit 1 unless both
                 answer with that version (and model)
@@ -219,6 +224,7 @@ export const airqCommands = [
   'rollback',
   'promotions',
   'smoke',
+  'monitor',
 ] as const;
 export type AirqCommand = (typeof airqCommands)[number];
 
@@ -292,6 +298,7 @@ const dispatch: Record<AirqCommand, (run: Invocation) => Promise<number | void>>
   rollback: async ({ temporal, config, values, target }) => rollback(await temporal(), config, values, target),
   promotions: ({ config, values }) => promotions(config, values),
   smoke: ({ config, values }) => smoke(config, values),
+  monitor: async ({ temporal, config, values }) => monitorCommand(await temporal(), config, values),
 };
 
 async function importCommand(config: Config, values: Values, file: string | undefined): Promise<number> {

@@ -38,7 +38,7 @@ export interface Config {
     url: string;
   };
   kafka: { brokers: string[]; port: number; controllerPort: number; heap: string; clientId: string };
-  mlflow: { port: number; url: string; experiment: string };
+  mlflow: { port: number; url: string; experiment: string; monitoringExperiment: string };
   promotion: { approvalTimeout: string; tolerance: number };
   /** The anomaly detector of sensors.raw: threshold overrides (JSON text, lateness included), incidents. */
   sensors: { thresholds: string; incidentEscalateAfter: string; readingsTopic: string };
@@ -154,6 +154,7 @@ function assemble(v: Raw): Config {
       port: req('MLFLOW_PORT'),
       url: stripSlash(v.MLFLOW_TRACKING_URI ?? `http://${host}:${req('MLFLOW_PORT')}`),
       experiment: req('MLFLOW_EXPERIMENT'),
+      monitoringExperiment: req('MLFLOW_MONITORING_EXPERIMENT'),
     },
     promotion: { approvalTimeout: req('PROMOTION_APPROVAL_TIMEOUT'), tolerance: req('PROMOTION_TOLERANCE') },
     sensors: {

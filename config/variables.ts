@@ -79,6 +79,11 @@ export const variables = {
   MLFLOW_PORT: variable(port, '5000', 'MLflow tracking server port (embedded server)'),
   MLFLOW_TRACKING_URI: variable(z.url(), undefined, 'MLflow server URL; defaults to http://BIND_HOST:MLFLOW_PORT'),
   MLFLOW_EXPERIMENT: variable(text, 'aqi-training', 'MLflow experiment the training pipelines log their runs in'),
+  MLFLOW_MONITORING_EXPERIMENT: variable(
+    text,
+    'aqi-monitoring',
+    'MLflow experiment the champion monitor (monitorChampion) logs its drift reports in',
+  ),
   AIRFLOW_PORT: variable(port, '8080', 'Airflow API server and UI port (`npm start -- --with-airflow`)'),
   AIRFLOW_LOG_SERVER_PORT: variable(
     port,

@@ -11,6 +11,7 @@ import { runBundledPipeline } from '../cli/bundled-pipeline';
 import { runBundledSensors } from '../cli/bundled-sensors';
 import { runBundledTraining } from '../cli/bundled-training';
 import { runDoctor } from '../cli/doctor';
+import { runMonitor } from '../cli/monitor';
 import type { Config } from '../config';
 import { configFromEnvironment } from '../config/runtime';
 import { formatReport } from '../core/doctor';
@@ -139,11 +140,23 @@ async function start(
   const training = await withClients(config, (client) =>
     runBundledTraining(client, config, say, { interactive: process.stdin.isTTY === true }),
   );
+  say('monitoring each champion for drift (its training snapshot against the last 7 stored days)…');
+  const monitoring = await withClients(config, async (client) => {
+    try {
+      const run = await runMonitor(client, config, {});
+      return {
+        healthy: run.failed.length === 0,
+        lines: [`Drift reports (${run.url}):`, ...run.lines.map((l) => `  ${l}`)],
+      };
+    } catch (err) {
+      return { healthy: false, lines: [`Drift reports: the monitor failed: ${describeError(err)}`] };
+    }
+  });
   say('simulating IoT sensors with faults for the anomaly detector…');
   const sensors = await withClients(config, (_client, pool) => runBundledSensors(pool, config, say));
   const status = await stack.status();
   console.log(`
-${[...pipeline.lines, ...training.lines, ...sensors.lines].map((l) => `  ${l}`).join('\n')}
+${[...pipeline.lines, ...training.lines, ...monitoring.lines, ...sensors.lines].map((l) => `  ${l}`).join('\n')}
 
 Air-quality platform is running (${((Date.now() - started) / 1000).toFixed(1)} s).
   Temporal Web UI   ${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows
@@ -153,10 +166,10 @@ Air-quality platform is running (${((Date.now() - started) / 1000).toFixed(1)} s
   PostgreSQL        ${String(status.postgres?.url ?? config.postgres.url)}
   Kafka             ${config.kafka.brokers.join(',')}
 ${withAirflow ? `  Airflow UI        ${config.airflow.url}  (login ${airflowAdminUser} / ${config.airflow.adminPassword}; DAGs aqi_history, aqi_hourly, aqi_quality, aqi_training)\n` : ''}  Logs              ${stack.layout.logsDir}
-More: npx airq --help (locations, sensors, incidents, import, backfill, ingest-hour, quality, schedules, train, approve, rollback, promotions).
+More: npx airq --help (locations, sensors, incidents, import, backfill, ingest-hour, quality, schedules, train, approve, rollback, promotions, monitor).
 Stop everything with: npm stop
 Air quality data by Open-Meteo.com (CAMS), CC BY 4.0.`);
-  return pipeline.healthy && training.healthy && sensors.healthy ? 0 : 1;
+  return pipeline.healthy && training.healthy && monitoring.healthy && sensors.healthy ? 0 : 1;
 }
 
 async function withClients<T>(config: Config, body: (client: Client, pool: Pool) => Promise<T>): Promise<T> {

@@ -68,6 +68,7 @@ async function run(): Promise<void> {
         alertTargets: config.alerts.targets,
         alertMaxAttempts: config.alerts.maxAttempts,
         workflowLink: (workflowId) => workflowUrl(config, workflowId),
+        monitoringRuns: { experiment: config.mlflow.monitoringExperiment, mlflowUrl: config.mlflow.url },
       }),
       shutdownGraceTime: '20 seconds',
     });

@@ -7,3 +7,5 @@ export { rollbackModel } from './rollback-model';
 export { trainingPipeline } from './training-pipeline';
 export { sensorIncident } from './sensor-incident';
 export { sensorDailyRollup } from './sensor-daily-rollup';
+export { monitorChampion } from './monitor-champion';
+export { monitorChampions } from './monitor-champions';

@@ -3,6 +3,7 @@ import type { ActivityRepositories } from '../../activities/repositories';
 import { deliveredTargets, recordAlertDelivery } from './alert-deliveries';
 import { recordIncidentStep } from './incidents';
 import { findLocations } from './locations';
+import { latestStoredHourOf, saveMonitoringReport } from './monitoring-reports';
 import { describeDatabase, recordPlatformCheck } from './platform-checks';
 import type { Pool } from './pool';
 import { recordPromotion } from './promotions';
@@ -54,6 +55,10 @@ export function createPostgresRepositories(pool: Pool): ActivityRepositories {
       loadReferenceHours: (locationIds, from, to) => loadReferenceHours(pool, locationIds, from, to),
       openAnomalies: (at) => openHourlyAnomalies(pool, at),
       storeDailyChecks: (input) => storeDailyChecks(pool, input),
+    },
+    monitoring: {
+      latestStoredHour: (locationIds) => latestStoredHourOf(pool, locationIds),
+      saveReport: (record) => saveMonitoringReport(pool, record),
     },
   };
 }

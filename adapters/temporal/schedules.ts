@@ -9,6 +9,7 @@ import {
 import type { Config } from '../../config';
 import { checkDataQuality } from '../../workflows/check-data-quality';
 import { ingestHourly } from '../../workflows/ingest-hourly';
+import { monitorChampions } from '../../workflows/monitor-champions';
 import { sensorDailyRollup } from '../../workflows/sensor-daily-rollup';
 
 /**
@@ -62,6 +63,20 @@ export function platformSchedules(config: Config, locationIds: readonly string[]
       } satisfies ScheduleOptionsStartWorkflowAction<typeof sensorDailyRollup>,
       memo: { description: "sensors' hourly means, calibration, drift and neighbour checks of yesterday" },
       // A missed night (the server down) is still worth rolling up the next morning.
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
+    },
+    {
+      scheduleId: 'aqi-champion-monitor',
+      // 02:00 UTC: after the hourly ingest of midnight and the rollup, on the last 7 days of stored hours.
+      spec: { cronExpressions: ['0 2 * * *'] },
+      action: {
+        type: 'startWorkflow',
+        workflowType: monitorChampions,
+        taskQueue: config.temporal.taskQueue,
+        workflowId: 'scheduled-monitor-champions',
+        args: [{}],
+      } satisfies ScheduleOptionsStartWorkflowAction<typeof monitorChampions>,
+      memo: { description: "each champion's drift report: its training snapshot against the last 7 days" },
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
     },
   ];

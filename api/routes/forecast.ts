@@ -8,7 +8,7 @@ import { AppError } from '../../core/errors';
 import { forecastFeatures, type FeatureSpec } from '../../core/ml/features';
 import { forecastHistoryNeed } from '../../core/ml/forecast-features';
 import { latestForecastOrigin, type ForecastOrigin } from '../../core/ml/forecast-origin';
-import { servedIndex } from '../../core/ml/served-index';
+import { servedPredictions } from '../../core/ml/served-index';
 import { modelNameFor } from '../../core/training/promotion';
 import { isoHour } from '../../core/training/request';
 import type { LoadedModel, ModelStore } from '../models/model-store';
@@ -77,7 +77,7 @@ export function forecastRoutes(deps: { store: ModelStore; history: ForecastHisto
       at === undefined
         ? await latestOrigin(deps.history, location, spec)
         : await originAt(deps.history, location, at, spec);
-    const european_aqi = servedIndex(served.model.predict([origin.x])[0] ?? Number.NaN);
+    const european_aqi = servedPredictions(served.model, [origin.x])[0] ?? Number.NaN;
     const answer: ForecastAnswer = {
       location,
       at: origin.at,

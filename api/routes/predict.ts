@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { eaqiBand } from '../../core/air-quality/european-aqi';
 import { AppError } from '../../core/errors';
 import { instantFeatures, instantInput, type InstantInput } from '../../core/ml/features';
-import { servedIndex } from '../../core/ml/served-index';
+import { servedPredictions } from '../../core/ml/served-index';
 import { onlyCrossFieldIssues } from '../../core/validation';
 import type { ModelStore } from '../models/model-store';
 
@@ -68,11 +68,10 @@ export function predictRoutes(
       });
     }
     const rows = Array.isArray(parsed.data) ? parsed.data : [parsed.data];
-    const values = served.model.predict(rows.map(instantFeatures));
-    const predictions = values.map((v) => {
-      const european_aqi = servedIndex(v);
-      return { european_aqi, band: eaqiBand(european_aqi) };
-    });
+    const predictions = servedPredictions(served.model, rows.map(instantFeatures)).map((european_aqi) => ({
+      european_aqi,
+      band: eaqiBand(european_aqi),
+    }));
     const model = { name: served.name, version: served.version, alias: served.alias };
     options.onPredicted?.(served.name, served.version, rows.length);
     res.json(Array.isArray(parsed.data) ? { predictions, model } : { ...predictions[0], model });

@@ -93,3 +93,31 @@ export function pipelineFailedAlert(input: {
     workflowId: input.workflowId,
   };
 }
+
+/** A champion's monitoring report found drift: one alert per model version and window end (a re-run is the same). */
+export function modelDriftAlert(input: {
+  workflowId: string;
+  modelName: string;
+  version: string;
+  windowTo: string;
+  summary: string;
+  datasetDrift: boolean;
+  predictionDrift: boolean;
+  reportUrl?: string;
+  at: string;
+}): PipelineAlert {
+  const what = [input.datasetDrift ? 'dataset drift' : '', input.predictionDrift ? 'prediction drift' : '']
+    .filter((x) => x.length > 0)
+    .join(' and ');
+  return {
+    key: `drift:${input.modelName}:${input.version}:${input.windowTo}`,
+    kind: 'model_degraded',
+    severity: 'warning',
+    title: cutTo(`${input.modelName} version ${input.version}: ${what}`, 200),
+    text: cutTo(`${input.summary} (window ending ${input.windowTo}).`, 3000),
+    links: input.reportUrl === undefined ? [] : [{ label: 'Drift report', url: input.reportUrl }],
+    facts: { model: input.modelName, version: input.version, 'window end': input.windowTo },
+    at: input.at,
+    workflowId: input.workflowId,
+  };
+}

@@ -89,3 +89,50 @@ export function buildExamples(series: readonly LocationSeries[], spec: FeatureSp
   }
   return examples;
 }
+
+/** A feature vector at one hour, with the actual index at its target hour when that hour is stored. */
+export interface FeatureRowAt {
+  locationId: string;
+  /** The hour the prediction is made at. */
+  at: string;
+  x: number[];
+  /** The reported index at `at` + horizon; undefined while that hour is not stored (or lacks the index). */
+  y?: number;
+  /** The reported index at `at`. */
+  persistence?: number;
+}
+
+/**
+ * Every hour `at` in [from, to) of every series whose features exist, with its target when known: what a
+ * model is asked to predict over a window (monitoring), by the same feature code as `buildExamples`. The
+ * series may hold readings before `from` (the history the features read) and after `to` (the targets).
+ */
+export function featureRowsBetween(
+  series: readonly LocationSeries[],
+  spec: FeatureSpec,
+  window: { from: string; to: string },
+): FeatureRowAt[] {
+  assertSupportedSpec(spec);
+  const fromMs = hourOf(window.from);
+  const toMs = hourOf(window.to);
+  const rows: FeatureRowAt[] = [];
+  for (const one of series) {
+    const lookup = hourLookup(one);
+    for (const reading of one.readings) {
+      const atMs = hourOf(reading.observedAt);
+      if (atMs < fromMs || atMs >= toMs) continue;
+      const x = featureRow(lookup, atMs, spec);
+      if (x === undefined) continue;
+      const y = lookup.get(atMs + spec.horizonHours * hourMs)?.reported.european_aqi;
+      const persistence = reading.reported.european_aqi;
+      rows.push({
+        locationId: one.locationId,
+        at: formatObservedAt(atMs),
+        x,
+        ...(y == null ? {} : { y }),
+        ...(persistence == null ? {} : { persistence }),
+      });
+    }
+  }
+  return rows;
+}

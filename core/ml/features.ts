@@ -1,6 +1,6 @@
 /** The feature layer in one import: specs, the instant and forecast vectors, and example building. */
 export { type LocationSeries } from './dataset';
-export { buildExamples, forecastFeatures, type Examples } from './examples';
+export { buildExamples, featureRowsBetween, forecastFeatures, type Examples, type FeatureRowAt } from './examples';
 export {
   assertSupportedSpec,
   featureSpec,

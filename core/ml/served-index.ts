@@ -12,3 +12,16 @@
 export function servedIndex(value: number): number {
   return Math.max(0, value);
 }
+
+/**
+ * What a client would be served for each row: the model's output floored by `servedIndex`. The routes and
+ * the champion monitor predict through here, so a monitored prediction is the number the API answers.
+ * `persistence` (the index at prediction time) is only read by a persistence model.
+ */
+export function servedPredictions(
+  model: { predict(x: readonly number[][], persistence?: readonly number[]): number[] },
+  x: readonly number[][],
+  persistence?: readonly number[],
+): number[] {
+  return model.predict(x, persistence).map(servedIndex);
+}

@@ -115,6 +115,25 @@ def sensor_rollup_request(window: RunWindow, task_queue: str) -> WorkflowRequest
     )
 
 
+def monitoring_request(window: RunWindow, task_queue: str, window_days: int = 7) -> WorkflowRequest:
+    """
+    `monitorChampions` with its current window ending at the interval's end: each champion's training snapshot
+    against the `window_days` before it. A run without an interval (a manual trigger) takes the newest stored
+    hours, as the Temporal Schedule does.
+    """
+    if not 1 <= window_days <= 90:
+        raise ValueError(f"aqi_monitoring: window_days must be 1 to 90, got {window_days}")
+    request_input: dict[str, object] = {"windowDays": window_days}
+    if window.end is not None:
+        request_input["to"] = window.end.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:00:00Z")
+    return WorkflowRequest(
+        workflow="monitorChampions",
+        workflow_id=workflow_id(window),
+        input=request_input,
+        task_queue=task_queue,
+    )
+
+
 def history_request(
     dag_id: str, first_hour: str, last_hour: str, locations: list[str], task_queue: str
 ) -> WorkflowRequest:

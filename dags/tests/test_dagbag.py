@@ -30,7 +30,14 @@ def monkeypatch_module():
 
 def test_every_dag_imports_without_errors(dagbag: DagBag) -> None:
     assert dagbag.import_errors == {}
-    assert sorted(dagbag.dag_ids) == ["aqi_history", "aqi_hourly", "aqi_quality", "aqi_sensor_rollup", "aqi_training"]
+    assert sorted(dagbag.dag_ids) == [
+        "aqi_history",
+        "aqi_hourly",
+        "aqi_monitoring",
+        "aqi_quality",
+        "aqi_sensor_rollup",
+        "aqi_training",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -39,6 +46,7 @@ def test_every_dag_imports_without_errors(dagbag: DagBag) -> None:
         ("aqi_hourly", "0 * * * *"),
         ("aqi_quality", "0 0 * * *"),
         ("aqi_sensor_rollup", "0 0 * * *"),
+        ("aqi_monitoring", "0 0 * * *"),
         ("aqi_training", "0 0 * * 0"),
     ],
 )

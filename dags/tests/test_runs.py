@@ -13,6 +13,7 @@ from aqi_airflow.runs import (
     history_request,
     hourly_request,
     quality_request,
+    monitoring_request,
     sensor_rollup_request,
     training_request,
     training_windows,
@@ -135,3 +136,13 @@ def test_failure_messages_follow_the_cause_chain() -> None:
     outer = ApplicationError("activity publishRawReadings failed")
     outer.__cause__ = inner
     assert failure_message(outer) == "activity publishRawReadings failed: unknown location(s): atlantis"
+
+
+def test_monitoring_ends_the_window_at_the_interval_end() -> None:
+    request = monitoring_request(window("aqi_monitoring", datetime(2024, 12, 31, tzinfo=UTC), hours=24), "q")
+    assert request.workflow == "monitorChampions"
+    assert request.input == {"windowDays": 7, "to": "2025-01-01T00:00:00Z"}
+    assert request.workflow_id == "airflow-aqi_monitoring-2024-12-31T0000--2025-01-01T0000"
+    assert monitoring_request(window("aqi_monitoring", None), "q", 14).input == {"windowDays": 14}
+    with pytest.raises(ValueError, match="window_days"):
+        monitoring_request(window("aqi_monitoring", None), "q", 0)

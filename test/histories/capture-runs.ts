@@ -4,6 +4,7 @@
  */
 import type { Client, WorkflowHandle } from '@temporalio/client';
 
+import { createMlflowClient } from '../../adapters/mlflow/client';
 import { createPool } from '../../adapters/postgres/pool';
 import { sendApproval, startBackfill, trainingInput, untilDecisionPoint } from '../../adapters/temporal/pipeline-runs';
 import { startOrJoin } from '../../adapters/temporal/start-or-join';
@@ -115,6 +116,22 @@ export class CaptureRuns {
       const recovered = runs.find((r) => r.result.incidents.recovered.length > 0);
       if (!opened || !recovered) throw new Error('the seeded days neither opened nor closed a drift incident');
       return { opened: { workflowId: opened.workflowId }, recovered: { workflowId: recovered.workflowId } };
+    });
+  }
+
+  /** A model whose champion was registered by hand from an empty run, without lineage tags (its name). */
+  untaggedChampion() {
+    return this.once('untagged-champion', async () => {
+      const name = 'histories-capture-untagged';
+      const mlflow = createMlflowClient(this.config.mlflow.url);
+      await mlflow.createRegisteredModel(name, { description: 'history capture: a champion without lineage' });
+      const [existing] = await mlflow.searchModelVersions(`name='${name}'`);
+      const experimentId = await mlflow.getOrCreateExperiment('histories-capture-untagged');
+      const run = await mlflow.createRun({ experimentId, runName: 'untagged', startTime: Date.now(), tags: {} });
+      const version =
+        existing ?? (await mlflow.createModelVersion({ name, source: `${run.artifactUri}/model`, runId: run.runId }));
+      await mlflow.setAlias(name, 'champion', version.version);
+      return name;
     });
   }
 

@@ -5,6 +5,7 @@
 import { runDoctor } from '../../cli/doctor';
 import * as workflows from '../../workflows';
 import type { IngestHistoryInput, IngestHistoryResult } from '../../workflows/ingest-history';
+import type { MonitorChampionResult } from '../../workflows/monitor-champion';
 import type { SensorDailyRollupResult } from '../../workflows/sensor-daily-rollup';
 import type { SensorIncidentResult } from '../../workflows/sensor-incident';
 import type { TrainingPipelineResult } from '../../workflows/training-pipeline';
@@ -228,6 +229,44 @@ export const workflowCases: Record<WorkflowType, WorkflowCases> = {
             reason: 'history capture',
           });
         },
+      },
+    ],
+  },
+  monitorChampion: {
+    classify: (run) =>
+      run.ending === 'completed' ? (run.result as MonitorChampionResult).outcome.replace(/_/g, '-') : undefined,
+    cases: [
+      // The capture's promoted model, its window ending with Lyon 2024: a report with artifacts and a row.
+      {
+        name: 'reported',
+        start: async (capture) => {
+          await capture.promoted(1);
+          return capture.run(workflows.monitorChampion, 'reported', {
+            modelName: captureModel,
+            to: '2025-01-01T00:00:00Z',
+          });
+        },
+      },
+      // A champion registered by hand, without a training run or lineage tags: a row saying why.
+      {
+        name: 'no-reference',
+        start: async (capture) =>
+          capture.run(workflows.monitorChampion, 'no-reference', { modelName: await capture.untaggedChampion() }),
+      },
+      {
+        name: 'no-champion',
+        start: (capture) =>
+          capture.run(workflows.monitorChampion, 'no-champion', { modelName: 'histories-capture-no-champion' }),
+      },
+    ],
+  },
+  monitorChampions: {
+    classify: (run) => (run.ending === 'completed' ? 'every-champion' : undefined),
+    cases: [
+      // Whatever platform models hold a champion on the capture's stack (none or some), each as a child.
+      {
+        name: 'every-champion',
+        start: (capture) => capture.run(workflows.monitorChampions, 'every-champion', { to: '2025-01-01T00:00:00Z' }),
       },
     ],
   },

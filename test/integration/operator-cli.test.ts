@@ -6,6 +6,7 @@ import { connectTemporal } from '../../adapters/temporal/client';
 import { applySchedules, platformSchedules, removeSchedules } from '../../adapters/temporal/schedules';
 import { repoRoot } from '../../config/runtime';
 import { ingestHourly } from '../../workflows/ingest-hourly';
+import { monitorChampions } from '../../workflows/monitor-champions';
 import { sensorDailyRollup } from '../../workflows/sensor-daily-rollup';
 
 import { testConfig, testProcessEnv } from './test-env';
@@ -101,11 +102,13 @@ describe('Temporal Schedules', () => {
         'created aqi-hourly-ingest',
         'created aqi-daily-quality',
         'created aqi-sensor-daily-rollup',
+        'created aqi-champion-monitor',
       ]);
       expect(second).toEqual([
         'updated aqi-hourly-ingest',
         'updated aqi-daily-quality',
         'updated aqi-sensor-daily-rollup',
+        'updated aqi-champion-monitor',
       ]);
       expect(hourly.action).toMatchObject({
         type: 'startWorkflow',
@@ -116,6 +119,8 @@ describe('Temporal Schedules', () => {
       expect(rollup.spec.calendars).toEqual([
         expect.objectContaining({ hour: [{ start: 1, end: 1, step: 1 }], minute: [{ start: 15, end: 15, step: 1 }] }),
       ]);
+      const monitor = await client.schedule.getHandle('aqi-champion-monitor').describe();
+      expect(monitor.action).toMatchObject({ type: 'startWorkflow', workflowType: monitorChampions.name, args: [{}] });
     } finally {
       await removeSchedules(
         client,

@@ -1,5 +1,6 @@
 import type { AlertDeps } from '../../activities/alerts';
 import type {
+  MonitoringRepository,
   ActivityRepositories,
   AlertDelivery,
   AlertsRepository,
@@ -14,6 +15,7 @@ import type {
   SensorRollupRepository,
   TrainingSetRepository,
 } from '../../activities/repositories';
+import type { MonitoringReportRecord } from '../../adapters/postgres/monitoring-reports';
 import type { PromotionRecord } from '../../adapters/postgres/promotions';
 import type { RawPayload } from '../../adapters/postgres/raw-payloads';
 import type { ReadingToStore } from '../../adapters/postgres/readings-store';
@@ -277,6 +279,22 @@ export function fakeSensorRollup(seed: {
   return { repository, readings, means, calibrations, anomalies };
 }
 
+/** Report rows by workflow id (a retry rewrites one), and the newest stored hour to answer. */
+export function fakeMonitoring(latest?: string) {
+  const reports = new Map<string, MonitoringReportRecord & { id: number }>();
+  const repository: MonitoringRepository = {
+    async latestStoredHour() {
+      return latest;
+    },
+    async saveReport(record) {
+      const id = reports.get(record.workflowId)?.id ?? reports.size + 1;
+      reports.set(record.workflowId, { ...record, id });
+      return id;
+    },
+  };
+  return { repository, reports };
+}
+
 /** Every repository, empty: override the ones a test is about. */
 export function fakeRepositories(overrides: Partial<ActivityRepositories> = {}): ActivityRepositories {
   return {
@@ -289,6 +307,7 @@ export function fakeRepositories(overrides: Partial<ActivityRepositories> = {}):
     incidents: fakeIncidents().repository,
     sensorRollup: fakeSensorRollup({ sensors: [] }).repository,
     alerts: fakeAlerts().repository,
+    monitoring: fakeMonitoring().repository,
     ...overrides,
   };
 }

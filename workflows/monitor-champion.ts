@@ -1,0 +1,132 @@
+/**
+ * monitorChampion: the drift report of one model's champion (issue 14, deliverable 2).
+ *   1. Find the champion (MLflow alias `champion`); none is a result (`no_champion`), not a failure.
+ *   2. Open the report's MLflow run in the monitoring experiment (tagged with the model name and version).
+ *   3. Report: reference = the champion's training snapshot (its lineage tags), current = the last
+ *      `windowDays` of stored hours; feature, prediction and target drift; JSON and HTML artifacts and the
+ *      `monitoring_reports` row. A champion without a readable snapshot gets a row saying why (`no_reference`).
+ *   4. Close the run; the report's links go to the memo (the Web UI shows them) and the result; dataset or
+ *      prediction drift alerts people (once per model version and window).
+ * The result carries the verdicts (dataset, prediction, target drift) and the report id: what a retraining
+ * trigger (deliverable 4) would read.
+ */
+import { proxyActivities, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+
+import type { DriftReportOutcome, MonitoringActivities } from '../activities/monitoring';
+import { modelDriftAlert } from '../core/alerts/pipeline-alerts';
+import { searchAttributes } from '../temporal/search-attributes';
+
+import { tell } from './alerting';
+
+export interface MonitorChampionInput {
+  modelName: string;
+  /** Days of stored hours in the current window (default 7). */
+  windowDays?: number;
+  /** End of the current window (ISO hour, exclusive); default the hour after the newest stored one. */
+  to?: string;
+  /** Fewer values than this on a side: "not enough data" for that column (default 30). */
+  minRows?: number;
+  /** Share of drifted features that is dataset drift (default 0.5, Evidently's). */
+  driftShare?: number;
+}
+
+export interface MonitorChampionResult {
+  outcome: 'reported' | 'no_reference' | 'no_champion';
+  modelName: string;
+  version?: string;
+  reportId?: number;
+  reason?: string;
+  window?: { from: string; to: string };
+  datasetDrift?: boolean;
+  predictionDrift?: boolean;
+  targetDrift?: boolean;
+  summary?: string;
+  links?: DriftReportOutcome['links'];
+}
+
+// MLflow and PostgreSQL calls: retried with backoff while a service restarts.
+const { findChampion, openMonitoringRun, closeMonitoringRun } = proxyActivities<MonitoringActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10 },
+});
+
+// Downloads a year's snapshot and scores it and the window with the champion: seconds, heartbeating between steps.
+const { reportChampionDrift } = proxyActivities<MonitoringActivities>({
+  startToCloseTimeout: '15 minutes',
+  heartbeatTimeout: '5 minutes',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
+});
+
+export async function monitorChampion(input: MonitorChampionInput): Promise<MonitorChampionResult> {
+  const { modelName } = input;
+  upsertSearchAttributes([{ key: searchAttributes.pipeline, value: 'monitorChampion' }]);
+
+  // 1. Champion
+  const champion = await findChampion({ modelName });
+  if (!champion) {
+    const reason = `${modelName} has no version with the champion alias: nothing is served, nothing to monitor`;
+    upsertMemo({ monitoring: { outcome: 'no_champion', reason } });
+    return { outcome: 'no_champion', modelName, reason };
+  }
+  upsertSearchAttributes([{ key: searchAttributes.modelVersion, value: `${modelName}:${champion.version}` }]);
+
+  // 2. Run
+  const run = await openMonitoringRun({ modelName, version: champion.version });
+
+  // 3. Report
+  let outcome: DriftReportOutcome;
+  try {
+    outcome = await reportChampionDrift({
+      champion,
+      run,
+      ...(input.windowDays === undefined ? {} : { windowDays: input.windowDays }),
+      ...(input.to === undefined ? {} : { to: input.to }),
+      ...(input.minRows === undefined ? {} : { minRows: input.minRows }),
+      ...(input.driftShare === undefined ? {} : { driftShare: input.driftShare }),
+    });
+  } catch (err) {
+    await closeMonitoringRun({ runId: run.runId, status: 'FAILED' });
+    throw err;
+  }
+
+  // 4. Close, link
+  await closeMonitoringRun({ runId: run.runId, status: 'FINISHED' });
+  upsertMemo({
+    monitoring: {
+      outcome: outcome.status,
+      reportId: outcome.reportId,
+      ...(outcome.summary === undefined ? {} : { summary: outcome.summary }),
+      ...(outcome.reason === undefined ? {} : { reason: outcome.reason }),
+      report: outcome.links.html ?? outcome.links.run,
+      run: outcome.links.run,
+    },
+  });
+  if (outcome.datasetDrift === true || outcome.predictionDrift === true) {
+    await tell(
+      modelDriftAlert({
+        workflowId: workflowInfo().workflowId,
+        modelName,
+        version: champion.version,
+        windowTo: outcome.to,
+        summary: outcome.summary ?? 'drift found',
+        datasetDrift: outcome.datasetDrift === true,
+        predictionDrift: outcome.predictionDrift === true,
+        ...(outcome.links.html === undefined ? {} : { reportUrl: outcome.links.html }),
+        at: new Date().toISOString(),
+      }),
+    );
+  }
+  return {
+    outcome: outcome.status,
+    modelName,
+    version: champion.version,
+    reportId: outcome.reportId,
+    window: { from: outcome.from, to: outcome.to },
+    ...(outcome.reason === undefined ? {} : { reason: outcome.reason }),
+    ...(outcome.datasetDrift === undefined ? {} : { datasetDrift: outcome.datasetDrift }),
+    ...(outcome.predictionDrift === undefined ? {} : { predictionDrift: outcome.predictionDrift }),
+    ...(outcome.targetDrift === undefined ? {} : { targetDrift: outcome.targetDrift }),
+    ...(outcome.summary === undefined ? {} : { summary: outcome.summary }),
+    links: outcome.links,
+  };
+}
