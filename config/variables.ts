@@ -54,7 +54,7 @@ export const variables = {
   ),
   TEMPORAL_UPDATE_WAIT_SECONDS: variable(
     z.coerce.number().positive().max(3600),
-    '20',
+    '60',
     'How long an approval or incident action waits for a worker to answer before a 503 (no worker took it)',
   ),
 

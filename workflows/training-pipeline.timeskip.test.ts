@@ -454,4 +454,34 @@ describe('trainingPipeline on the time-skipping test server', () => {
       }),
     ]);
   });
+
+  it('when the approval comes while the approval request is still being delivered, then it is taken at once and the run waits for the alert before it ends', async () => {
+    let asking = false;
+    let delivered = false;
+    const { outcome } = await pipelineRun(
+      {
+        notify: async (alert) => {
+          asking = true;
+          if (alert.kind === 'approval_pending') await new Promise((resolve) => setTimeout(resolve, 3000));
+          delivered = true;
+          return { channels: ['log'], delivered: [], alreadyDelivered: [], gaveUp: [] };
+        },
+      },
+      async (handle) => {
+        await eventually(
+          ts.env,
+          async () => asking,
+          (started) => started,
+        );
+        const taken = await handle.executeUpdate(approvePromotionUpdate, { args: [approve] });
+        const deliveredWhenTaken = delivered;
+        return { taken, deliveredWhenTaken, result: await handle.result(), deliveredAtEnd: delivered };
+      },
+    );
+
+    expect(outcome.taken.stage).toBe('promoting');
+    expect(outcome.deliveredWhenTaken).toBe(false);
+    expect(outcome.result.outcome).toBe('promoted');
+    expect(outcome.deliveredAtEnd).toBe(true);
+  });
 });

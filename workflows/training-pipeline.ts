@@ -134,9 +134,15 @@ const { deployToApi } = proxyActivities<TrainingActivities>({
 });
 
 export async function trainingPipeline(input: TrainingPipelineInput): Promise<TrainingPipelineResult> {
+  // Alerts sent beside the work (the approval request, its reminder), never in its way: an approval that
+  // comes while one is still being delivered is taken at once. The run ends once they are through.
+  const alerts: Promise<void>[] = [];
   try {
-    return await runTrainingPipeline(input);
+    const result = await runTrainingPipeline(input, alerts);
+    await Promise.all(alerts);
+    return result;
   } catch (err) {
+    await Promise.all(alerts);
     // A data-quality fail has told people already (its own alert); a cancellation was someone's choice.
     if (!isCancellation(err) && !isDataQualityFailure(err)) {
       const { workflowId } = workflowInfo();
@@ -148,7 +154,10 @@ export async function trainingPipeline(input: TrainingPipelineInput): Promise<Tr
   }
 }
 
-async function runTrainingPipeline(input: TrainingPipelineInput): Promise<TrainingPipelineResult> {
+async function runTrainingPipeline(
+  input: TrainingPipelineInput,
+  alerts: Promise<void>[],
+): Promise<TrainingPipelineResult> {
   const horizonHours = input.kind === 'instant' ? 0 : (input.horizonHours ?? 24);
   const candidate: CandidateSpec = {
     modelName: input.modelName ?? modelNameFor(input.kind, horizonHours),
@@ -296,11 +305,11 @@ async function runTrainingPipeline(input: TrainingPipelineInput): Promise<Traini
     deadline,
     at: requestedAt.toISOString(),
   };
-  await tell(approvalPendingAlert(approvalFacts));
+  alerts.push(tell(approvalPendingAlert(approvalFacts)));
   const decided = await awaitDecision(
     () => decision !== undefined,
     durationMs(timeout),
-    () => tell(approvalExpiringAlert({ ...approvalFacts, at: nowIso() })),
+    () => alerts.push(tell(approvalExpiringAlert({ ...approvalFacts, at: nowIso() }))),
   );
   const audit = {
     modelName: candidate.modelName,
@@ -354,11 +363,11 @@ async function runTrainingPipeline(input: TrainingPipelineInput): Promise<Traini
  * Waits for the decision until the deadline; behind the `approval-reminder` patch, a reminder goes out
  * `expiryWarningMs` before it (histories from before the reminder wait in one piece, as they were recorded).
  */
-async function awaitDecision(decided: () => boolean, waitMs: number, remind: () => Promise<void>): Promise<boolean> {
+async function awaitDecision(decided: () => boolean, waitMs: number, remind: () => unknown): Promise<boolean> {
   if (!patched('approval-reminder')) return condition(decided, waitMs);
   const warnMs = expiryWarningMs(waitMs);
   if (await condition(decided, waitMs - warnMs)) return true;
-  await remind();
+  remind();
   return condition(decided, warnMs);
 }
 

@@ -3,7 +3,7 @@ import { isGrpcDeadlineError, type Client } from '@temporalio/client';
 import { AppError } from '../../core/errors';
 
 /** The default wait for a worker's answer to an update, when the caller does not say (TEMPORAL_UPDATE_WAIT_SECONDS). */
-export const defaultUpdateWaitMs = 20_000;
+export const defaultUpdateWaitMs = 60_000;
 
 /**
  * Runs a workflow update (and the calls around it) with a deadline. An update is answered by a worker: with

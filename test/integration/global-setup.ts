@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, rmSync } from 'node:fs';
 
 import { repoRoot } from '../../config/runtime';
@@ -19,21 +20,25 @@ export default async function globalSetup(): Promise<void> {
     testWebhookReceiver.port,
   );
   if (existsSync(testStateDir)) {
-    run('stop');
+    await run('stop');
     rmSync(testStateDir, { recursive: true, force: true });
   }
   try {
-    run('start');
+    await run('start');
   } catch (err) {
     // Jest skips the teardown when the setup fails: stop what did start, so nothing is left running.
-    run('stop');
+    await run('stop');
     throw err;
   }
 }
 
-function run(command: string): void {
+/** Runs a stack command without blocking this process, so the webhook receiver answers meanwhile. */
+async function run(command: string): Promise<void> {
   const { command: node, args, env } = stackCommand(command);
   console.log(`\n[integration] stack ${command} (state: ${testStateDir})`);
-  const result = spawnSync(node, args, { cwd: repoRoot, env, stdio: 'inherit', timeout: 20 * 60_000 });
-  if (result.status !== 0) throw new Error(`test stack "${command}" failed with exit code ${String(result.status)}`);
+  const child = spawn(node, args, { cwd: repoRoot, env, stdio: 'inherit' });
+  const timer = setTimeout(() => child.kill('SIGTERM'), 20 * 60_000);
+  const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+  clearTimeout(timer);
+  if (code !== 0) throw new Error(`test stack "${command}" failed with exit code ${String(code ?? signal)}`);
 }
