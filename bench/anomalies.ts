@@ -39,7 +39,9 @@ Modes (--mode, default quality):
                           with the detector core's
               backlog     the same volume produced while the detector is stopped, then drained
               latency     a steady --rate readings/s with spikes and out-of-range values: produce of the
-                          deciding reading → its message on sensors.anomalies, p50 / p95
+                          deciding reading → its message on sensors.anomalies, p50 / p95, apart for
+                          what is decided on arrival (out of range) and at release (after the lateness);
+                          in real time (default) it runs last
               two         a second detector process joins the group; the anomaly set of a new scenario
                           compared with one uninterrupted core run
   all       quality, memory, stack
@@ -64,8 +66,11 @@ Stack mode:
   --throughput-sensors N   sensors for the throughput and backlog runs (default: --sensors)
   --throughput-days D      days for the throughput and backlog runs (default: --days)
   --rate R                 readings/s of the latency run (default 1000)
-  --latency-seconds S      length of the latency run (default 60); it uses --sensors and --interval, so
-                           the simulated clock runs rate × interval / sensors times real time
+  --latency-clock C        real (default): --rate sensors × a reading a second, event times = wall time,
+                           so the allowed lateness is 300 s of wall time; simulated: --sensors and
+                           --interval, the simulated clock running rate × interval / sensors times real time
+  --latency-seconds S      length of the latency run (default 600 in real time, 60 simulated; in real time
+                           the spikes of its last lateness are not released within the run, so not timed)
   --keep-logs DIR          copy the stack's logs (detector.log, …) to DIR before removing the stack
   --json FILE              also write the results as JSON
 `;
@@ -91,6 +96,7 @@ async function main(): Promise<number> {
       'keep-logs': { type: 'string' },
       rate: { type: 'string' },
       'latency-seconds': { type: 'string' },
+      'latency-clock': { type: 'string', default: 'real' },
       json: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -134,12 +140,17 @@ async function main(): Promise<number> {
     const phases = (values.phases?.split(',') ?? [...stackPhases]) as StackPhase[];
     const unknown = phases.filter((p) => !stackPhases.includes(p));
     if (unknown.length > 0) throw new Error(`--phases: unknown ${unknown.join(', ')} (of ${stackPhases.join(', ')})`);
+    const latencyClock = values['latency-clock'];
+    if (latencyClock !== 'real' && latencyClock !== 'simulated') {
+      throw new Error(`--latency-clock: real or simulated, got "${latencyClock}"`);
+    }
     results.stack = await stackReport(scenario, {
       phases,
       throughputSensors: number('throughput-sensors', values['throughput-sensors'], scenario.sensors),
       throughputDays: number('throughput-days', values['throughput-days'], scenario.days),
       rate: number('rate', values.rate, 1000),
-      latencySeconds: number('latency-seconds', values['latency-seconds'], 60),
+      latencySeconds: number('latency-seconds', values['latency-seconds'], latencyClock === 'real' ? 600 : 60),
+      latencyClock,
       thresholds,
       ...(values['keep-logs'] === undefined ? {} : { keepLogs: values['keep-logs'] }),
     });

@@ -45,6 +45,8 @@ export const qualityTargets: Record<AnomalyType, number | null> = {
   drift: 0.85,
   neighbour_disagreement: 0.85,
   rate_of_change: null,
+  repeated_out_of_range: null,
+  frequent_spikes: null,
 };
 export const falseAlarmTarget = 0.1;
 
@@ -319,7 +321,8 @@ export function qualityTable(run: QualityRun, simulation: Simulation): string {
     '| type | labels | detected | TP | FP (at a fault end) | redundant | precision | recall | precision without fault-end FPs | delay median (readings / s) | delay p95 (readings / s) | target P, R | met |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
-  const rows = run.rollup === undefined ? [...streamTypes, 'rate_of_change'] : [...scoredTypes, 'rate_of_change'];
+  const unlabelled = ['rate_of_change', 'repeated_out_of_range', 'frequent_spikes'];
+  const rows = run.rollup === undefined ? [...streamTypes, ...unlabelled] : [...scoredTypes, ...unlabelled];
   for (const type of rows as AnomalyType[]) {
     const s = run.evaluation.byType[type];
     const target = qualityTargets[type];

@@ -10,8 +10,7 @@ import type pg from 'pg';
 import { createPool } from '../../adapters/postgres/pool';
 import { loadConfig, type Config } from '../../config';
 import { repoRoot } from '../../config/runtime';
-import { sensorAnomaly } from '../../core/sensors/anomaly';
-import { percentile } from '../../core/sensors/evaluation';
+import { sensorAnomaly, type AnomalyType } from '../../core/sensors/anomaly';
 import { simulationOptions } from '../../core/sensors/simulator/options';
 import type { Simulation } from '../../core/sensors/simulator/simulate';
 import { simulate } from '../../core/sensors/simulator/simulate';
@@ -23,6 +22,7 @@ import { readSupervisedState, supervisorStateFile } from '../../stack/supervisor
 import { detectorGroupId } from '../../workers/detector/processor';
 
 import { runQuality, scenarioThresholds } from './quality';
+import { decidedOnArrival, shiftEventTimes, summarise, type LatencySummary } from './real-time';
 import { lyonReference, scenarioOptions, type ScenarioArgs } from './scenario';
 
 /**
@@ -44,6 +44,8 @@ export interface StackOptions {
   throughputDays: number;
   rate: number;
   latencySeconds: number;
+  /** `real`: event times are wall times (1 reading a second per sensor); `simulated`: the scenario's, sped up. */
+  latencyClock: 'real' | 'simulated';
   thresholds: unknown;
   /** Copy the stack's logs here before the scratch directory is removed. */
   keepLogs?: string;
@@ -270,14 +272,18 @@ async function phases(
       results.backlog = run.result;
       next(run.endsAt);
     }
-    // 2. Latency under a steady rate.
-    if (has('latency')) {
+    // 2. Latency under a steady rate. In real time its event times are now: it goes last, as no earlier
+    //    event time would be taken after it (the watermark is per partition).
+    const realTime = options.latencyClock === 'real';
+    if (has('latency') && !realTime) {
       const run = await latency(kafka, pool, producer, scenario, options, start);
       results.latency = run.result;
       next(run.endsAt);
     }
     // 3. Two detectors in one group against the core (what one uninterrupted detector finds).
     if (has('two')) results.two = await twoDetectors(admin, pool, producer, layout, scenario, start);
+    if (has('latency') && realTime)
+      results.latency = (await latency(kafka, pool, producer, scenario, options, start)).result;
     results.load = { ...(results.load as object), after: loadavg() };
   } finally {
     await Promise.allSettled([producer.disconnect(), admin.disconnect(), pool.end()]);
@@ -372,19 +378,24 @@ async function latency(
 ) {
   const prefix = uniquePrefix('L');
   const lateness = lyonProbeLateness();
-  // Simulated seconds per wall second that make `rate` readings a second.
-  const speed = (options.rate * scenario.intervalSeconds) / scenario.sensors;
+  const real = options.latencyClock === 'real';
+  // Real time: a reading a second from `rate` sensors, so the simulated clock is the wall clock.
+  const intervalSeconds = real ? 1 : scenario.intervalSeconds;
+  const sensors = real ? Math.round(options.rate * intervalSeconds) : scenario.sensors;
+  // Simulated seconds per wall second that make `rate` readings a second (1 in real time).
+  const speed = (options.rate * intervalSeconds) / sensors;
   // Enough readings for the spike check to judge (hampelMinReadings, 30) before any fault.
-  const warmupMinutes = Math.max(1, Math.ceil((40 * scenario.intervalSeconds) / 60));
+  const warmupMinutes = Math.max(1, Math.ceil((40 * intervalSeconds) / 60));
   const days = (options.latencySeconds * speed) / 86_400 + warmupMinutes / 1440;
+  // Per sensor-day: in real time the run is minutes long, so the rates are high to give a few hundred faults.
+  const perSensorDay = real ? { spike: 30, out_of_range: 30 } : { spike: 4, out_of_range: 2 };
   const simulation = simulate(
     {
-      ...scenarioOptions({ ...scenario, start, prefix, days }),
+      ...scenarioOptions({ ...scenario, sensors, intervalSeconds, start, prefix, days }),
       faults: {
         kind: 'rates',
         perSensorDay: {
-          spike: 4,
-          out_of_range: 2,
+          ...perSensorDay,
           flatline: 0,
           dropout: 0,
           step: 0,
@@ -396,13 +407,15 @@ async function latency(
         },
         cleanSensorFraction: 0,
       },
-      // A fault needs the allowed lateness of later readings after it to be released: none in the last minutes.
-      spacing: { warmupMinutes, minGapMinutes: Math.ceil(lateness / 60) + 1, deliveryGapMinutes: 5 },
+      // A spike needs the allowed lateness of later readings after it to be released: simulated, none in the
+      // last minutes; in real time out-of-range faults run to the end (they are decided on arrival), and the
+      // spikes of the last lateness are never released within the run, so not timed.
+      spacing: { warmupMinutes, minGapMinutes: real ? 1 : Math.ceil(lateness / 60) + 1, deliveryGapMinutes: 5 },
     },
     [lyonReference()],
   );
   const sentAt = new Map<string, number>();
-  const firstSeen = new Map<string, { at: number; detectedAt: string; sensorId: string; type: string }>();
+  const firstSeen = new Map<string, { at: number; detectedAt: string; sensorId: string; type: AnomalyType }>();
   const consumer: Consumer = kafka.consumer({ groupId: `bench-latency-${prefix}`, maxWaitTimeInMs: 100 });
   await consumer.connect();
   await consumer.subscribe({ topics: [topics.sensorsAnomalies], fromBeginning: false });
@@ -422,11 +435,16 @@ async function latency(
   });
   await until('latency: consumer joined', async () => joined, 60_000);
   await sleep(1000);
-  // Warm-up readings at once (no faults in them), then the rest paced at `rate` by their send times.
-  const { messages } = simulation;
+  // Warm-up readings at once (no faults in them), then the rest paced at `rate` by their send times. In real
+  // time every event time is moved so that the paced part starts at `pacedFrom` (wall time), after the warm-up.
   const warmupMs = warmupMinutes * 60_000;
+  const pacedFrom = Date.now() + 20_000;
+  const shiftMs = real ? pacedFrom - (Date.parse(simulation.window.start) + warmupMs) : 0;
+  const messages = real ? shiftEventTimes(simulation.messages, shiftMs) : simulation.messages;
   const firstPaced = messages.findIndex((m) => m.sendOffsetMs >= warmupMs);
   await produceInOrder(producer, messages.slice(0, firstPaced));
+  if (real) await sleep(Math.max(0, pacedFrom - Date.now()));
+  const startLagMs = real ? Date.now() - pacedFrom : 0;
   const t0 = performance.now();
   let i = firstPaced;
   while (i < messages.length) {
@@ -446,36 +464,60 @@ async function latency(
   const producedSeconds = (performance.now() - t0) / 1000;
   const pacedMessages = messages.length - firstPaced;
   const signalLabels = simulation.labels.filter((l) => l.kind === 'signal');
-  await until('latency: anomalies', async () => firstSeen.size >= signalLabels.length, 30_000).catch(() => undefined);
+  const readingsOf = (l: { start: string; end: string }) =>
+    (Date.parse(l.end) - Date.parse(l.start)) / (intervalSeconds * 1000) + 1;
+  // One anomaly per out-of-range reading, one per spike.
+  const outOfRangeReadings = signalLabels
+    .filter((l) => l.type === 'out_of_range')
+    .reduce((n, l) => n + readingsOf(l), 0);
+  const spikeLabels = signalLabels.filter((l) => l.type === 'spike').length;
+  const seen = (onArrival: boolean) => [...firstSeen.values()].filter((a) => decidedOnArrival(a.type) === onArrival);
+  await until(
+    'latency: anomalies',
+    async () => seen(true).length >= outOfRangeReadings && (real || seen(false).length >= spikeLabels),
+    30_000,
+  ).catch(() => undefined);
   await consumer.disconnect();
-  const latencies: number[] = [];
-  for (const seen of firstSeen.values()) {
-    const sent = sentAt.get(messageKey(seen.sensorId, seen.detectedAt));
-    if (sent !== undefined) latencies.push(seen.at - sent);
-  }
-  latencies.sort((a, b) => a - b);
+  const latencyOf = (anomalies: { at: number; detectedAt: string; sensorId: string }[]) =>
+    anomalies.flatMap((a) => {
+      const sent = sentAt.get(messageKey(a.sensorId, a.detectedAt));
+      return sent === undefined ? [] : [a.at - sent];
+    });
   const got = await stored(pool, prefix);
+  const snapshot = await pool.query<{ bytes: string | null }>(
+    'SELECT sum(pg_column_size(snapshot))::bigint AS bytes FROM sensor_detector_state',
+  );
   const result = {
+    clock: options.latencyClock,
     sensors: simulation.sensors.length,
+    intervalSeconds,
     rateAsked: options.rate,
     rateProduced: pacedMessages / producedSeconds,
     seconds: producedSeconds,
     speedUp: speed,
+    startLagMs,
     latenessWallMs: (lateness * 1000) / speed,
     labels: signalLabels.length,
+    outOfRangeReadings,
+    spikeLabels,
     anomaliesSeen: firstSeen.size,
     anomaliesStored: got.anomalies.size,
-    measured: latencies.length,
-    p50Ms: percentile(latencies, 50),
-    p95Ms: percentile(latencies, 95),
-    maxMs: latencies[latencies.length - 1] ?? null,
+    ...summarise(latencyOf([...firstSeen.values()])),
+    onArrival: summarise(latencyOf(seen(true))),
+    atRelease: summarise(latencyOf(seen(false))),
+    storedSnapshotBytes: Number(snapshot.rows[0]?.bytes ?? 0),
   };
   const ms = (v: number | null) => (v === null ? '-' : `${Math.round(v)} ms`);
+  const line = (what: string, s: LatencySummary) =>
+    `${what}: ${s.measured} timed, **p50 ${ms(s.p50Ms)}, p95 ${ms(s.p95Ms)}**, max ${ms(s.maxMs)}`;
+  const clock = real
+    ? `real time: event times = wall time at send (${Math.round(startLagMs)} ms behind at the start), the ${lateness} s allowed lateness is ${lateness} s of wall time`
+    : `simulated clock ×${Math.round(speed)}: the ${lateness} s allowed lateness of event time is ${result.latenessWallMs.toFixed(0)} ms of wall time`;
   console.log(
-    `- latency: ${result.sensors} sensors, ${Math.round(result.rateProduced)} readings/s for ${result.seconds.toFixed(0)} s ` +
-      `(simulated clock ×${Math.round(speed)}: the ${lateness} s allowed lateness of event time is ${result.latenessWallMs.toFixed(0)} ms of wall time); ` +
-      `${result.labels} spikes and out-of-range faults, ${result.anomaliesSeen} anomalies seen on sensors.anomalies, ${result.measured} timed: ` +
-      `produce of the reading that decides → anomaly message **p50 ${ms(result.p50Ms)}, p95 ${ms(result.p95Ms)}**, max ${ms(result.maxMs)}`,
+    `- latency (${clock}): ${result.sensors} sensors × a reading every ${intervalSeconds} s, ${Math.round(result.rateProduced)} readings/s for ${result.seconds.toFixed(0)} s; ` +
+      `${spikeLabels} spikes and ${signalLabels.length - spikeLabels} out-of-range faults (${outOfRangeReadings} readings), ${result.anomaliesSeen} anomalies seen on sensors.anomalies; ` +
+      `produce of the reading that decides → anomaly message: ${line('decided on arrival (out of range)', result.onArrival)}; ` +
+      `${line('decided at release (spikes, rate of change)', result.atRelease)}; stored detector snapshots ${(result.storedSnapshotBytes / 1e6).toFixed(1)} MB`,
   );
   return { result, endsAt: simulation.window.end };
 }

@@ -8,6 +8,8 @@ import { sensorId } from './reading';
  * A fault the detector found in one sensor's readings. Its id is derived from the sensor, the type and the
  * event time the fault started, so a replay, a retry or a restarted detector finds the same anomaly again
  * (and the store and the incident workflow take it once) whatever the speed or order of processing.
+ * `repeated_out_of_range` and `frequent_spikes` are sustained faults made of single-reading ones: out-of-range
+ * readings, or spikes, of one measurement coming again and again (see `thresholds.ts`).
  */
 export const anomalyTypes = [
   'out_of_range',
@@ -18,6 +20,8 @@ export const anomalyTypes = [
   'step',
   'drift',
   'neighbour_disagreement',
+  'repeated_out_of_range',
+  'frequent_spikes',
 ] as const;
 export type AnomalyType = (typeof anomalyTypes)[number];
 

@@ -85,6 +85,49 @@ describe('event-level evaluation', () => {
     expect(result.byType.flatline).toMatchObject({ falsePositives: 1, precision: 0, falseAlarmsOnCleanDays: 0 });
   });
 
+  it('when a sustained fault summarises a labelled spike, then it is redundant, even before the spike is found; elsewhere it is false', () => {
+    const frequent = (sensor: string, detected: string): DetectedAnomaly => ({
+      ...anomaly('frequent_spikes', sensor, day(1, '09:30:00'), detected, 'pm2_5'),
+      window: { start: day(1, '09:30:00'), end: day(1, '10:00:00') },
+    });
+
+    const result = evaluate([
+      frequent('CAP_001', day(1, '10:00:00')),
+      anomaly('spike', 'CAP_001', day(1, '10:00:00'), day(1, '10:01:00'), 'pm2_5'),
+      frequent('CAP_003', day(1, '10:00:00')),
+    ]);
+
+    expect(result.byType.frequent_spikes).toMatchObject({ truePositives: 0, redundant: 1, falsePositives: 1 });
+    expect(result.byType.spike).toMatchObject({ detected: 1, truePositives: 1 });
+    expect(result.byType.spike.delaySeconds.median).toBe(60);
+  });
+
+  it('when out-of-range values repeat, then the single anomalies find the label and the repeated one is redundant', () => {
+    const outOfRange: FaultLabel = {
+      ...spike,
+      type: 'out_of_range',
+      start: day(1, '12:00:00'),
+      end: day(1, '12:04:00'),
+    };
+    const single = (minute: number) =>
+      anomaly('out_of_range', 'CAP_001', day(1, `12:0${minute}:00`), day(1, `12:0${minute}:00`), 'pm2_5');
+
+    const result = evaluate(
+      [
+        single(0),
+        single(1),
+        {
+          ...anomaly('repeated_out_of_range', 'CAP_001', day(1, '12:00:00'), day(1, '12:04:00'), 'pm2_5'),
+          window: { start: day(1, '12:00:00'), end: day(1, '12:04:00') },
+        },
+      ],
+      { labels: [outOfRange] },
+    );
+
+    expect(result.byType.out_of_range).toMatchObject({ labels: 1, detected: 1, truePositives: 1, redundant: 1 });
+    expect(result.byType.repeated_out_of_range).toMatchObject({ redundant: 1, falsePositives: 0, precision: null });
+  });
+
   it('when an anomaly is on another measurement or outside the tolerance, then it does not match', () => {
     const result = evaluate([
       anomaly('spike', 'CAP_001', day(1, '10:00:00'), day(1, '10:00:00'), 'pm10'),

@@ -11,6 +11,10 @@ import type { FaultLabel, SignalLabel } from './simulator/labels';
  *   detection of a fault claims it and gives the delay; a later anomaly that could only match an already
  *   detected label is **redundant**: neither a true nor a false positive (the convention of event-based
  *   benchmarks such as NAB: a fault reported twice is still one fault found, and not a false alarm).
+ * - A sustained fault made of single-reading ones (`summaryTypes`: `repeated_out_of_range`, `frequent_spikes`)
+ *   found on labelled out-of-range values or spikes summarises what the single-reading anomalies already
+ *   detected (each of those is the detection, with its delay): it is **redundant** there, and claims only a
+ *   label of its own type.
  * - Every other anomaly is a **false positive** of its type. Those falling on a clean sensor-day (a UTC
  *   day of a sensor with no label of any kind, delivery faults included, within tolerance) are the
  *   **false alarms per clean sensor-day**; partial days at the window's edges count as fractions of a day.
@@ -25,18 +29,24 @@ import type { FaultLabel, SignalLabel } from './simulator/labels';
  * The checks a fault legitimately trips, beside its own type: a spike or an out-of-range burst is also an
  * implausible rate of change (and a sentinel is a spike); a step is sudden (rate of change) and makes the
  * sensor disagree with its neighbours; drift and a local plume are both seen by comparing with neighbours,
- * and a long plume looks like drift. `rate_of_change` has no fault of its own in the simulator.
+ * and a long plume looks like drift. `rate_of_change` has no fault of its own in the simulator. Repeated
+ * out-of-range values and spikes summarise those faults (and a sensor failing that way does both).
  */
 export const acceptedTypes: Readonly<Record<AnomalyType, readonly AnomalyType[]>> = {
-  spike: ['spike', 'rate_of_change'],
-  out_of_range: ['out_of_range', 'spike', 'rate_of_change'],
+  spike: ['spike', 'rate_of_change', 'frequent_spikes'],
+  out_of_range: ['out_of_range', 'spike', 'rate_of_change', 'repeated_out_of_range'],
   rate_of_change: ['rate_of_change', 'spike'],
   flatline: ['flatline'],
   dropout: ['dropout'],
   step: ['step', 'rate_of_change', 'neighbour_disagreement'],
   drift: ['drift', 'neighbour_disagreement'],
   neighbour_disagreement: ['neighbour_disagreement', 'drift'],
+  repeated_out_of_range: ['repeated_out_of_range', 'out_of_range'],
+  frequent_spikes: ['frequent_spikes', 'spike', 'rate_of_change'],
 };
+
+/** Sustained faults counted from single-reading ones: redundant on the labels of those (see above). */
+export const summaryTypes: readonly AnomalyType[] = ['repeated_out_of_range', 'frequent_spikes'];
 
 export type DetectedAnomaly = Pick<SensorAnomaly, 'sensor_id' | 'type' | 'window' | 'detected_at'> & {
   measurement?: string;
@@ -196,8 +206,9 @@ export function evaluateDetections(input: EvaluationInput): Evaluation {
             label.measurement === anomaly.measurement) &&
           overlaps(spans[i] as Span, window),
       );
+    const summary = summaryTypes.includes(anomaly.type);
     const open = candidates
-      .filter(({ i }) => !matched[i])
+      .filter(({ label, i }) => !matched[i] && (!summary || label.type === anomaly.type))
       .sort(
         (a, b) =>
           overlapLength(spans[b.i] as Span, window) - overlapLength(spans[a.i] as Span, window) ||

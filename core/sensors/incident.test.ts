@@ -1,4 +1,5 @@
-import { admitIncidentAction, sensorIncidentWorkflowId } from './incident';
+import { anomalyTypes } from './anomaly';
+import { admitIncidentAction, incidentAnomalyTypes, incidentInput, sensorIncidentWorkflowId } from './incident';
 
 describe('admitIncidentAction', () => {
   const ana = { by: 'ana', comment: 'on my way' };
@@ -50,5 +51,40 @@ describe('admitIncidentAction', () => {
     expect(sensorIncidentWorkflowId('0123456789abcdef0123456789abcdef')).toBe(
       'sensor-incident-0123456789abcdef0123456789abcdef',
     );
+  });
+
+  it('when a fault lasts (repeated out-of-range values and frequent spikes included), then it opens an incident; a single bad reading does not', () => {
+    expect(anomalyTypes.filter((t) => incidentAnomalyTypes.includes(t))).toEqual([
+      'flatline',
+      'dropout',
+      'drift',
+      'repeated_out_of_range',
+      'frequent_spikes',
+    ]);
+  });
+
+  it('when an incident starts from repeated out-of-range values, then its input names the measurement and the start', () => {
+    const input = incidentInput(
+      {
+        schema: 'sensors.anomaly/v1',
+        id: '0123456789abcdef0123456789abcdef',
+        sensor_id: 'CAP_001',
+        type: 'repeated_out_of_range',
+        measurement: 'no2',
+        severity: 'warning',
+        score: 1,
+        window: { start: '2024-03-01T05:00:00.000Z', end: '2024-03-01T05:45:00.000Z' },
+        evidence: { in_window: 16, required: 16, window_seconds: 3600 },
+        detected_at: '2024-03-01T05:45:00.000Z',
+      },
+      '30m',
+    );
+
+    expect(input).toMatchObject({
+      anomalyType: 'repeated_out_of_range',
+      measurement: 'no2',
+      faultStartedAt: '2024-03-01T05:00:00.000Z',
+    });
+    expect(input.summary).toBe('repeated_out_of_range of no2 since 2024-03-01T05:00:00.000Z (score 1.00)');
   });
 });

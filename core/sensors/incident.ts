@@ -82,10 +82,17 @@ export interface SensorIncidentInput {
 }
 
 /**
- * Faults that last and need a person: each opens a `sensorIncident` (the detector's flatline and dropout,
- * the daily rollup's drift); a spike, a single bad value or a passing disagreement with neighbours does not.
+ * Faults that last and need a person: each opens a `sensorIncident` (the detector's flatline, dropout,
+ * repeated out-of-range values and frequent spikes, the daily rollup's drift); a spike, a single bad value
+ * or a passing disagreement with neighbours does not.
  */
-export const incidentAnomalyTypes: readonly AnomalyType[] = ['flatline', 'dropout', 'drift'];
+export const incidentAnomalyTypes: readonly AnomalyType[] = [
+  'flatline',
+  'dropout',
+  'repeated_out_of_range',
+  'frequent_spikes',
+  'drift',
+];
 
 /** The incident workflow's input for an anomaly: what a person needs to see in the Web UI and the alert. */
 export function incidentInput(anomaly: SensorAnomaly, escalateAfter: string): SensorIncidentInput {

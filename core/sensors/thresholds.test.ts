@@ -1,5 +1,6 @@
 import { AppError } from '../errors';
 
+import { checkLimits } from './detector/limits';
 import { sensorMeasurementNames } from './reading';
 import { defaultDetectorThresholds, detectorThresholds, resolveDetectorThresholds } from './thresholds';
 
@@ -31,6 +32,22 @@ describe('resolveDetectorThresholds', () => {
     expect(resolved.allowedLatenessSeconds).toBe(defaultDetectorThresholds.allowedLatenessSeconds);
     expect(resolved.measurements.no2).toEqual({ ...defaultDetectorThresholds.measurements.no2, min: -5 });
     expect(resolved.measurements.pm2_5).toEqual(defaultDetectorThresholds.measurements.pm2_5);
+  });
+
+  it('when sustained faults are counted from repeated ones, then out-of-range needs more than the share of the readings in the window', () => {
+    const limits = (overrides: object) => checkLimits(resolveDetectorThresholds(overrides)).repeats;
+
+    expect(limits({})).toEqual({
+      repeated_out_of_range: { windowMs: 3_600_000, count: 16 },
+      frequent_spikes: { windowMs: 3_600_000, count: 5 },
+    });
+    expect(limits({ expectedIntervalSeconds: 120 }).repeated_out_of_range.count).toBe(8);
+    expect(limits({ outOfRangeRepeatShare: 0.5, frequentSpikesCount: 3 })).toMatchObject({
+      repeated_out_of_range: { count: 31 },
+      frequent_spikes: { count: 3 },
+    });
+    expect(() => resolveDetectorThresholds({ outOfRangeRepeatShare: 0 })).toThrow(/invalid detector thresholds/);
+    expect(() => resolveDetectorThresholds({ frequentSpikesCount: 1 })).toThrow(/invalid detector thresholds/);
   });
 
   it('when the back threshold is not below the spike threshold, then the thresholds are refused with a 400', () => {

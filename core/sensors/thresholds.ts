@@ -20,6 +20,9 @@ import { sensorMeasurementNames, type SensorMeasurementName } from './reading';
  *   `sensortoolkit.param.ParameterTargets`): OLS slope 0.65–1.35 (O3 0.8–1.2), intercept ±5, R² ≥ 0.70 (O3 0.80).
  * - **Barkjohn et al. 2021** (AMT 14, 4617–4637, the PurpleAir QC used by EPA and sensortoolkit): two
  *   co-located PM2.5 channels disagree when they differ by more than 5 µg/m³ *and* by more than 70 %.
+ * - **EU completeness** (Directive 2008/50/EC, Annex XI): a one-hour value needs 75 % of the hour's data.
+ * - **AirSensor hourly QC** (MazamaScience AirSensor, `PurpleAirQC_hourly_AB_00`): an hour with fewer than 20
+ *   of a PurpleAir's 30 readings (67 %) is invalid.
  * Values without a source are platform choices, said so in their line.
  */
 
@@ -88,6 +91,17 @@ const general = {
   flatlineLowValueFactor: z.number().int().min(1),
   /** Silent for more than this many expected intervals is a `dropout`. */
   dropoutIntervals: z.number().finite().gt(1),
+  /** Out-of-range readings of one measurement are counted over this much event time (`repeated_out_of_range`). */
+  outOfRangeRepeatSeconds: positive,
+  /**
+   * More than this share of the readings expected in that time out of range is a `repeated_out_of_range`
+   * (the count is `floor(share × window / interval) + 1`); it closes when a window passes without one.
+   */
+  outOfRangeRepeatShare: z.number().gt(0).max(1),
+  /** Spikes of one measurement are counted over this much event time (`frequent_spikes`). */
+  frequentSpikesSeconds: positive,
+  /** This many spikes within that time is `frequent_spikes`; it closes when a window passes without one. */
+  frequentSpikesCount: z.number().int().min(2),
   /** An anomaly whose score reaches this is `critical`, below it `warning`. */
   criticalScore: z.number().finite().min(1),
   /** Drift and bias are judged over this many days of hourly means. */
@@ -216,6 +230,27 @@ export const defaultDetectorThresholds: DetectorThresholds = {
    * minute a dropout is known 1.5 intervals after the first missed reading (QARTOD gap test).
    */
   dropoutIntervals: 2.5,
+  /**
+   * An hour: the period of the hourly means every later use of the readings starts from (the daily rollup,
+   * the EU's one-hour values).
+   */
+  outOfRangeRepeatSeconds: 3600,
+  /**
+   * More than a quarter of an hour's readings out of range: the hour then misses the 75 % of valid readings a
+   * one-hour value needs (EU completeness, the rule `hourlyMeans` applies; AirSensor hourly QC asks a similar
+   * 67 %), so the sensor is losing data, not sending one bad value: 16 of 60 at one reading a minute. A
+   * sentinel now and then stays a single `out_of_range` each.
+   */
+  outOfRangeRepeatShare: 0.25,
+  /** An hour, as for out-of-range readings (platform choice). */
+  frequentSpikesSeconds: 3600,
+  /**
+   * Five spikes of one measurement in an hour: the sensor, not the air (platform choice). On clean data the
+   * k = 6 spike rule raises under 0.1 a day (Hampel filter, above), so five in an hour by chance has a
+   * Poisson probability under 1e-13, while a plume passing a sensor near a road gives one or two; what
+   * repeats that often is electrical noise, a loose connection, a failing fan or laser.
+   */
+  frequentSpikesCount: 5,
   /** Twice past the threshold is critical (platform choice). */
   criticalScore: 2,
   /** A week of hourly means (EPA sensortoolkit evaluates over days of collocation). */

@@ -57,7 +57,10 @@ function reference(firstHourMs: number): ReferenceSeries {
   };
 }
 
-/** Six hours of three sensors, starting after every earlier run; one flatline, malformed messages, a duplicate. */
+/**
+ * Six hours of four sensors, starting after every earlier run; one flatline, 20 minutes of out-of-range values
+ * (a `repeated_out_of_range`: more than a quarter of an hour's readings), malformed messages, a duplicate.
+ */
 function scenario(prefix: string, hoursAgo: number): Simulation {
   const firstHourMs = Math.floor((Date.now() - hoursAgo * 3600_000) / 3600_000) * 3600_000;
   const at = (minutes: number) => new Date(firstHourMs + minutes * 60_000).toISOString();
@@ -74,6 +77,7 @@ function scenario(prefix: string, hoursAgo: number): Simulation {
         kind: 'schedule',
         faults: [
           { sensor_id: `${prefix}_001`, type: 'flatline', measurement: 'pm2_5', start: at(150), minutes: 40 },
+          { sensor_id: `${prefix}_003`, type: 'out_of_range', measurement: 'no2', start: at(240), minutes: 20 },
           { sensor_id: `${prefix}_002`, type: 'malformed', start: at(200) },
           { sensor_id: `${prefix}_003`, type: 'duplicate', start: at(210) },
         ],
@@ -176,7 +180,7 @@ async function killDetector(): Promise<void> {
 const uniquePrefix = () => `D${randomBytes(3).toString('hex').toUpperCase()}`;
 
 describe('the sensor detector process', () => {
-  it('stores each reading once with its flags, finds exactly the anomalies of an uninterrupted run, dead-letters what it cannot read, and opens and closes the flatline incident', async () => {
+  it('stores each reading once with its flags, finds exactly the anomalies of an uninterrupted run, dead-letters what it cannot read, and opens and closes the flatline and repeated out-of-range incidents', async () => {
     const prefix = uniquePrefix();
     const simulation = scenario(prefix, 13);
     const want = expected(simulation);
@@ -188,6 +192,10 @@ describe('the sensor detector process', () => {
     expect(got.anomalies).toEqual(want.anomalies);
     const flatline = [...got.anomalies].find((a) => a.endsWith(' flatline'));
     expect(flatline).toBeDefined();
+    // Each out-of-range reading is an anomaly of its own, and the run of them one sustained fault.
+    expect([...got.anomalies].filter((a) => a.endsWith(' out_of_range'))).toHaveLength(20);
+    const repeated = [...got.anomalies].find((a) => a.endsWith(' repeated_out_of_range'));
+    expect(repeated).toBeDefined();
     const letters = (await readTopic(kafka, kafka.admin(), topics.sensorsDeadLetter))
       .filter((m) => m.key.startsWith(prefix) || m.value.includes(prefix))
       .map((m) => sensorDeadLetter.parse(JSON.parse(m.value)));
@@ -205,20 +213,23 @@ describe('the sensor detector process', () => {
       `${prefix}_004`,
     ]);
 
-    // The flatline lasted 40 minutes and ended: its incident was opened and closed by the recovery.
-    const anomalyId = (flatline as string).split(' ')[0] as string;
-    expect(incidentAnomalyTypes).toContain('flatline');
+    // The flatline lasted 40 minutes and ended, the out-of-range values 20 minutes and an hour passed without
+    // one: each incident was opened and closed by the recovery.
+    expect(incidentAnomalyTypes).toEqual(expect.arrayContaining(['flatline', 'repeated_out_of_range']));
     const temporal = await connectTemporal(config);
-    const incident = temporal.workflow.getHandle<typeof sensorIncident>(sensorIncidentWorkflowId(anomalyId));
-    const deadline = Date.now() + 60_000;
-    let result: Awaited<ReturnType<typeof incident.result>> | undefined;
-    while (!result && Date.now() < deadline) {
-      result = await incident.result().catch(async () => {
-        await sleep(1000);
-        return undefined;
-      });
+    for (const fault of [flatline, repeated]) {
+      const anomalyId = (fault as string).split(' ')[0] as string;
+      const incident = temporal.workflow.getHandle<typeof sensorIncident>(sensorIncidentWorkflowId(anomalyId));
+      const deadline = Date.now() + 60_000;
+      let result: Awaited<ReturnType<typeof incident.result>> | undefined;
+      while (!result && Date.now() < deadline) {
+        result = await incident.result().catch(async () => {
+          await sleep(1000);
+          return undefined;
+        });
+      }
+      expect(result).toMatchObject({ state: 'closed', closed: { reason: 'recovered' } });
     }
-    expect(result).toMatchObject({ state: 'closed', closed: { reason: 'recovered' } });
     await temporal.connection.close();
   });
 

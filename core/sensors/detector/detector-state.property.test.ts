@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 
-import type { SensorReading } from '../reading';
+import { anomalyId } from '../anomaly';
+import { sensorMeasurementNames, type SensorReading } from '../reading';
 import { alter, cleanSeries, interleave, msOf, seededRandom, withMeasurement } from '../testing/series';
 import { defaultDetectorThresholds as thresholds } from '../thresholds';
 
@@ -10,7 +11,8 @@ import type { DetectorOutput } from './outputs';
 /**
  * The detector's promises, over random arrival orders within the allowed lateness, random batch boundaries
  * and random restart points: the same flags and anomalies as a detector fed the stream in event-time order
- * in one go. The stream is three sensors for five hours with every per-reading fault in it.
+ * in one go. The stream is three sensors for five hours with every per-reading fault in it, and the
+ * sustained faults made of repeated ones (out-of-range values and spikes of sensor C).
  */
 function faultyStream(seed: number): SensorReading[] {
   const minutes = 300;
@@ -24,7 +26,10 @@ function faultyStream(seed: number): SensorReading[] {
   b = alter(b, 'pm10', 60, 64, () => -5);
   b = alter(b, 'pm10', 120, 121, (v) => v + 400);
   b = b.filter((_, i) => i < 180 || i >= 190);
-  return interleave(a, b, cleanSeries({ sensorId: 'C', seed: seed + 2, minutes }));
+  let c = cleanSeries({ sensorId: 'C', seed: seed + 2, minutes, level: 15 });
+  for (const i of [100, 110, 120, 130, 140]) c = alter(c, 'pm2_5', i, i + 1, (v) => v + 60);
+  for (let i = 150; i <= 219; i += 3) c[i] = withMeasurement(c[i] as SensorReading, 'no2', -999);
+  return interleave(a, b, c);
 }
 
 /** Arrival order: each reading delayed by up to `maxDelayS` seconds (less than the allowed lateness). */
@@ -54,10 +59,33 @@ function detect(readings: readonly SensorReading[]): DetectorOutput[] {
 }
 
 const sensorOf = (o: DetectorOutput) => ('reading' in o ? o.reading.sensor_id : o.anomaly.sensor_id);
-function perSensor(outputs: readonly DetectorOutput[]): Record<string, DetectorOutput[]> {
-  const grouped: Record<string, DetectorOutput[]> = {};
-  for (const o of outputs) (grouped[sensorOf(o)] ??= []).push(o);
+/** Out-of-range anomalies are decided at admission, so they come out in arrival order. */
+const onAdmission = (o: DetectorOutput) => 'anomaly' in o && o.anomaly.type === 'out_of_range';
+const order = (o: DetectorOutput) => ('anomaly' in o ? `${o.anomaly.id} ${o.kind}` : '');
+
+/** Per sensor: what is decided at release, in order, and what at admission, as a set (sorted). */
+function perSensor(
+  outputs: readonly DetectorOutput[],
+): Record<string, { released: DetectorOutput[]; admitted: DetectorOutput[] }> {
+  const grouped: Record<string, { released: DetectorOutput[]; admitted: DetectorOutput[] }> = {};
+  for (const o of outputs) {
+    const group = (grouped[sensorOf(o)] ??= { released: [], admitted: [] });
+    (onAdmission(o) ? group.admitted : group.released).push(o);
+  }
+  for (const group of Object.values(grouped)) group.admitted.sort((x, y) => (order(x) < order(y) ? -1 : 1));
   return grouped;
+}
+
+/** The ids of the out-of-range anomalies a reading shows on its own. */
+function outOfRangeIds(reading: SensorReading): string[] {
+  return sensorMeasurementNames.flatMap((name) => {
+    const value = reading.measurements[name];
+    const { min, max } = thresholds.measurements[name];
+    const bad = value !== undefined && (value < min || value > max || thresholds.sentinels.includes(value));
+    return bad
+      ? [anomalyId({ sensorId: reading.sensor_id, type: 'out_of_range', measurement: name, start: reading.timestamp })]
+      : [];
+  });
 }
 
 const maxDelayS = thresholds.allowedLatenessSeconds - 1;
@@ -85,7 +113,28 @@ describe('DetectorState determinism', () => {
       'B out_of_range',
       'B rate_of_change',
       'B spike',
+      'C frequent_spikes',
+      'C out_of_range',
+      'C repeated_out_of_range',
+      'C spike',
     ]);
+  });
+
+  it('when readings arrive in any order, then each out-of-range value is reported by the call that admits it, before the reading is checked', () => {
+    fc.assert(
+      fc.property(scenario, ({ seed, delaySeed, maxDelay }) => {
+        const detector = createDetectorState(thresholds);
+        for (const reading of arrivalOrder(faultyStream(seed), delaySeed, maxDelay)) {
+          const outputs = detector.ingest([reading]);
+          const admitted = outputs.flatMap((o) => (o.kind === 'anomaly_opened' && onAdmission(o) ? [o.anomaly] : []));
+
+          expect(admitted.map((a) => a.id)).toEqual(outOfRangeIds(reading));
+          expect(admitted.every((a) => a.window.start === a.window.end && a.detected_at === a.window.start)).toBe(true);
+          expect(outputs.some((o) => o.kind === 'reading' && o.reading === reading)).toBe(false);
+        }
+      }),
+      { numRuns: 10 },
+    );
   });
 
   it('when readings arrive in any order within the allowed lateness, then each sensor gets the same flags and anomalies', () => {

@@ -49,35 +49,105 @@ describe('DetectorState on clean data', () => {
 });
 
 describe('DetectorState on faults', () => {
-  it('when a sensor sends −999 once, then one out-of-range anomaly on that reading, closed by the next', () => {
+  it('when a sensor sends −999 once, then one out-of-range anomaly on that reading, out as soon as it is admitted', () => {
     const broken = [...sensorA];
     broken[300] = withMeasurement(sensorA[300] as SensorReading, 'no2', -999);
+    const stream = withA(broken);
+    const admitted = stream.indexOf(broken[300] as SensorReading) + 1;
+    const detector = createDetectorState(thresholds);
 
-    const outputs = detect(withA(broken));
+    const onArrival = detector.ingest(stream.slice(0, admitted));
+    const outputs = [...onArrival, ...detector.ingest(stream.slice(admitted)), ...detector.drain()];
 
-    expect(kinds(opened(outputs))).toEqual(['A out_of_range no2']);
+    expect(kinds(opened(onArrival))).toEqual(['A out_of_range no2']);
+    // Checked so far: A's readings up to the lateness before reading 300, not reading 300 itself.
+    expect(flagsOf(onArrival, 'A')).toHaveLength(300 - thresholds.allowedLatenessSeconds / 60 + 1);
+    expect(opened(outputs)).toEqual(opened(onArrival));
     expect(opened(outputs)[0]).toMatchObject({
       window: { start: iso(t(300)), end: iso(t(300)) },
       detected_at: iso(t(300)),
       evidence: { value: -999, reason: 'sentinel' },
     });
-    expect(closed(outputs)[0]?.closedAt).toBe(iso(t(301)));
+    expect(closed(onArrival)).toEqual([{ kind: 'anomaly_closed', anomaly: opened(outputs)[0], closedAt: iso(t(300)) }]);
     expect(flagsOf(outputs, 'A')[300]?.flags).toEqual([{ type: 'out_of_range', measurement: 'no2' }]);
   });
 
-  it('when five readings in a row are negative, then it is one anomaly whose window covers all five', () => {
+  it('when five readings in a row are negative, then each is an anomaly of its own, and each reading is flagged', () => {
     const outputs = detect(withA(alter(sensorA, 'pm10', 400, 405, () => -3)));
 
-    expect(kinds(opened(outputs))).toEqual(['A out_of_range pm10']);
-    expect(closed(outputs)).toEqual([
+    expect(kinds(opened(outputs))).toEqual(Array.from({ length: 5 }, () => 'A out_of_range pm10'));
+    expect(opened(outputs).map((a) => a.window)).toEqual(
+      [400, 401, 402, 403, 404].map((i) => ({ start: iso(t(i)), end: iso(t(i)) })),
+    );
+    expect(new Set(opened(outputs).map((a) => a.id)).size).toBe(5);
+    expect(opened(outputs)[0]?.evidence).toEqual({ value: -3, reason: 'below_min', bound: 0 });
+    expect(flagsOf(outputs, 'A').flatMap((o, i) => (o.flags.length > 0 ? [i] : []))).toEqual([400, 401, 402, 403, 404]);
+  });
+
+  it('when out-of-range values keep coming (16 in an hour), then one repeated_out_of_range from the first, closed an hour after the last', () => {
+    // −999 every 3 minutes, 20 times: the 16th (at +45 min) is more than a quarter of the hour's 60 readings.
+    const bad = Array.from({ length: 20 }, (_, k) => 300 + 3 * k);
+    const broken = sensorA.map((r, i) => (bad.includes(i) ? withMeasurement(r, 'no2', -999) : r));
+
+    const outputs = detect(withA(broken));
+    const repeated = (o: { anomaly: SensorAnomaly }) => o.anomaly.type === 'repeated_out_of_range';
+
+    expect(opened(outputs).filter((a) => a.type === 'out_of_range')).toHaveLength(20);
+    expect(kinds(opened(outputs).filter((a) => a.type !== 'out_of_range'))).toEqual(['A repeated_out_of_range no2']);
+    expect(opened(outputs).find((a) => a.type === 'repeated_out_of_range')).toMatchObject({
+      window: { start: iso(t(300)), end: iso(t(345)) },
+      detected_at: iso(t(345)),
+      evidence: { in_window: 16, required: 16, window_seconds: 3600 },
+    });
+    // The last is at 357; the first reading more than an hour later closes it.
+    expect(closed(outputs).filter(repeated)).toEqual([
       expect.objectContaining({
-        closedAt: iso(t(405)),
-        anomaly: expect.objectContaining({
-          window: { start: iso(t(400)), end: iso(t(404)) },
-          evidence: expect.objectContaining({ reason: 'below_min', flagged_readings: 5 }),
-        }),
+        closedAt: iso(t(418)),
+        anomaly: expect.objectContaining({ window: { start: iso(t(300)), end: iso(t(357)) } }),
       }),
     ]);
+  });
+
+  it('when 15 out-of-range values fall in an hour, then each is reported, but no repeated_out_of_range', () => {
+    const bad = Array.from({ length: 15 }, (_, k) => 300 + 4 * k);
+    const broken = sensorA.map((r, i) => (bad.includes(i) ? withMeasurement(r, 'no2', -999) : r));
+
+    const outputs = detect(withA(broken));
+
+    expect(kinds(opened(outputs))).toEqual(Array.from({ length: 15 }, () => 'A out_of_range no2'));
+  });
+
+  it('when a sensor spikes five times within an hour, then one frequent_spikes from the first spike, closed an hour after the last', () => {
+    const spikes = [500, 510, 520, 530, 540];
+    const broken = sensorA.map((r, i) =>
+      spikes.includes(i) ? withMeasurement(r, 'pm2_5', (r.measurements.pm2_5 as number) + 60) : r,
+    );
+
+    const outputs = detect(withA(broken));
+    const frequent = opened(outputs).find((a) => a.type === 'frequent_spikes');
+
+    expect(kinds(opened(outputs))).toEqual([
+      ...spikes.slice(0, 4).map(() => 'A spike pm2_5'),
+      'A spike pm2_5',
+      'A frequent_spikes pm2_5',
+    ]);
+    expect(frequent).toMatchObject({
+      window: { start: iso(t(500)), end: iso(t(540)) },
+      detected_at: iso(t(541)),
+      evidence: { in_window: 5, required: thresholds.frequentSpikesCount },
+    });
+    expect(closed(outputs).filter((o) => o.anomaly.type === 'frequent_spikes')).toEqual([
+      expect.objectContaining({ closedAt: iso(t(601)), anomaly: expect.objectContaining({ id: frequent?.id }) }),
+    ]);
+  });
+
+  it('when a sensor spikes four times within an hour, then four spikes and no frequent_spikes', () => {
+    const spikes = [500, 515, 530, 545];
+    const broken = sensorA.map((r, i) =>
+      spikes.includes(i) ? withMeasurement(r, 'pm2_5', (r.measurements.pm2_5 as number) + 60) : r,
+    );
+
+    expect(kinds(opened(detect(withA(broken))))).toEqual(spikes.map(() => 'A spike pm2_5'));
   });
 
   it('when one reading jumps by 60 µg/m³, then one spike on that reading, flagged on it and confirmed by the next', () => {

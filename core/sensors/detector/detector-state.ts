@@ -7,6 +7,7 @@ import { silentSensors } from '../checks/dropout';
 import type { SensorReading } from '../reading';
 import type { DetectorThresholds } from '../thresholds';
 
+import { anomaliesOnAdmission } from './admission';
 import { checkLimits, type CheckLimits } from './limits';
 import type { DetectorOutput } from './outputs';
 import { PendingQueue } from './pending-queue';
@@ -20,7 +21,9 @@ import { detectorSnapshot, type DetectorSnapshot } from './snapshot';
  *
  * 1. Admit each reading on arrival: a duplicate (same sensor and timestamp as one taken) is reported as
  *    such; one older than the watermark minus the allowed lateness is refused as too late; one too far in
- *    the future is refused (below). The watermark is the newest event time accepted.
+ *    the future is refused (below). The watermark is the newest event time accepted. What a reading shows
+ *    on its own is reported at once (`admission.ts`): each out-of-range or sentinel value is an anomaly of
+ *    its own, published without waiting for the lateness.
  *
  *    Too far in the future: more than `futureTolerance` ahead of `now` when the caller gives it (live: wall
  *    time is the authority). Without `now`, ahead of the watermark, but event time alone cannot tell a fast
@@ -32,8 +35,9 @@ import { detectorSnapshot, type DetectorSnapshot } from './snapshot';
  *    the watermark ahead and make every other sensor's readings late.
  * 2. Queue the rest and release, in event-time order, every reading the watermark has passed by the
  *    allowed lateness: nothing older can be accepted any more, so each sensor's checks see its readings in
- *    event-time order whatever order they came in. The price is latency: results trail the newest reading
- *    by the allowed lateness (5 min by default) of event time.
+ *    event-time order whatever order they came in. The price is latency: results that need other readings
+ *    (spikes, flatlines, steps, dropouts, the flags, and the sustained faults counted from out-of-range
+ *    readings and spikes) trail the newest reading by the allowed lateness (5 min by default) of event time.
  * 3. Then report the sensors whose silence has become a dropout at the released point (see
  *    `checks/dropout.ts`): the same anomaly the sensor's next reading would show.
  *
@@ -90,6 +94,7 @@ export class DetectorState {
         continue;
       }
       this.enqueue(reading, ms);
+      out.push(...anomaliesOnAdmission(reading, ms, this.limits));
       const watermarkMs =
         this.watermarkMs === undefined || ms > this.watermarkMs ? this.advanceWatermark(ms) : this.watermarkMs;
       this.release(watermarkMs - this.limits.dropout.allowedLatenessMs, out);

@@ -1,5 +1,7 @@
+import type { AnomalyType } from '../anomaly';
 import type { DropoutLimits } from '../checks/dropout';
 import type { FlatlineLimits } from '../checks/flatline';
+import type { RepeatLimits } from '../checks/repeated';
 import type { SpikeLimits } from '../checks/spike';
 import type { StepLimits } from '../checks/step';
 import { sensorMeasurementNames, type SensorMeasurementName } from '../reading';
@@ -13,8 +15,17 @@ export interface CheckLimits {
   criticalScore: number;
   /** How far back a sensor remembers the timestamps it has checked, to call a re-sent one a duplicate. */
   duplicateMemoryMs: number;
+  /** When single-reading faults of one measurement, repeated, make a sustained fault. */
+  repeats: Record<RepeatedFaultType, RepeatLimits>;
   measurements: Record<SensorMeasurementName, MeasurementLimits>;
 }
+
+/** The sustained faults made of repeated single-reading ones. */
+export const repeatedFaultTypes = [
+  'repeated_out_of_range',
+  'frequent_spikes',
+] as const satisfies readonly AnomalyType[];
+export type RepeatedFaultType = (typeof repeatedFaultTypes)[number];
 
 export interface MeasurementLimits {
   range: { min: number; max: number };
@@ -64,6 +75,14 @@ export function checkLimits(t: DetectorThresholds): CheckLimits {
     sentinels: t.sentinels,
     criticalScore: t.criticalScore,
     duplicateMemoryMs: allowedLatenessMs + expectedIntervalMs,
+    repeats: {
+      repeated_out_of_range: {
+        windowMs: t.outOfRangeRepeatSeconds * 1000,
+        // More than the share of the readings expected in the window.
+        count: Math.floor((t.outOfRangeRepeatShare * t.outOfRangeRepeatSeconds) / t.expectedIntervalSeconds) + 1,
+      },
+      frequent_spikes: { windowMs: t.frequentSpikesSeconds * 1000, count: t.frequentSpikesCount },
+    },
     measurements: Object.fromEntries(sensorMeasurementNames.map((name) => [name, measurement(name)])) as Record<
       SensorMeasurementName,
       MeasurementLimits

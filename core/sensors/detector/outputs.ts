@@ -10,8 +10,11 @@ export interface QcFlag {
 export type RejectionReason = 'too_late' | 'too_far_in_future';
 
 /**
- * What the detector says, in order. Per sensor the sequence is the same for any arrival order within the
- * allowed lateness and any batching; across sensors outputs follow event time.
+ * What the detector says, in order. Per sensor the sequence of what is decided at release (readings and
+ * their flags, every anomaly but `out_of_range`) is the same for any arrival order within the allowed
+ * lateness and any batching; across sensors it follows event time. `out_of_range` anomalies are decided at
+ * admission, one per reading, so they come as readings arrive: the same set in any order, each before its
+ * reading is released.
  * - `reading`: an accepted reading, checked, with the checks that fired on it (to store and publish);
  * - `anomaly_opened`: a fault detected (its id is derived from sensor, type, measurement and start);
  * - `anomaly_closed`: the same fault ended; the anomaly carries its final window, score and evidence, and

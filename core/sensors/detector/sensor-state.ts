@@ -12,6 +12,7 @@ import { sensorMeasurementNames, type SensorMeasurementName, type SensorReading 
 import { FaultBook, type Sighting } from './fault-book';
 import type { CheckLimits } from './limits';
 import type { DetectorOutput, QcFlag } from './outputs';
+import { RepeatedFaults } from './repeats';
 import type { MeasurementSnapshot, SensorSnapshot } from './snapshot';
 
 /** One measurement's checks with memory, and its last plausible reading (for the rate of change). */
@@ -40,10 +41,12 @@ class MeasurementTrack {
 
 /**
  * One sensor's checks, fed its readings in event-time order (the detector's queue guarantees the order).
- * For each reading, in this order: a dropout before it (the gap since the previous reading), then per
- * measurement: out of range (which keeps the value from every other check), rate of change, spike,
- * flatline, step. The outputs are the anomalies opened and closed on the way, then the reading with its
- * flags. Nothing here depends on when a reading arrived, only on the sequence of readings, which is why any
+ * For each reading, in this order: a dropout before it (the gap since the previous reading), the sustained
+ * faults of repeated single-reading ones that a window without any has ended, then per measurement:
+ * out of range (flagged and counted towards `repeated_out_of_range`; its own anomaly was published when the
+ * reading was admitted, see `DetectorState`; the value is kept from every other check), rate of change,
+ * spike, flatline, step; then the spikes found, counted towards `frequent_spikes`. The outputs are the
+ * anomalies opened and closed on the way, then the reading with its flags. Nothing here depends on when a reading arrived, only on the sequence of readings, which is why any
  * arrival order within the lateness gives the same outputs.
  */
 export class SensorState {
@@ -53,6 +56,7 @@ export class SensorState {
   private readonly checked: number[];
   private readonly pending = new Set<number>();
   private readonly book: FaultBook;
+  private readonly repeats: RepeatedFaults;
   private readonly tracks = new Map<SensorMeasurementName, MeasurementTrack>();
 
   constructor(
@@ -64,6 +68,7 @@ export class SensorState {
     this.newestMs = this.lastMs;
     this.checked = [...(snapshot?.checked ?? [])];
     this.book = new FaultBook(sensorId, limits.criticalScore, snapshot?.faults);
+    this.repeats = new RepeatedFaults(limits.repeats, this.book, snapshot?.repeats);
     for (const name of sensorMeasurementNames) {
       const saved = snapshot?.measurements[name];
       if (saved !== undefined) this.tracks.set(name, new MeasurementTrack(limits.measurements[name], saved));
@@ -98,10 +103,14 @@ export class SensorState {
       out.push(...this.resume(this.lastMs, ms));
       flags.push({ type: 'dropout' });
     }
+    // After the silence's spike (if any) is counted, whether the watermark or this reading revealed it.
+    out.push(...this.repeats.lapse(ms));
+    const checked: DetectorOutput[] = [];
     for (const name of sensorMeasurementNames) {
       const value = reading.measurements[name];
-      if (value !== undefined) out.push(...this.checkMeasurement(name, value, ms, flags));
+      if (value !== undefined) checked.push(...this.checkMeasurement(name, value, ms, flags));
     }
+    out.push(...checked, ...this.countSpikes(checked, ms));
     this.lastMs = ms;
     this.checked.push(ms);
     const forgetBefore = ms - this.limits.duplicateMemoryMs;
@@ -126,6 +135,7 @@ export class SensorState {
       track.step.silence();
       if (spike !== undefined) out.push(...this.book.episode('spike', name, spikeSighting(spike), detectedMs));
     }
+    out.push(...this.countSpikes(out, detectedMs));
     const sighting: Sighting = {
       startMs: dropoutStart(lastMs, this.limits.dropout),
       endMs: detectedMs,
@@ -151,6 +161,7 @@ export class SensorState {
       checked: [...this.checked],
       faults: this.book.snapshot(),
       measurements: Object.fromEntries(this.orderedTracks().map(([name, track]) => [name, track.snapshot()])),
+      repeats: this.repeats.snapshot(),
     };
   }
 
@@ -179,10 +190,9 @@ export class SensorState {
     const violation = rangeViolation(value, limits.range, this.limits.sentinels);
     if (violation !== undefined) {
       flags.push({ type: 'out_of_range', measurement: name });
-      const { reason, bound, score } = violation;
-      const evidence = { value, reason, ...(bound === undefined ? {} : { bound }) };
-      return book.sighted('out_of_range', name, { startMs: ms, endMs: ms, score, evidence }, ms);
+      return this.repeats.observe('repeated_out_of_range', name, ms, ms);
     }
+    // Only a snapshot from before out-of-range anomalies were decided per reading holds an open run.
     const out = book.cleared('out_of_range', name, ms);
     const track = this.track(name);
 
@@ -225,6 +235,18 @@ export class SensorState {
       out.push(
         ...book.episode('step', name, { startMs: step.startMs, endMs: step.endMs, score: step.score, evidence }, ms),
       );
+    }
+    return out;
+  }
+
+  /** The spikes among `outputs` (found at event time `atMs`), each counted towards `frequent_spikes`. */
+  private countSpikes(outputs: readonly DetectorOutput[], atMs: number): DetectorOutput[] {
+    const out: DetectorOutput[] = [];
+    for (const output of outputs) {
+      const anomaly = output.kind === 'anomaly_opened' ? output.anomaly : undefined;
+      if (anomaly?.type !== 'spike' || anomaly.measurement === undefined) continue;
+      const measurement = anomaly.measurement as SensorMeasurementName;
+      out.push(...this.repeats.observe('frequent_spikes', measurement, Date.parse(anomaly.window.start), atMs));
     }
     return out;
   }

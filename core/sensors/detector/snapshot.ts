@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { anomalyTypes } from '../anomaly';
 import { sensorId, sensorMeasurementNames, sensorReading } from '../reading';
 
+import { repeatedFaultTypes } from './limits';
+
 /**
  * The detector's whole state as plain JSON: what a detector process stores (with the Kafka offsets it
  * covers) and reads back after a restart or a rebalance. Validated when read back, since it comes from
@@ -36,6 +38,14 @@ const openFault = z.strictObject({
   flaggedReadings: count,
 });
 
+/** Recent single-reading faults of one measurement, counted towards a sustained one (`RepeatCount`). */
+const repeatSnapshot = z.strictObject({
+  type: z.enum(repeatedFaultTypes),
+  measurement: z.enum(sensorMeasurementNames),
+  times: z.array(ms),
+});
+export type RepeatSnapshot = z.infer<typeof repeatSnapshot>;
+
 const sensorSnapshot = z.strictObject({
   sensorId,
   /** The event time of the last checked reading. */
@@ -44,6 +54,8 @@ const sensorSnapshot = z.strictObject({
   checked: z.array(ms),
   faults: z.array(openFault),
   measurements: z.partialRecord(z.enum(sensorMeasurementNames), measurementSnapshot),
+  /** Absent in snapshots written before sustained faults were counted: nothing counted yet. */
+  repeats: z.array(repeatSnapshot).default([]),
 });
 export type SensorSnapshot = z.infer<typeof sensorSnapshot>;
 
