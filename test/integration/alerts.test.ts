@@ -73,16 +73,14 @@ describe('alerts from the real worker to a local webhook receiver (ALERT_WEBHOOK
     expect(slackOpened?.body).toMatchObject({ blocks: expect.any(Array) });
     // Two steps (opened, closed) × three targets, each tried exactly once: two take it, the 404 is not retried.
     expect(mine.map((h) => h.path).sort()).toEqual(['/alerts', '/alerts', '/gone', '/gone', '/slack', '/slack']);
-    expect(rows.map((r) => `${r.alert_key.split(':')[2]} ${r.target_id.split(':')[0]} ${r.outcome}`)).toEqual(
-      [
-        'closed json delivered',
-        'closed json gave_up',
-        'closed slack delivered',
-        'opened json delivered',
-        'opened json gave_up',
-        'opened slack delivered',
-      ].sort((a, b) => a.localeCompare(b)),
-    );
+    expect(rows.map((r) => `${r.alert_key.split(':')[2]} ${r.target_id.split(':')[0]} ${r.outcome}`).sort()).toEqual([
+      'closed json delivered',
+      'closed json gave_up',
+      'closed slack delivered',
+      'opened json delivered',
+      'opened json gave_up',
+      'opened slack delivered',
+    ]);
     expect(rows.find((r) => r.outcome === 'gave_up')?.reason).toContain('HTTP 404');
     expect(rows.map((r) => r.target_id).join(' ')).not.toContain('http');
     await pool.end();
