@@ -10,7 +10,8 @@ import type { DetectorOutput } from './outputs';
 /**
  * The detector's promises, over random arrival orders within the allowed lateness, random batch boundaries
  * and random restart points: the same flags and anomalies as a detector fed the stream in event-time order
- * in one go. The stream is three sensors for five hours with every per-reading fault in it.
+ * in one go. The stream is three sensors for five hours with every per-reading fault in it, and a
+ * flatline long enough to restart the spike and step windows and refill them afterwards.
  */
 function faultyStream(seed: number): SensorReading[] {
   const minutes = 300;
@@ -24,7 +25,9 @@ function faultyStream(seed: number): SensorReading[] {
   b = alter(b, 'pm10', 60, 64, () => -5);
   b = alter(b, 'pm10', 120, 121, (v) => v + 400);
   b = b.filter((_, i) => i < 180 || i >= 190);
-  return interleave(a, b, cleanSeries({ sensorId: 'C', seed: seed + 2, minutes }));
+  // C's NO2 stuck away from its level for an hour: the spike and step windows restart when it is found.
+  const c = alter(cleanSeries({ sensorId: 'C', seed: seed + 2, minutes }), 'no2', 100, 160, () => 80);
+  return interleave(a, b, c);
 }
 
 /** Arrival order: each reading delayed by up to `maxDelayS` seconds (less than the allowed lateness). */
@@ -85,6 +88,7 @@ describe('DetectorState determinism', () => {
       'B out_of_range',
       'B rate_of_change',
       'B spike',
+      'C flatline',
     ]);
   });
 

@@ -42,7 +42,10 @@ class MeasurementTrack {
  * One sensor's checks, fed its readings in event-time order (the detector's queue guarantees the order).
  * For each reading, in this order: a dropout before it (the gap since the previous reading), then per
  * measurement: out of range (which keeps the value from every other check), rate of change, spike,
- * flatline, step. The outputs are the anomalies opened and closed on the way, then the reading with its
+ * flatline, step. Readings flagged as a fault never shape the spike and step baselines: an out-of-range
+ * value reaches neither, and a flatline's readings neither (both windows start again when a flatline is
+ * found, since the run's first readings went in before its rule fired, and take nothing until it ends),
+ * as after a dropout. The outputs are the anomalies opened and closed on the way, then the reading with its
  * flags. Nothing here depends on when a reading arrived, only on the sequence of readings, which is why any
  * arrival order within the lateness gives the same outputs.
  */
@@ -123,7 +126,7 @@ export class SensorState {
     const out: DetectorOutput[] = [];
     for (const [name, track] of this.orderedTracks()) {
       const spike = track.spike.silence();
-      track.step.silence();
+      track.step.restart();
       if (spike !== undefined) out.push(...this.book.episode('spike', name, spikeSighting(spike), detectedMs));
     }
     const sighting: Sighting = {
@@ -201,17 +204,26 @@ export class SensorState {
       out.push(...book.sighted('rate_of_change', name, { startMs: ms, endMs: ms, score: rate.score, evidence }, ms));
     } else out.push(...book.cleared('rate_of_change', name, ms));
 
-    const verdict = track.spike.observe(value, ms);
-    if (verdict.outlier) flags.push({ type: 'spike', measurement: name });
-    if (verdict.spike !== undefined) out.push(...book.episode('spike', name, spikeSighting(verdict.spike), ms));
-
+    // A flatline's readings are a fault, not the air: they never shape the spike and step baselines.
     const run = track.flatline.observe(value, ms);
-    if (run !== undefined) {
+    if (run === undefined) {
+      const verdict = track.spike.observe(value, ms);
+      if (verdict.outlier) flags.push({ type: 'spike', measurement: name });
+      if (verdict.spike !== undefined) out.push(...book.episode('spike', name, spikeSighting(verdict.spike), ms));
+      out.push(...book.cleared('flatline', name, ms));
+    } else {
+      if (run.readings === run.required) {
+        // Found on this reading: the run's earlier readings are in the windows already; both start again.
+        const spike = track.spike.stuck(run.startMs);
+        track.step.restart();
+        if (spike !== undefined) out.push(...book.episode('spike', name, spikeSighting(spike), ms));
+      }
       flags.push({ type: 'flatline', measurement: name });
       const evidence = { value: run.value, run_readings: run.readings, required_readings: run.required };
       const sighting = { startMs: run.startMs, endMs: ms, score: run.score, evidence };
       out.push(...book.sighted('flatline', name, sighting, ms));
-    } else out.push(...book.cleared('flatline', name, ms));
+      return out;
+    }
 
     const step = track.step.observe(value, ms);
     if (step !== undefined) {
