@@ -1,4 +1,5 @@
 import type { SensorAnomaly } from '../../core/sensors/anomaly';
+import { evaluateDetections } from '../../core/sensors/evaluation';
 import type { FaultLabel } from '../../core/sensors/simulator/labels';
 
 import { falsePositives } from './quality';
@@ -58,6 +59,27 @@ describe('falsePositives', () => {
 
     expect(fp?.cause).toBe('fault_end');
     expect(fp?.label).toMatch(/^drift no2/);
+  });
+
+  it('when the evaluation scores the same anomalies, then the fault-end ones are its redundant at a fault end and the others its false positives', () => {
+    const anomalies = [
+      anomaly('step', 'no2', '2024-01-16T10:01:00Z'),
+      anomaly('spike', 'no2', '2024-01-16T10:05:00Z'),
+      anomaly('spike', 'no2', '2024-01-16T10:05:01Z'),
+      anomaly('step', 'co', '2024-01-17T10:30:00Z'),
+      anomaly('spike', 'pm2_5', '2024-01-18T10:00:00Z'),
+    ];
+    const listed = falsePositives(labels, anomalies, tolerance, twoHours);
+    const { overall } = evaluateDetections({
+      labels,
+      anomalies,
+      sensors: ['CAP_001'],
+      window: { start: '2024-01-15T00:00:00Z', end: '2024-01-19T00:00:00Z' },
+      toleranceSeconds: tolerance,
+    });
+
+    expect(listed.map((fp) => fp.cause)).toEqual(['fault_end', 'fault_end', 'after_fault', 'inside_other_fault']);
+    expect(overall).toMatchObject({ truePositives: 1, atFaultEnd: 2, redundant: 2, falsePositives: 2 });
   });
 
   it('when a spike comes an hour after the drift ended, then it is after a fault; three hours after, clean', () => {

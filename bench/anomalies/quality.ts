@@ -1,7 +1,13 @@
 import { partitionForKey } from '../../adapters/kafka/partition';
 import type { AnomalyType, SensorAnomaly } from '../../core/sensors/anomaly';
 import { createDetectorState, type DetectorState } from '../../core/sensors/detector/detector-state';
-import { acceptedTypes, evaluateDetections, type Evaluation, type Score } from '../../core/sensors/evaluation';
+import {
+  acceptedTypes,
+  evaluateDetections,
+  startsAtFaultEnd,
+  type Evaluation,
+  type Score,
+} from '../../core/sensors/evaluation';
 import { runDailyRollup } from '../../core/sensors/hourly/daily-rollup';
 import type { FlaggedReading } from '../../core/sensors/hourly/hourly-means';
 import { referenceHoursFromSeries, type ReferenceHour } from '../../core/sensors/hourly/reference';
@@ -78,9 +84,11 @@ export interface DeliveryTally {
 
 /**
  * Why an anomaly matched no label, read off the labels (the score is not changed by it):
- * - `fault_end`: it starts within the tolerance after a signal fault of the same sensor and measurement
- *   ended: the simulator ends a drift or a flatline at once, so the series jumps back to the clean level,
- *   which is a real step (or spike) in the readings, of a type the fault's `acceptedTypes` do not include;
+ * - `fault_end`: it starts at a signal fault's end (same sensor, compatible measurement) or within the
+ *   tolerance after it: the simulator ends a drift or a flatline at once, so the series jumps back to the
+ *   clean level, which is a real step (or spike) in the readings, of a type the fault's `acceptedTypes` do
+ *   not include. `evaluateDetections` counts these as redundant (`atFaultEnd`), not as false positives;
+ *   they are listed with the others so that every detection no label accepts is shown;
  * - `after_fault`: it starts later after such a fault, within the spike check's window (`hampelWindow`
  *   readings), which the fault's readings may still fill (a flatline's identical values shrink the MAD);
  * - `inside_other_fault`: it overlaps a signal fault of the same sensor and measurement whose type does not
@@ -259,7 +267,10 @@ export function runQuality(
   };
 }
 
-/** The anomalies no label accounts for (as `evaluateDetections` decides), each with its likely cause. */
+/**
+ * The anomalies no label accepts (as `evaluateDetections` decides), each with its likely cause: the false
+ * positives, and those at a fault's end (`fault_end`, which the evaluation counts as redundant).
+ */
 export function falsePositives(
   labels: readonly FaultLabel[],
   anomalies: readonly SensorAnomaly[],
@@ -283,7 +294,7 @@ export function falsePositives(
     );
     if (near.some((l) => acceptedTypes[l.type].includes(anomaly.type))) continue;
     const describe = (l: SignalLabel) => `${l.type} ${l.measurement ?? ''} ${l.start}..${l.end}`.replace('  ', ' ');
-    const ended = near.find((l) => start > Date.parse(l.end));
+    const ended = signal.find((l) => startsAtFaultEnd(anomaly, l, toleranceMs));
     if (ended !== undefined) out.push({ anomaly, cause: 'fault_end', label: describe(ended) });
     else if (near[0] !== undefined) out.push({ anomaly, cause: 'inside_other_fault', label: describe(near[0]) });
     else {
@@ -318,8 +329,8 @@ export function typeMet(type: AnomalyType, score: Score): boolean | null {
 export function qualityTable(run: QualityRun, simulation: Simulation): string {
   const interval = simulation.options.intervalSeconds;
   const lines = [
-    '| type | labels | detected | TP | FP (at a fault end) | redundant | precision | recall | precision without fault-end FPs | delay median (readings / s) | delay p95 (readings / s) | target P, R | met |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    "| type | labels | detected | TP | FP | redundant (at a fault's end) | precision | recall | delay median (readings / s) | delay p95 (readings / s) | target P, R | met |",
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   const unlabelled = ['rate_of_change', 'repeated_out_of_range', 'frequent_spikes'];
   const rows = run.rollup === undefined ? [...streamTypes, ...unlabelled] : [...scoredTypes, ...unlabelled];
@@ -327,17 +338,14 @@ export function qualityTable(run: QualityRun, simulation: Simulation): string {
     const s = run.evaluation.byType[type];
     const target = qualityTargets[type];
     const met = typeMet(type, s);
-    const atEnd = run.falsePositives.filter((fp) => fp.cause === 'fault_end' && fp.anomaly.type === type).length;
-    const tp = s.truePositives;
-    const withoutEnd = tp + s.falsePositives - atEnd === 0 ? null : tp / (tp + s.falsePositives - atEnd);
     lines.push(
-      `| ${type} | ${s.labels} | ${s.detected} | ${tp} | ${s.falsePositives} (${atEnd}) | ${s.redundant} | ${fixed(s.precision)} | ${fixed(s.recall)} | ${fixed(withoutEnd)} | ${readings(s.delaySeconds.median, interval)} / ${seconds(s.delaySeconds.median)} | ${readings(s.delaySeconds.p95, interval)} / ${seconds(s.delaySeconds.p95)} | ${target === null ? '(no fault of its own)' : `≥ ${target}`} | ${met === null ? '-' : met ? 'yes' : '**no**'} |`,
+      `| ${type} | ${s.labels} | ${s.detected} | ${s.truePositives} | ${s.falsePositives} | ${s.redundant} (${s.atFaultEnd}) | ${fixed(s.precision)} | ${fixed(s.recall)} | ${readings(s.delaySeconds.median, interval)} / ${seconds(s.delaySeconds.median)} | ${readings(s.delaySeconds.p95, interval)} / ${seconds(s.delaySeconds.p95)} | ${target === null ? '(no fault of its own)' : `≥ ${target}`} | ${met === null ? '-' : met ? 'yes' : '**no**'} |`,
     );
   }
   for (const type of run.rollup === undefined ? batchTypes : []) {
     const s = run.evaluation.byType[type];
     lines.push(
-      `| ${type} | ${s.labels} | not measured here (hourly batch) | | | | | | | | | ≥ ${qualityTargets[type]} | - |`,
+      `| ${type} | ${s.labels} | not measured here (hourly batch) | | | | | | | | ≥ ${qualityTargets[type]} | - |`,
     );
   }
   const fa = run.evaluation.overall.falseAlarmsPerCleanSensorDay;

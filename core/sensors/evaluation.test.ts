@@ -139,6 +139,28 @@ describe('event-level evaluation', () => {
     expect(result.byType.spike.delaySeconds.median).toBe(0); // 4 minutes early, within tolerance: floored at 0
   });
 
+  it('when a detection of a type its fault does not accept starts at the fault’s end or within the tolerance after it, then it is redundant, not false', () => {
+    // The step on CAP_001's NO2 ends at 18:00; the series returning from it may look like a spike.
+    const result = evaluate([
+      anomaly('spike', 'CAP_001', day(1, '18:01:00'), day(1, '18:01:00'), 'no2'),
+      anomaly('spike', 'CAP_001', day(1, '18:05:00'), day(1, '18:05:00')),
+    ]);
+
+    expect(result.byType.spike).toMatchObject({ truePositives: 0, falsePositives: 0, redundant: 2, atFaultEnd: 2 });
+    expect(result.byType.spike.precision).toBeNull();
+    expect(result.byType.step.detected).toBe(0);
+  });
+
+  it('when such a detection starts just past the tolerance after the end, before the end, or on another measurement, then it is false', () => {
+    const result = evaluate([
+      anomaly('spike', 'CAP_001', day(1, '18:05:01'), day(1, '18:05:01'), 'no2'),
+      anomaly('spike', 'CAP_001', day(1, '17:59:00'), day(1, '17:59:00'), 'no2'),
+      anomaly('spike', 'CAP_001', day(1, '18:01:00'), day(1, '18:01:00'), 'pm10'),
+    ]);
+
+    expect(result.byType.spike).toMatchObject({ falsePositives: 3, redundant: 0, atFaultEnd: 0, precision: 0 });
+  });
+
   it('when alarms fall on clean sensor-days, then they are counted per clean sensor-day', () => {
     // CAP_001 and CAP_002 have labels on day 1 only, CAP_003 none: clean are CAP_001 and CAP_002 on day 2 and
     // CAP_003 on both days, 4 sensor-days. The dropout on CAP_002's labelled day 1 is false but not on a clean day.

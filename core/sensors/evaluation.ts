@@ -15,6 +15,13 @@ import type { FaultLabel, SignalLabel } from './simulator/labels';
  *   found on labelled out-of-range values or spikes summarises what the single-reading anomalies already
  *   detected (each of those is the detection, with its delay): it is **redundant** there, and claims only a
  *   label of its own type.
+ * - An anomaly that matches no label but starts at the end of a signal fault of its sensor (compatible
+ *   measurement), or within `toleranceSeconds` after it, is **redundant at the fault's end**: also neither
+ *   true nor false, and counted in `redundant` (and `atFaultEnd`). The simulator ends a drift or a
+ *   flatline at once, so the series jumps back to the clean level one reading after the label: a real change
+ *   in the readings, caused by the labelled fault, which a step or a spike check rightly sees, of a type the
+ *   fault's `acceptedTypes` do not include. Nothing else is loosened: an anomaly inside a fault of a type it
+ *   does not accept, or starting before a fault's end, or more than the tolerance after it, is still false.
  * - Every other anomaly is a **false positive** of its type. Those falling on a clean sensor-day (a UTC
  *   day of a sensor with no label of any kind, delivery faults included, within tolerance) are the
  *   **false alarms per clean sensor-day**; partial days at the window's edges count as fractions of a day.
@@ -70,7 +77,10 @@ export interface Score {
   anomalies: number;
   truePositives: number;
   falsePositives: number;
+  /** Neither true nor false: repeated detections of a found fault, and detections at a fault's end. */
   redundant: number;
+  /** Of `redundant`: those attributed to a fault's end (see the module's doc). */
+  atFaultEnd: number;
   precision: number | null;
   falseAlarmsOnCleanDays: number;
   falseAlarmsPerCleanSensorDay: number | null;
@@ -93,6 +103,20 @@ interface Span {
 }
 
 const overlaps = (a: Span, b: Span) => a.start <= b.end && b.start <= a.end;
+
+const compatibleMeasurement = (label: SignalLabel, anomaly: DetectedAnomaly) =>
+  label.measurement === undefined || anomaly.measurement === undefined || label.measurement === anomaly.measurement;
+
+/**
+ * Whether `anomaly` starts at the end of signal fault `label` (same sensor, compatible measurement) or
+ * within `toleranceMs` after it: where the series returns from the fault.
+ */
+export function startsAtFaultEnd(anomaly: DetectedAnomaly, label: SignalLabel, toleranceMs: number): boolean {
+  const after = Date.parse(anomaly.window.start) - Date.parse(label.end);
+  return (
+    label.sensor_id === anomaly.sensor_id && compatibleMeasurement(label, anomaly) && after >= 0 && after <= toleranceMs
+  );
+}
 const overlapLength = (a: Span, b: Span) => Math.min(a.end, b.end) - Math.max(a.start, b.start);
 
 /** Nearest-rank percentile of sorted values. */
@@ -139,6 +163,7 @@ interface Tally {
   truePositives: number;
   falsePositives: number;
   redundant: number;
+  atFaultEnd: number;
   falseAlarmsOnCleanDays: number;
   delays: number[];
 }
@@ -150,6 +175,7 @@ const emptyTally = (): Tally => ({
   truePositives: 0,
   falsePositives: 0,
   redundant: 0,
+  atFaultEnd: 0,
   falseAlarmsOnCleanDays: 0,
   delays: [],
 });
@@ -164,6 +190,7 @@ function score(tally: Tally, cleanSensorDays: number): Score {
     truePositives: tally.truePositives,
     falsePositives: tally.falsePositives,
     redundant: tally.redundant,
+    atFaultEnd: tally.atFaultEnd,
     precision: ratio(tally.truePositives, tally.truePositives + tally.falsePositives),
     falseAlarmsOnCleanDays: tally.falseAlarmsOnCleanDays,
     falseAlarmsPerCleanSensorDay: ratio(tally.falseAlarmsOnCleanDays, cleanSensorDays),
@@ -201,9 +228,7 @@ export function evaluateDetections(input: EvaluationInput): Evaluation {
         ({ label, i }) =>
           label.sensor_id === anomaly.sensor_id &&
           acceptedTypes[label.type].includes(anomaly.type) &&
-          (label.measurement === undefined ||
-            anomaly.measurement === undefined ||
-            label.measurement === anomaly.measurement) &&
+          compatibleMeasurement(label, anomaly) &&
           overlaps(spans[i] as Span, window),
       );
     const summary = summaryTypes.includes(anomaly.type);
@@ -226,6 +251,11 @@ export function evaluateDetections(input: EvaluationInput): Evaluation {
     } else if (candidates.length > 0) {
       tally.redundant++;
       overall.redundant++;
+    } else if (signal.some((label) => startsAtFaultEnd(anomaly, label, toleranceMs))) {
+      for (const t of [tally, overall]) {
+        t.redundant++;
+        t.atFaultEnd++;
+      }
     } else {
       tally.falsePositives++;
       overall.falsePositives++;

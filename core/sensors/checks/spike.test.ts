@@ -92,6 +92,30 @@ describe('SpikeCheck', () => {
     expect(check.observe(500, next + 60 * minute)).toEqual({ outlier: false });
   });
 
+  it('when the sensor gets stuck, then the window starts again empty and nothing is judged until it refills', () => {
+    const { check, next } = primed();
+    check.observe(10, next);
+
+    expect(check.stuck(next)).toBeUndefined();
+    expect(check.snapshot()).toEqual({ window: [], excursion: null });
+    const at = (i: number) => next + (i + 1) * minute;
+    for (let i = 0; i < limits.minReadings - 1; i++) check.observe(9 + (i % 3), at(i));
+
+    // One reading short of minReadings after the flatline: not judged, however far.
+    expect(check.observe(500, at(limits.minReadings - 1)).outlier).toBe(false);
+    expect(check.observe(100, at(limits.minReadings)).outlier).toBe(true);
+  });
+
+  it('when the sensor gets stuck during an excursion, then it was a spike if it began before the run, else nothing', () => {
+    const before = primed();
+    before.check.observe(60, before.next);
+    expect(before.check.stuck(before.next + minute)).toMatchObject({ startMs: before.next, readings: 1, peak: 60 });
+
+    const within = primed();
+    within.check.observe(60, within.next);
+    expect(within.check.stuck(within.next)).toBeUndefined();
+  });
+
   it('when restored from a JSON snapshot at any point, then it gives the same verdicts as the original', () => {
     const value = fc.oneof(fc.double({ min: 8, max: 12, noNaN: true }), fc.constantFrom(40, 90, -30));
     fc.assert(

@@ -124,6 +124,22 @@ export class SpikeCheck {
     return excursion === undefined ? undefined : this.spikeOf(excursion);
   }
 
+  /**
+   * The sensor is stuck: a flatline whose first reading was at `runStartMs` has just been found. Its
+   * repeated values are a fault, not the air, and those before the rule fired are already in the window
+   * (identical values shrink the MAD to the floor, and ordinary noise after the flatline would read as
+   * spikes), so the window starts again, empty: judging resumes once `minReadings` readings after the
+   * flatline have filled it. The caller feeds nothing while the flatline lasts. An excursion under way
+   * that began before the run ended as the sensor stuck: a spike, as at a silence; one that began within
+   * the run is made of the run's own readings and is dropped.
+   */
+  stuck(runStartMs: number): Spike | undefined {
+    const excursion = this.excursion;
+    this.excursion = undefined;
+    this.restart([]);
+    return excursion !== undefined && excursion.startMs < runStartMs ? this.spikeOf(excursion) : undefined;
+  }
+
   snapshot(): SpikeState {
     return {
       window: this.window.values(),

@@ -7,6 +7,7 @@ const limits: StepLimits = {
   readings: 20,
   k: 4,
   minChange: 3,
+  minRelativeChange: 1,
   sharpReadings: 4,
   sharpness: 0.6,
   floor: { absolute: 0.5, relative: 0 },
@@ -66,6 +67,22 @@ describe('StepCheck', () => {
     expect(Math.abs(after - before - 8)).toBeLessThanOrEqual(1);
   });
 
+  it('when a low level loses two thirds at once, then it is a step under minChange; the same change at a high level is not', () => {
+    const relative = new StepCheck({ ...limits, minChange: 10, minRelativeChange: 0.5 });
+    const wiggle = (i: number) => [-0.05, 0, 0.05, 0][i % 4]!;
+    const low = run((i) => (i >= 60 ? 2 : 6) + wiggle(i), 140, relative);
+
+    expect(low.map((r) => r.step.startMs)).toEqual([60 * minute]);
+    expect(low[0]?.step.threshold).toBeCloseTo(0.5 * 6, 1);
+    expect(
+      run(
+        (i) => (i >= 60 ? 46 : 50) + wiggle(i),
+        140,
+        new StepCheck({ ...limits, minChange: 10, minRelativeChange: 0.5 }),
+      ),
+    ).toEqual([]);
+  });
+
   it('when the level falls, then the step is found as well', () => {
     const reported = run((i) => base(i) - (i >= 45 ? 8 : 0), 120);
 
@@ -82,12 +99,31 @@ describe('StepCheck', () => {
     expect(run((i) => base(i) + (i >= 40 ? Math.min(i - 40, 80) * 0.25 : 0), 200)).toEqual([]);
   });
 
-  it('when the sensor is silent between two levels, then no step across the silence', () => {
+  it('when a smooth plume rises and falls (a raised cosine to +30 over 3 windows), then no step on its flanks', () => {
+    // Its flanks are steep where they cross the change point: the few readings around it carry much of the
+    // windows' difference, as a step's would, but no more than their neighbours do.
+    const plume = (i: number) => (i >= 40 && i < 100 ? 15 * (1 - Math.cos((2 * Math.PI * (i - 40)) / 60)) : 0);
+
+    expect(run((i) => base(i) + plume(i), 220)).toEqual([]);
+  });
+
+  it('when the sensor is silent or stuck between two levels, then no step across the restart', () => {
     const check = new StepCheck(limits);
     run(base, 60, check);
-    check.silence();
+    check.restart();
 
     expect(run((i) => base(i) + 10, 60, check)).toEqual([]);
+  });
+
+  it('when a change point awaits confirmation and the check restarts, then that step is never reported', () => {
+    const value = (i: number) => base(i) + (i >= 60 ? 5 : 0);
+    const check = new StepCheck(limits);
+    for (let i = 0; i < 72; i++) check.observe(value(i), i * minute);
+    expect(check.snapshot().pendingAt).not.toBeNull();
+    check.restart();
+
+    expect(check.snapshot()).toEqual({ values: [], times: [], count: 0, pendingAt: null });
+    expect(run((i) => value(i + 72), 60, check)).toEqual([]);
   });
 
   it('when restored from a JSON snapshot while a change point awaits confirmation, then the same step is reported', () => {

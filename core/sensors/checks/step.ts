@@ -5,17 +5,19 @@ import { SlidingWindow } from './sliding-window';
  * Step change (EPA screening's level shifts): a sustained jump of the sensor's level, told apart from the
  * air's own rises and falls (NO2 at rush hour climbs tens of µg/m³ in an hour).
  * 1. **Trigger**: two windows of `M` readings slide over the series; when the median of the newer differs
- *    from the median of the older by more than `k` robust sd of the older (and by `minChange` at least),
- *    something moved.
+ *    from the median of the older by more than `k` robust sd of the older (and by `minChange` at least, or
+ *    `minRelativeChange` of the larger level when that is less), something moved.
  * 2. **Change point**: the reading that best splits the newer window into old and new level (fewest readings
  *    on the wrong side of the midpoint between the two medians), after removing the older window's trend
  *    from the values, so that a step on a ramp is placed where it jumps.
  * 3. **Confirmation**, once the `M` readings from the change point have arrived: each window's own trend
  *    (the medians of its halves) is extended to the change point, and the jump between the two extended
- *    levels must exceed max(`minChange`, `k` × the older window's noise), the noise being 1.4826·MAD of
- *    its successive differences / √2, which neither a trend nor a curve inflates.
+ *    levels must exceed max(`minChange` (or its relative form), `k` × the older window's noise), the noise
+ *    being 1.4826·MAD of its successive differences / √2, which neither a trend nor a curve inflates.
  *    A ramp or a peak gives two lines that meet (no jump); a step on a ramp gives the step. The jump must
- *    also be sharp: the few readings on each side of the change point must carry `sharpness` of it.
+ *    also be sharp: the medians of the `sharpReadings` on each side of the change point must differ by
+ *    `sharpness` of it *beyond* the change their neighbouring blocks show (see `sharpJump`), so the steep
+ *    flank of a smooth plume, which moves every block alike, is no step.
  * A spike (at most `M/2 − 1` readings) moves neither a median of `M` nor one of `sharpReadings` on each
  * side, so it never makes a step. The step is reported on the confirming reading, `M − 1` readings after
  * its start; the windows then start again from the new level.
@@ -27,6 +29,8 @@ export interface StepLimits {
   readings: number;
   k: number;
   minChange: number;
+  /** Share of the larger level that is enough when it is below `minChange`. */
+  minRelativeChange: number;
   sharpReadings: number;
   sharpness: number;
   floor: { absolute: number; relative: number };
@@ -94,9 +98,11 @@ export class StepCheck {
       return this.confirm(changeAt);
     }
     if (!this.before.full) return undefined;
-    const { k, minChange, floor } = this.limits;
+    const { k, floor } = this.limits;
     const levelBefore = this.before.median();
-    const change = this.after.median() - levelBefore;
+    const levelAfter = this.after.median();
+    const change = levelAfter - levelBefore;
+    const minChange = this.minChangeBetween(levelBefore, levelAfter);
     // The floor bounds the robust sd from below: a change within it cannot pass, and needs no MAD.
     if (Math.abs(change) <= Math.max(minChange, k * floorSd(levelBefore, floor))) return undefined;
     const sd = flooredSd(this.before.mad(levelBefore), levelBefore, floor);
@@ -107,8 +113,13 @@ export class StepCheck {
     return undefined;
   }
 
-  /** A dropout: the level after a silence is not comparable with the one before it. */
-  silence(): void {
+  /**
+   * A dropout or a flatline: the level after a silence, or after the sensor was stuck, is not comparable
+   * with the one before it, and a flatline's repeated values (those before its rule fired included) are
+   * no level of the air. Everything kept is dropped, a change point waiting for confirmation too; the
+   * windows fill again from the next reading fed.
+   */
+  restart(): void {
     this.values = [];
     this.times = [];
     this.count = 0;
@@ -120,15 +131,33 @@ export class StepCheck {
     return { values: [...this.values], times: [...this.times], count: this.count, pendingAt: this.pendingAt ?? null };
   }
 
+  /**
+   * The smallest change reported between two levels: `minChange`, or `minRelativeChange` of the larger
+   * level when that is less (a sensor losing or gaining half its signal at once is a fault at low levels too).
+   */
+  private minChangeBetween(a: number, b: number): number {
+    const { minChange, minRelativeChange } = this.limits;
+    return Math.min(minChange, minRelativeChange * Math.max(Math.abs(a), Math.abs(b)));
+  }
+
   private slice(from: number, to: number): number[] {
     const first = this.count - this.values.length;
     return this.values.slice(from - first, to - first);
   }
 
-  /** Median of the `sharpReadings` from `at` minus that of the `sharpReadings` before it. */
-  private localJump(at: number): number {
+  /**
+   * The part of the level's change at `at` that its neighbourhood's slope does not explain: with the
+   * medians of four blocks of `sharpReadings` (two before `at`, two from it), the middle difference minus
+   * the mean of the outer two. A step adds its whole height to the middle difference only; along a ramp
+   * the three differences are equal, and along a smooth curve (a plume's flank, a rush-hour rise) the middle
+   * one is close to the mean of its neighbours, so either leaves about 0.
+   */
+  private sharpJump(at: number): number {
     const w = this.limits.sharpReadings;
-    return median(this.slice(at, at + w)) - median(this.slice(at - w, at));
+    const [farBefore, before, after, farAfter] = [-2, -1, 0, 1].map((b) =>
+      median(this.slice(at + b * w, at + (b + 1) * w)),
+    ) as [number, number, number, number];
+    return after - before - (before - farBefore + (farAfter - after)) / 2;
   }
 
   /**
@@ -163,7 +192,7 @@ export class StepCheck {
   }
 
   private confirm(changeAt: number): Step | undefined {
-    const { readings: m, k, minChange, sharpness, floor } = this.limits;
+    const { readings: m, k, sharpness, floor } = this.limits;
     const before = trend(this.slice(changeAt - m, changeAt));
     const after = trend(this.slice(changeAt, changeAt + m));
     // Both lines extended to the change point: M readings after the older one's start, at the newer one's.
@@ -171,8 +200,8 @@ export class StepCheck {
     const levelAfter = after.at(0);
     const jump = levelAfter - levelBefore;
     const sd = Math.max(noiseSd(this.slice(changeAt - m, changeAt)), floorSd(levelBefore, floor));
-    const threshold = Math.max(minChange, k * sd);
-    if (Math.abs(jump) <= threshold || Math.sign(jump) * this.localJump(changeAt) < sharpness * Math.abs(jump)) {
+    const threshold = Math.max(this.minChangeBetween(levelBefore, levelAfter), k * sd);
+    if (Math.abs(jump) <= threshold || Math.sign(jump) * this.sharpJump(changeAt) < sharpness * Math.abs(jump)) {
       return undefined;
     }
     const first = this.count - this.values.length;

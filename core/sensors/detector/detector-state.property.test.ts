@@ -11,8 +11,9 @@ import type { DetectorOutput } from './outputs';
 /**
  * The detector's promises, over random arrival orders within the allowed lateness, random batch boundaries
  * and random restart points: the same flags and anomalies as a detector fed the stream in event-time order
- * in one go. The stream is three sensors for five hours with every per-reading fault in it, and the
- * sustained faults made of repeated ones (out-of-range values and spikes of sensor C).
+ * in one go. The stream is four sensors for five hours with every per-reading fault in it, the sustained
+ * faults made of repeated ones (out-of-range values and spikes of sensor C), and a flatline of sensor D
+ * long enough to restart the spike and step windows and refill them afterwards.
  */
 function faultyStream(seed: number): SensorReading[] {
   const minutes = 300;
@@ -29,7 +30,9 @@ function faultyStream(seed: number): SensorReading[] {
   let c = cleanSeries({ sensorId: 'C', seed: seed + 2, minutes, level: 15 });
   for (const i of [100, 110, 120, 130, 140]) c = alter(c, 'pm2_5', i, i + 1, (v) => v + 60);
   for (let i = 150; i <= 219; i += 3) c[i] = withMeasurement(c[i] as SensorReading, 'no2', -999);
-  return interleave(a, b, c);
+  // D's NO2 stuck away from its level for an hour: the spike and step windows restart when it is found.
+  const d = alter(cleanSeries({ sensorId: 'D', seed: seed + 3, minutes }), 'no2', 100, 160, () => 80);
+  return interleave(a, b, c, d);
 }
 
 /** Arrival order: each reading delayed by up to `maxDelayS` seconds (less than the allowed lateness). */
@@ -117,6 +120,7 @@ describe('DetectorState determinism', () => {
       'C out_of_range',
       'C repeated_out_of_range',
       'C spike',
+      'D flatline',
     ]);
   });
 

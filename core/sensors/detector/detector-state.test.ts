@@ -183,6 +183,41 @@ describe('DetectorState on faults', () => {
     expect(flagged).toEqual(Array.from({ length: 20 - rule + 1 }, (_, k) => 700 + rule - 1 + k));
   });
 
+  it('when a value freezes for two hours away from the level, then only the flatline: neither its start nor its end is a step', () => {
+    // Stuck at 35 against a level near 15: the step windows restart when the flatline is found.
+    const outputs = detect(withA(alter(sensorA, 'pm2_5', 700, 820, () => 35)));
+
+    expect(kinds(opened(outputs))).toEqual(['A flatline pm2_5']);
+    expect(
+      flagsOf(outputs, 'A')
+        .slice(820)
+        .flatMap((o) => o.flags),
+    ).toEqual([]);
+  });
+
+  it('when a value freezes at the level for two hours, then a spike right after it waits for the window to refill', () => {
+    const frozen = sensorA[700]?.measurements.pm2_5 as number;
+    const stuck = alter(sensorA, 'pm2_5', 700, 820, () => frozen);
+    const refill = thresholds.hampelMinReadings;
+    const early = detect(withA(alter(stuck, 'pm2_5', 820 + refill - 1, 820 + refill, (v) => v + 60)));
+    const judged = detect(withA(alter(stuck, 'pm2_5', 820 + refill, 820 + refill + 1, (v) => v + 60)));
+
+    expect(kinds(opened(early))).toEqual(['A flatline pm2_5']);
+    expect(kinds(opened(judged))).toEqual(['A flatline pm2_5', 'A spike pm2_5']);
+    expect(opened(judged)[1]?.window.start).toBe(iso(t(820 + refill)));
+  });
+
+  it('when out-of-range values come in a row, then they stay out of the spike window: the next spike is judged as on clean data', () => {
+    const spiked = alter(sensorA, 'pm2_5', 600, 601, (v) => v + 12);
+    const outputs = detect(withA(alter(spiked, 'pm2_5', 480, 590, () => 65535)));
+
+    const found = kinds(opened(outputs));
+    // One anomaly per out-of-range reading (minutes 480 to 589: 110), their sustained fault, and the spike judged on clean data.
+    expect(new Set(found)).toEqual(new Set(['A out_of_range pm2_5', 'A repeated_out_of_range pm2_5', 'A spike pm2_5']));
+    expect(found.filter((k) => k === 'A out_of_range pm2_5')).toHaveLength(110);
+    expect(opened(outputs).find((a) => a.type === 'spike')).toMatchObject({ window: { start: iso(t(600)) } });
+  });
+
   it('when the level steps up by 20 µg/m³, then one step from the first shifted reading, confirmed 29 readings later', () => {
     const outputs = detect(withA(alter(sensorA, 'pm2_5', 800, day, (v) => v + 20)));
 

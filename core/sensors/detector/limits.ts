@@ -40,7 +40,8 @@ export function checkLimits(t: DetectorThresholds): CheckLimits {
   const allowedLatenessMs = t.allowedLatenessSeconds * 1000;
   const measurement = (name: SensorMeasurementName): MeasurementLimits => {
     const m = t.measurements[name];
-    const floor = { absolute: m.sdFloor, relative: t.sdFloorRelative };
+    const spikeFloor = { absolute: m.sdFloor, relative: t.sdFloorRelative };
+    const stepFloor = { absolute: m.stepNoiseFloor, relative: t.sdFloorRelative };
     return {
       range: { min: m.min, max: m.max },
       maxChangePerMinute: m.maxChangePerMinute,
@@ -51,7 +52,7 @@ export function checkLimits(t: DetectorThresholds): CheckLimits {
         k: t.hampelK,
         backK: t.hampelBackK,
         maxReadings: t.spikeMaxReadings,
-        floor,
+        floor: spikeFloor,
       },
       flatline: {
         readings: m.flatlineReadings,
@@ -63,9 +64,10 @@ export function checkLimits(t: DetectorThresholds): CheckLimits {
         readings: t.stepReadings,
         k: t.stepK,
         minChange: m.stepMinChange,
+        minRelativeChange: t.stepMinRelativeChange,
         sharpReadings: t.stepSharpReadings,
         sharpness: t.stepSharpness,
-        floor,
+        floor: stepFloor,
       },
     };
   };

@@ -45,8 +45,12 @@ class MeasurementTrack {
  * faults of repeated single-reading ones that a window without any has ended, then per measurement:
  * out of range (flagged and counted towards `repeated_out_of_range`; its own anomaly was published when the
  * reading was admitted, see `DetectorState`; the value is kept from every other check), rate of change,
- * spike, flatline, step; then the spikes found, counted towards `frequent_spikes`. The outputs are the
- * anomalies opened and closed on the way, then the reading with its flags. Nothing here depends on when a reading arrived, only on the sequence of readings, which is why any
+ * spike, flatline, step; then the spikes found, counted towards `frequent_spikes`. Readings flagged as a
+ * fault never shape the spike and step baselines: an out-of-range value reaches neither, and a flatline's
+ * readings neither (both windows start again when a flatline is found, since the run's first readings went
+ * in before its rule fired, and take nothing until it ends), as after a dropout. The outputs are the
+ * anomalies opened and closed on the way, then the reading with its flags. Nothing here depends on when a
+ * reading arrived, only on the sequence of readings, which is why any
  * arrival order within the lateness gives the same outputs.
  */
 export class SensorState {
@@ -132,7 +136,7 @@ export class SensorState {
     const out: DetectorOutput[] = [];
     for (const [name, track] of this.orderedTracks()) {
       const spike = track.spike.silence();
-      track.step.silence();
+      track.step.restart();
       if (spike !== undefined) out.push(...this.book.episode('spike', name, spikeSighting(spike), detectedMs));
     }
     out.push(...this.countSpikes(out, detectedMs));
@@ -211,17 +215,26 @@ export class SensorState {
       out.push(...book.sighted('rate_of_change', name, { startMs: ms, endMs: ms, score: rate.score, evidence }, ms));
     } else out.push(...book.cleared('rate_of_change', name, ms));
 
-    const verdict = track.spike.observe(value, ms);
-    if (verdict.outlier) flags.push({ type: 'spike', measurement: name });
-    if (verdict.spike !== undefined) out.push(...book.episode('spike', name, spikeSighting(verdict.spike), ms));
-
+    // A flatline's readings are a fault, not the air: they never shape the spike and step baselines.
     const run = track.flatline.observe(value, ms);
-    if (run !== undefined) {
+    if (run === undefined) {
+      const verdict = track.spike.observe(value, ms);
+      if (verdict.outlier) flags.push({ type: 'spike', measurement: name });
+      if (verdict.spike !== undefined) out.push(...book.episode('spike', name, spikeSighting(verdict.spike), ms));
+      out.push(...book.cleared('flatline', name, ms));
+    } else {
+      if (run.readings === run.required) {
+        // Found on this reading: the run's earlier readings are in the windows already; both start again.
+        const spike = track.spike.stuck(run.startMs);
+        track.step.restart();
+        if (spike !== undefined) out.push(...book.episode('spike', name, spikeSighting(spike), ms));
+      }
       flags.push({ type: 'flatline', measurement: name });
       const evidence = { value: run.value, run_readings: run.readings, required_readings: run.required };
       const sighting = { startMs: run.startMs, endMs: ms, score: run.score, evidence };
       out.push(...book.sighted('flatline', name, sighting, ms));
-    } else out.push(...book.cleared('flatline', name, ms));
+      return out;
+    }
 
     const step = track.step.observe(value, ms);
     if (step !== undefined) {
