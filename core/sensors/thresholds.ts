@@ -107,7 +107,7 @@ const general = {
   driftGradualness: z.number().gt(0).max(1),
   /** The shift rule: this share of the day's hours beyond a drift band, on one side, from the baseline. */
   driftSustainedShare: z.number().gt(0.5).max(1),
-  /** A sensor's baseline calibration is fitted over this many stable days (its first). */
+  /** A sensor's baseline calibration is fitted over its last this many days once they are stable (≥ `driftMinPairs` hours). */
   baselineDays: z.number().int().min(1).max(30),
   /** Share of the reference mean an offset change may reach (when larger than the measurement's `biasLimit`). */
   biasRelative: share,
@@ -265,9 +265,9 @@ export const defaultDetectorThresholds: DetectorThresholds = {
    */
   driftSustainedShare: 0.75,
   /**
-   * Three days: long enough that two of them still carry a fit when one is cut by a gap, short enough that a
-   * new sensor gets its baseline in its first week (platform choice; EPA sensortoolkit's field evaluations
-   * use 30 days of collocation, which the 30-day calibration shows beside it).
+   * Three days, of which `driftMinPairs` (two days) of hours must be paired: a new sensor gets its baseline
+   * after its first two stable days, and a gap of a day does not delay it (platform choice; EPA
+   * sensortoolkit's field evaluations use 30 days of collocation, which the 30-day calibration shows beside it).
    */
   baselineDays: 3,
   /** 35 % of the reference mean, the width of EPA's PM2.5 slope band (EPA sensortoolkit). */

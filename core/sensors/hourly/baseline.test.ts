@@ -54,9 +54,9 @@ describe('establishBaseline', () => {
     expect(establish(stepped)).toBeUndefined();
   });
 
-  it('when a quarter of the hours are missing, then the window is too thin', () => {
+  it('when fewer than two days of hours are paired, then the window is too thin', () => {
     const random = seededRandom(2);
-    const thin = series((h) => 0.9 * ref(h) + 13 + normal(random)).filter((_, h) => h % 3 !== 0);
+    const thin = series((h) => 0.9 * ref(h) + 13 + normal(random)).filter((_, h) => h % 2 === 0);
 
     expect(establish(thin)).toBeUndefined();
   });

@@ -11,7 +11,8 @@ import type { HourlyMean } from './finding';
  * `baselineDays` days in which it was stable, kept from then on. What the sensor reads off the reference
  * there is calibration (a property of the unit, judged against EPA's targets, not an anomaly); a change
  * from it is drift; and its neighbours are compared with it taken out (`toReferenceScale`).
- * Stable means: three quarters of the window's hours paired (and at least `driftMinPairs`), no change episode in them (`changeEpisodes`: no
+ * Stable means: at least `driftMinPairs` paired hours in the window (two days: a new sensor can have its
+ * baseline after its first two whole days), no change episode in them (`changeEpisodes`: no
  * ramp or step of the sensor against the reference beyond the drift bands), and no day of the window whose
  * median residual from the window's line exceeds `driftCloseFactor` of the bands. A window with a fault in
  * it is refused and the next day's tried instead, so a drift in a sensor's first days does not become its
@@ -27,8 +28,6 @@ export interface CalibrationBaseline extends CalibrationFit {
 }
 
 const dayMs = 86_400_000;
-/** The coverage rule's share (hourly-means.ts): a baseline's window needs three quarters of its hours. */
-const minCoverage = 0.75;
 
 /**
  * The baseline the day ending at `dayEndMs` establishes, if the last `baselineDays` days are stable; the
@@ -50,7 +49,7 @@ export function establishBaseline(
   const fit = calibrate(input.sensor, input.reference, {
     fromMs,
     toMs: input.dayEndMs,
-    minPairs: Math.max(thresholds.driftMinPairs, Math.ceil(minCoverage * thresholds.baselineDays * 24)),
+    minPairs: thresholds.driftMinPairs,
   });
   if (fit === undefined) return undefined;
   const pairs = pairByHour(input.sensor, input.reference).filter((p) => p.ms >= fromMs && p.ms < input.dayEndMs);

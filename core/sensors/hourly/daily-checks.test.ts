@@ -133,10 +133,10 @@ describe('dailyChecks', () => {
     expect(s2?.verdict).toEqual({ withinTargets: false, outside: ['slope'] });
     const others = results.at(-1)?.calibrations.filter((c) => c.sensorId !== 'S2') ?? [];
     expect(others.every((c) => c.verdict.withinTargets)).toBe(true);
-    // Its baseline is its own line, established once, after its first stable days.
+    // Its baseline is its own line, established once, after its first two stable days.
     const baselines = results.flatMap((r) => r.baselines).filter((b) => b.sensorId === 'S2');
     expect(baselines).toHaveLength(1);
-    expect(baselines[0]?.establishedOn).toBe(dayOf(thresholds.baselineDays - 1));
+    expect(baselines[0]?.establishedOn).toBe(dayOf(1));
     expect(baselines[0]?.slope).toBeCloseTo(1.6, 1);
   });
 
