@@ -119,6 +119,8 @@ export function dailyChecks(input: DailyChecksInput, thresholds: DetectorThresho
   for (const list of series.values()) list.sort((a, b) => Date.parse(a.hour) - Date.parse(b.hour));
   const references = new Map<string, HourlyMean[]>();
   for (const r of input.references) {
+    const ms = Date.parse(r.hour);
+    if (ms < dayEnd - longestWindow || ms >= dayEnd) continue;
     for (const pollutant of referencePollutants) {
       const value = r.values[pollutant];
       if (value === undefined) continue;
