@@ -8,6 +8,7 @@ import type { DoctorReport } from '../core/doctor';
 import type { Location } from '../core/locations/location';
 import type { QualityReport, QualityRow } from '../core/quality/assess';
 import type { SensorAnomaly } from '../core/sensors/anomaly';
+import type { CalibrationBaseline } from '../core/sensors/hourly/baseline';
 import type { Calibration } from '../core/sensors/hourly/calibration';
 import type { RollupSensor } from '../core/sensors/hourly/daily-checks';
 import type { FlaggedReading, SensorHourMean } from '../core/sensors/hourly/hourly-means';
@@ -159,11 +160,17 @@ export interface SensorRollupRepository {
   loadReferenceHours(locationIds: readonly string[], from: string, to: string): Promise<ReferenceHour[]>;
   /** Drift and neighbour anomalies open at `at` (detected by then, not closed by then). */
   openAnomalies(at: string): Promise<SensorAnomaly[]>;
-  /** A day's calibrations and anomalies, in one transaction; upserts that never take back a later day's. */
+  /** Sensors' baseline calibrations established before `day` (`YYYY-MM-DD`). */
+  baselinesBefore(day: string): Promise<CalibrationBaseline[]>;
+  /**
+   * A day's calibrations, new baselines and anomalies, in one transaction; upserts that never take back a
+   * later day's (an earlier day's baseline replaces a later one's, not the reverse).
+   */
   storeDailyChecks(input: {
     calibrations: readonly Calibration[];
+    baselines: readonly CalibrationBaseline[];
     anomalies: readonly { anomaly: SensorAnomaly; closedAt?: string }[];
-  }): Promise<{ calibrationsWritten: number; anomaliesWritten: number }>;
+  }): Promise<{ calibrationsWritten: number; baselinesWritten: number; anomaliesWritten: number }>;
 }
 
 /** What the champion monitor reads and writes (migration 0013, and the stored readings). */

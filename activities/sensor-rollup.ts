@@ -17,8 +17,9 @@ import type { SensorRollupRepository } from './repositories';
  * - `computeSensorHourlyMeans`: the day's hourly means of every sensor heard from that day, from its stored
  *   readings (`hourlyMeans`: unflagged readings, 75 % coverage), stored in place of the day's old ones;
  * - `runSensorDailyChecks`: the day's neighbour, calibration and drift checks (`dailyChecks`) over the
- *   stored means, the reference locations' readings and the anomalies open when the day started; stores
- *   the calibrations and anomalies, publishes the anomalies opened or closed to `sensors.anomalies`, and
+ *   stored means, the reference locations' readings, the anomalies open when the day started and the
+ *   baselines established before it; stores the calibrations (with their verdicts), the new baselines and
+ *   the anomalies, publishes the anomalies opened or closed to `sensors.anomalies`, and
  *   returns the incidents the workflow opens (drift) or tells of recovery.
  * Both read only what was stored before the day's end and write by key, so a retry or a second run of the
  * same day stores the same rows; anomalies may be published again (at least once, as the detector's
@@ -51,6 +52,10 @@ export interface DailyChecksOutcome {
   day: string;
   sensors: number;
   calibrations: number;
+  /** Calibrations outside EPA's targets (a property of the unit, not an anomaly). */
+  outsideTargets: number;
+  /** Baselines the day established. */
+  baselines: number;
   opened: number;
   closed: number;
   /** Drift and neighbour anomalies open at the day's end. */
@@ -105,13 +110,18 @@ export function createSensorRollupActivities({ sensorRollup, producer, sensorChe
         const from = new Date(dayStart + dayMs - longest * dayMs).toISOString();
         const sensors = await sensorRollup.activeSensors();
         const locationIds = [...new Set(sensors.flatMap((s) => (s.nearestLocationId ? [s.nearestLocationId] : [])))];
-        const [means, references, open] = await Promise.all([
+        const [means, references, open, baselines] = await Promise.all([
           sensorRollup.loadHourlyMeans(from, dayEnd),
           sensorRollup.loadReferenceHours(locationIds.sort(), from, dayEnd),
           sensorRollup.openAnomalies(new Date(dayStart).toISOString()),
+          sensorRollup.baselinesBefore(input.day),
         ]);
-        const result = dailyChecks({ day: input.day, sensors, means, references, open }, thresholds);
-        await sensorRollup.storeDailyChecks({ calibrations: result.calibrations, anomalies: result.anomalies });
+        const result = dailyChecks({ day: input.day, sensors, means, references, open, baselines }, thresholds);
+        await sensorRollup.storeDailyChecks({
+          calibrations: result.calibrations,
+          baselines: result.baselines,
+          anomalies: result.anomalies,
+        });
         for (let i = 0; i < result.events.length; i += messagesPerSend) {
           await producer.send({
             topic: topics.sensorsAnomalies,
@@ -125,6 +135,8 @@ export function createSensorRollupActivities({ sensorRollup, producer, sensorChe
           day: input.day,
           sensors: sensors.length,
           calibrations: result.calibrations.length,
+          outsideTargets: result.calibrations.filter((c) => !c.verdict.withinTargets).length,
+          baselines: result.baselines.length,
           opened: result.events.filter((e) => e.kind === 'anomaly_opened').length,
           closed: result.events.filter((e) => e.kind === 'anomaly_closed').length,
           open: result.open.length,

@@ -65,6 +65,24 @@ const registeredSensor = z.looseObject({
   firstSeen: z.string(),
   lastSeen: z.string(),
 });
+const fit = {
+  measurement: z.string(),
+  referenceLocationId: z.string(),
+  bias: z.number(),
+  slope: z.number(),
+  intercept: z.number(),
+  r2: z.number(),
+  n: z.number().int(),
+};
+const storedCalibration = z.looseObject({
+  ...fit,
+  windowDays: z.number().int(),
+  asOf: z.string(),
+  verdict: z
+    .looseObject({ withinTargets: z.boolean(), outside: z.array(z.enum(['slope', 'intercept', 'r2'])) })
+    .nullable(),
+});
+const baseline = z.looseObject({ ...fit, establishedOn: z.string(), windowDays: z.number().int() });
 const storedIncident = z.looseObject({
   id: z.string(),
   sensorId: z.string(),
@@ -424,14 +442,16 @@ export function openApiDocument(maxBatchRows: number) {
       },
       '/sensors/{id}': {
         get: {
-          summary: 'One sensor and its anomalies, newest first',
+          summary:
+            'One sensor, its anomalies (newest first) and its calibration: the latest 7- and 30-day fits against its reference with their verdict against EPA targets, and its baselines',
           parameters: parameters(z.object({ id: sensorId }), 'path'),
           responses: {
             '200': answer(
-              '{sensor, anomalies}',
+              '{sensor, anomalies, calibration}',
               z.looseObject({
                 sensor: registeredSensor,
                 anomalies: z.array(z.looseObject({ id: z.string(), type: z.string() })),
+                calibration: z.looseObject({ latest: z.array(storedCalibration), baselines: z.array(baseline) }),
               }),
             ),
             '400': invalid,

@@ -1,6 +1,8 @@
+import { listBaselines, listCalibrations, type StoredCalibration } from '../adapters/postgres/sensor-rollup';
 import { findSensor, listSensors, setSensorStatus } from '../adapters/postgres/sensors';
 import type { Config } from '../config';
 import { AppError } from '../core/errors';
+import type { CalibrationBaseline } from '../core/sensors/hourly/baseline';
 import { sensorStatuses, type RegisteredSensor, type SensorStatus } from '../core/sensors/registry';
 
 import { cliActor, withPool } from './locations';
@@ -16,6 +18,29 @@ function line(s: RegisteredSensor): string {
   return (
     `${s.id.padEnd(12)} ${s.status.padEnd(8)} ${s.latitude.toFixed(4).padStart(9)} ${s.longitude.toFixed(4).padStart(10)}  ` +
     `${reference.padEnd(24)} ${minute(s.firstSeen)} .. ${minute(s.lastSeen)}`
+  );
+}
+
+const figure = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(0) : n.toFixed(2));
+
+/** One calibration line: window, fit, and whether it meets EPA's targets (naming those it misses). */
+function calibrationLine(c: StoredCalibration): string {
+  const verdict =
+    c.verdict === null
+      ? 'not judged (rolled up before verdicts)'
+      : c.verdict.withinTargets
+        ? 'within EPA targets'
+        : `outside EPA targets: ${c.verdict.outside.join(', ')}`;
+  return (
+    `  ${c.measurement.padEnd(6)} ${String(c.windowDays).padStart(2)} days to ${c.asOf}: slope ${figure(c.slope)}, ` +
+    `intercept ${figure(c.intercept)}, R² ${c.r2.toFixed(2)}, bias ${figure(c.bias)} (${c.n} h vs ${c.referenceLocationId}): ${verdict}`
+  );
+}
+
+function baselineLine(b: CalibrationBaseline): string {
+  return (
+    `  ${b.measurement.padEnd(6)} baseline of the ${b.windowDays} days to ${b.establishedOn}: slope ${figure(b.slope)}, ` +
+    `intercept ${figure(b.intercept)}, R² ${b.r2.toFixed(2)} (drift is judged from it)`
   );
 }
 
@@ -50,10 +75,19 @@ export async function sensorsCommand(config: Config, values: Values, args: strin
     if (!id) throw new AppError('INVALID_COMMAND', `usage: airq sensors ${action} <sensor id>`, { httpStatus: 400 });
     if (action === 'show') {
       const s = await findSensor(pool, id);
+      const [calibrations, baselines] = await Promise.all([
+        listCalibrations(pool, { sensorId: id, latestOnly: true }),
+        listBaselines(pool, { sensorId: id }),
+      ]);
       const changed = s.statusChangedAt
         ? `\n  status set ${minute(s.statusChangedAt)} by ${s.statusChangedBy}: ${s.statusReason ?? ''}`
         : '';
-      print(s, `${line(s)}${changed}`);
+      const calibration =
+        calibrations.length === 0
+          ? '\n  calibration: none yet (the daily rollup fits one from two days of hourly means)'
+          : `\n  calibration against the reference:\n${[...calibrations.map(calibrationLine), ...baselines.map(baselineLine)].join('\n')}`;
+      if (json) console.log(JSON.stringify({ ...s, calibration: { latest: calibrations, baselines } }, null, 2));
+      else console.log(`${line(s)}${changed}${calibration}`);
       return 0;
     }
     if (action === 'retire' || action === 'reinstate') {

@@ -72,7 +72,17 @@ const emptyMeans = (day: string) => ({
   written: 0,
   removed: 0,
 });
-const noChecks = (day: string) => ({ day, sensors: 0, calibrations: 0, opened: 0, closed: 0, open: 0, published: 0 });
+const noChecks = (day: string) => ({
+  day,
+  sensors: 0,
+  calibrations: 0,
+  outsideTargets: 0,
+  baselines: 0,
+  opened: 0,
+  closed: 0,
+  open: 0,
+  published: 0,
+});
 
 /** Rollup activities that find nothing but the incidents given, recording their calls. */
 function fakeRollupActivities(incidents: {

@@ -15,6 +15,7 @@ import {
   loadFlaggedReadings,
   loadHourlyMeans,
   loadReferenceHours,
+  listBaselines,
   openHourlyAnomalies,
   replaceHourlyMeans,
   sensorsHeardBetween,
@@ -54,6 +55,7 @@ export function createPostgresRepositories(pool: Pool): ActivityRepositories {
       activeSensors: () => listRollupSensors(pool),
       loadReferenceHours: (locationIds, from, to) => loadReferenceHours(pool, locationIds, from, to),
       openAnomalies: (at) => openHourlyAnomalies(pool, at),
+      baselinesBefore: (day) => listBaselines(pool, { before: day }),
       storeDailyChecks: (input) => storeDailyChecks(pool, input),
     },
     monitoring: {

@@ -1,7 +1,9 @@
 import type pg from 'pg';
 
 import type { SensorAnomaly } from '../../core/sensors/anomaly';
+import type { CalibrationBaseline } from '../../core/sensors/hourly/baseline';
 import type { Calibration } from '../../core/sensors/hourly/calibration';
+import type { CalibrationTarget, CalibrationVerdict } from '../../core/sensors/hourly/calibration-verdict';
 import { hourlyAnomalyTypes, type RollupSensor } from '../../core/sensors/hourly/daily-checks';
 import type { FlaggedReading, SensorHourMean } from '../../core/sensors/hourly/hourly-means';
 import { referenceHoursFromReadings, type ReferenceHour } from '../../core/sensors/hourly/reference';
@@ -11,9 +13,9 @@ import { openMeteoNameOf, referencePollutants } from '../../core/sensors/simulat
 import { withTransaction } from './transaction';
 
 /**
- * The daily sensor rollup's storage (migration 0009): what it reads (checked readings, the registry, the
- * reference locations' readings, the drift and neighbour anomalies still open) and what it writes (hourly
- * means, calibrations, anomalies). Every write is an upsert on the row's key that leaves identical rows
+ * The daily sensor rollup's storage (migrations 0009, 0010): what it reads (checked readings, the registry,
+ * the reference locations' readings, the drift and neighbour anomalies still open, the baselines) and what
+ * it writes (hourly means, calibrations with their verdicts, baselines, anomalies). Every write is an upsert on the row's key that leaves identical rows
  * alone, so a day rolled up again writes nothing new.
  */
 
@@ -214,28 +216,37 @@ export async function openHourlyAnomalies(pool: pg.Pool, at: string): Promise<Se
 }
 
 /**
- * One day's checks in one transaction: the calibrations (upsert by sensor, measurement, window, day) and
- * the anomalies (upsert by id). An anomaly's window and score only grow and a close is kept, so rolling an
- * earlier day up again never takes back what a later day found.
+ * One day's checks in one transaction: the calibrations (upsert by sensor, measurement, window, day), the
+ * baselines the day established (upsert by sensor and measurement; an earlier day's replaces a later one's,
+ * never the reverse) and the anomalies (upsert by id). An anomaly's window and score only grow and a close
+ * is kept, so rolling an earlier day up again never takes back what a later day found.
  */
 export async function storeDailyChecks(
   pool: pg.Pool,
-  input: { calibrations: readonly Calibration[]; anomalies: readonly { anomaly: SensorAnomaly; closedAt?: string }[] },
-): Promise<{ calibrationsWritten: number; anomaliesWritten: number }> {
-  const { calibrations, anomalies } = input;
+  input: {
+    calibrations: readonly Calibration[];
+    baselines: readonly CalibrationBaseline[];
+    anomalies: readonly { anomaly: SensorAnomaly; closedAt?: string }[];
+  },
+): Promise<{ calibrationsWritten: number; baselinesWritten: number; anomaliesWritten: number }> {
+  const { calibrations, baselines, anomalies } = input;
   return withTransaction(pool, async (client) => {
     const c = await client.query(
       `INSERT INTO sensor_calibrations AS c (sensor_id, measurement, window_days, as_of, reference_location_id,
-         bias, slope, intercept, r2, n, reference_mean)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::date[], $5::text[], $6::float8[], $7::float8[],
-         $8::float8[], $9::float8[], $10::int[], $11::float8[])
+         bias, slope, intercept, r2, n, reference_mean, within_targets, outside_targets)
+       SELECT s, m, w, d, l, b, sl, i, r, n, rm, wt, string_to_array(o, ',')
+       FROM unnest($1::text[], $2::text[], $3::int[], $4::date[], $5::text[], $6::float8[], $7::float8[],
+         $8::float8[], $9::float8[], $10::int[], $11::float8[], $12::boolean[], $13::text[])
+         AS u(s, m, w, d, l, b, sl, i, r, n, rm, wt, o)
        ON CONFLICT (sensor_id, measurement, window_days, as_of) DO UPDATE SET
          reference_location_id = EXCLUDED.reference_location_id, bias = EXCLUDED.bias, slope = EXCLUDED.slope,
          intercept = EXCLUDED.intercept, r2 = EXCLUDED.r2, n = EXCLUDED.n,
-         reference_mean = EXCLUDED.reference_mean, computed_at = now()
-       WHERE (c.reference_location_id, c.bias, c.slope, c.intercept, c.r2, c.n, c.reference_mean)
+         reference_mean = EXCLUDED.reference_mean, within_targets = EXCLUDED.within_targets,
+         outside_targets = EXCLUDED.outside_targets, computed_at = now()
+       WHERE (c.reference_location_id, c.bias, c.slope, c.intercept, c.r2, c.n, c.reference_mean, c.within_targets,
+           c.outside_targets)
          IS DISTINCT FROM (EXCLUDED.reference_location_id, EXCLUDED.bias, EXCLUDED.slope, EXCLUDED.intercept,
-           EXCLUDED.r2, EXCLUDED.n, EXCLUDED.reference_mean)`,
+           EXCLUDED.r2, EXCLUDED.n, EXCLUDED.reference_mean, EXCLUDED.within_targets, EXCLUDED.outside_targets)`,
       [
         calibrations.map((r) => r.sensorId),
         calibrations.map((r) => r.measurement),
@@ -248,6 +259,38 @@ export async function storeDailyChecks(
         calibrations.map((r) => r.r2),
         calibrations.map((r) => r.n),
         calibrations.map((r) => r.referenceMean),
+        calibrations.map((r) => r.verdict.withinTargets),
+        // An empty list is '' (string_to_array gives {}), so a row within every target has outside = {}.
+        calibrations.map((r) => r.verdict.outside.join(',')),
+      ],
+    );
+    const b = await client.query(
+      `INSERT INTO sensor_calibration_baselines AS b (sensor_id, measurement, established_on, window_days,
+         reference_location_id, bias, slope, intercept, r2, n, reference_mean)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::int[], $5::text[], $6::float8[], $7::float8[],
+         $8::float8[], $9::float8[], $10::int[], $11::float8[])
+       ON CONFLICT (sensor_id, measurement) DO UPDATE SET
+         established_on = EXCLUDED.established_on, window_days = EXCLUDED.window_days,
+         reference_location_id = EXCLUDED.reference_location_id, bias = EXCLUDED.bias, slope = EXCLUDED.slope,
+         intercept = EXCLUDED.intercept, r2 = EXCLUDED.r2, n = EXCLUDED.n, reference_mean = EXCLUDED.reference_mean,
+         computed_at = now()
+       WHERE EXCLUDED.established_on <= b.established_on
+         AND (b.established_on, b.window_days, b.reference_location_id, b.bias, b.slope, b.intercept, b.r2, b.n,
+           b.reference_mean)
+         IS DISTINCT FROM (EXCLUDED.established_on, EXCLUDED.window_days, EXCLUDED.reference_location_id,
+           EXCLUDED.bias, EXCLUDED.slope, EXCLUDED.intercept, EXCLUDED.r2, EXCLUDED.n, EXCLUDED.reference_mean)`,
+      [
+        baselines.map((r) => r.sensorId),
+        baselines.map((r) => r.measurement),
+        baselines.map((r) => r.establishedOn),
+        baselines.map((r) => r.windowDays),
+        baselines.map((r) => r.referenceLocationId),
+        baselines.map((r) => r.bias),
+        baselines.map((r) => r.slope),
+        baselines.map((r) => r.intercept),
+        baselines.map((r) => r.r2),
+        baselines.map((r) => r.n),
+        baselines.map((r) => r.referenceMean),
       ],
     );
     let anomaliesWritten = 0;
@@ -285,15 +328,18 @@ export async function storeDailyChecks(
       );
       anomaliesWritten += a.rowCount ?? 0;
     }
-    return { calibrationsWritten: c.rowCount ?? 0, anomaliesWritten };
+    return { calibrationsWritten: c.rowCount ?? 0, baselinesWritten: b.rowCount ?? 0, anomaliesWritten };
   });
 }
+
+/** A stored calibration; rows written before migration 0010 have no verdict (null). */
+export type StoredCalibration = Omit<Calibration, 'verdict'> & { verdict: CalibrationVerdict | null };
 
 /** A sensor's stored calibrations, newest day first (for the CLI, the API and tests). */
 export async function listCalibrations(
   pool: pg.Pool,
-  filter: { sensorId?: string; asOf?: string } = {},
-): Promise<Calibration[]> {
+  filter: { sensorId?: string; asOf?: string; latestOnly?: boolean } = {},
+): Promise<StoredCalibration[]> {
   const { rows } = await pool.query<{
     sensor_id: string;
     measurement: Calibration['measurement'];
@@ -306,19 +352,63 @@ export async function listCalibrations(
     r2: number;
     n: number;
     reference_mean: number;
+    within_targets: boolean | null;
+    outside_targets: CalibrationTarget[] | null;
   }>(
     `SELECT sensor_id, measurement, window_days, as_of::text AS as_of, reference_location_id, bias, slope,
-       intercept, r2, n, reference_mean
-     FROM sensor_calibrations
+       intercept, r2, n, reference_mean, within_targets, outside_targets
+     FROM sensor_calibrations c
      WHERE ($1::text IS NULL OR sensor_id = $1) AND ($2::date IS NULL OR as_of = $2)
+       AND (NOT $3::boolean OR as_of = (SELECT max(as_of) FROM sensor_calibrations l WHERE l.sensor_id = c.sensor_id))
      ORDER BY as_of DESC, sensor_id, measurement, window_days`,
-    [filter.sensorId ?? null, filter.asOf ?? null],
+    [filter.sensorId ?? null, filter.asOf ?? null, filter.latestOnly ?? false],
   );
   return rows.map((r) => ({
     sensorId: r.sensor_id,
     measurement: r.measurement,
     windowDays: r.window_days,
     asOf: r.as_of,
+    referenceLocationId: r.reference_location_id,
+    bias: r.bias,
+    slope: r.slope,
+    intercept: r.intercept,
+    r2: r.r2,
+    n: r.n,
+    referenceMean: r.reference_mean,
+    verdict: r.within_targets === null ? null : { withinTargets: r.within_targets, outside: r.outside_targets ?? [] },
+  }));
+}
+
+/** Baselines established before `before` (a day, `YYYY-MM-DD`), or every one; optionally of one sensor. */
+export async function listBaselines(
+  pool: pg.Pool,
+  filter: { sensorId?: string; before?: string } = {},
+): Promise<CalibrationBaseline[]> {
+  const { rows } = await pool.query<{
+    sensor_id: string;
+    measurement: CalibrationBaseline['measurement'];
+    established_on: string;
+    window_days: number;
+    reference_location_id: string;
+    bias: number;
+    slope: number;
+    intercept: number;
+    r2: number;
+    n: number;
+    reference_mean: number;
+  }>(
+    `SELECT sensor_id, measurement, established_on::text AS established_on, window_days, reference_location_id,
+       bias, slope, intercept, r2, n, reference_mean
+     FROM sensor_calibration_baselines
+     WHERE ($1::text IS NULL OR sensor_id = $1) AND ($2::date IS NULL OR established_on < $2)
+     ORDER BY sensor_id, measurement`,
+    [filter.sensorId ?? null, filter.before ?? null],
+  );
+  return rows.map((r) => ({
+    sensorId: r.sensor_id,
+    measurement: r.measurement,
+    establishedOn: r.established_on,
+    windowDays: r.window_days,
     referenceLocationId: r.reference_location_id,
     bias: r.bias,
     slope: r.slope,

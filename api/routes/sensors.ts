@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type pg from 'pg';
 import { z } from 'zod';
 
+import { listBaselines, listCalibrations } from '../../adapters/postgres/sensor-rollup';
 import { listSensorAnomalies } from '../../adapters/postgres/sensor-stream';
 import { findSensor, listSensors } from '../../adapters/postgres/sensors';
 import type { ApiKey } from '../../config';
@@ -56,7 +57,14 @@ export function sensorRoutes(deps: {
   router.get('/sensors/:id', async (req, res) => {
     const id = parse(sensorId, req.params.id);
     const sensor = await findSensor(deps.pool, id);
-    res.json({ sensor, anomalies: await listSensorAnomalies(deps.pool, id) });
+    const [anomalies, calibrations, baselines] = await Promise.all([
+      listSensorAnomalies(deps.pool, id),
+      listCalibrations(deps.pool, { sensorId: id, latestOnly: true }),
+      listBaselines(deps.pool, { sensorId: id }),
+    ]);
+    // Calibration is a property of the unit (its latest 7- and 30-day fits, judged against EPA's targets),
+    // shown beside its anomalies; the baseline is what drift is judged from.
+    res.json({ sensor, anomalies, calibration: { latest: calibrations, baselines } });
   });
   return router;
 }

@@ -1,8 +1,8 @@
 import type { SensorAnomaly } from '../../core/sensors/anomaly';
-import { evaluateDetections } from '../../core/sensors/evaluation';
+import { evaluateDetections, type Score } from '../../core/sensors/evaluation';
 import type { FaultLabel } from '../../core/sensors/simulator/labels';
 
-import { falsePositives } from './quality';
+import { falsePositives, typeMet } from './quality';
 import { parseFaultMix } from './scenario';
 
 const anomaly = (type: SensorAnomaly['type'], measurement: string, start: string, end = start): SensorAnomaly => ({
@@ -118,5 +118,33 @@ describe('parseFaultMix', () => {
     expect(parseFaultMix('{"kind":"schedule","faults":[]}')).toEqual({ kind: 'schedule', faults: [] });
     expect(() => parseFaultMix('{"spike":-1}')).toThrow(/--mix/);
     expect(() => parseFaultMix('not json')).toThrow(/--mix: not JSON/);
+  });
+});
+
+describe('typeMet', () => {
+  const score = (over: Partial<Score>): Score => ({
+    labels: 3,
+    detected: 3,
+    recall: 1,
+    anomalies: 3,
+    truePositives: 3,
+    falsePositives: 0,
+    redundant: 0,
+    atFaultEnd: 0,
+    precision: 1,
+    falseAlarmsOnCleanDays: 0,
+    falseAlarmsPerCleanSensorDay: 0,
+    delaySeconds: { median: 0, p95: 0 },
+    ...over,
+  });
+
+  it('when every anomaly of the type was redundant (no true, no false one), then precision cannot miss and recall decides', () => {
+    expect(typeMet('drift', score({ precision: null, truePositives: 0, redundant: 3 }))).toBe(true);
+    expect(typeMet('drift', score({ precision: null, truePositives: 0, recall: 0.67, detected: 2 }))).toBe(false);
+  });
+
+  it('when precision is below the target, then it is missed; with no label, there is nothing to judge', () => {
+    expect(typeMet('spike', score({ precision: 0.94 }))).toBe(false);
+    expect(typeMet('spike', score({ labels: 0 }))).toBeNull();
   });
 });

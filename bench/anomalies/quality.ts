@@ -318,11 +318,15 @@ const seconds = (value: number | null) => (value === null ? '-' : `${Math.round(
 const readings = (value: number | null, interval: number) =>
   value === null ? '-' : `${Number((value / interval).toFixed(1))}`;
 
-/** Whether a type's precision and recall meet its target (`null` when there is nothing to judge). */
+/**
+ * Whether a type's precision and recall meet its target (`null` when there is nothing to judge). Precision
+ * is undefined when no anomaly of the type was scored true or false (each was redundant: another accepted
+ * type found its fault first); with no false positive, it cannot miss a precision target.
+ */
 export function typeMet(type: AnomalyType, score: Score): boolean | null {
   const target = qualityTargets[type];
   if (target === null || score.labels === 0) return null;
-  return (score.recall ?? 0) >= target && (score.precision ?? 0) >= target;
+  return (score.recall ?? 0) >= target && (score.precision === null || score.precision >= target);
 }
 
 /** The Markdown table of one run: a row per type, then the clean-day false alarms and the delivery faults. */

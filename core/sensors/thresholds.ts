@@ -52,9 +52,12 @@ export const measurementThresholds = z.strictObject({
   flatlineLowValue: z.number().finite().nullable(),
   /** Readings within this of the run's first value count as "the same" (0: exact repeats). */
   flatlineTolerance: nonNegative,
-  /** A bias trend (sensor − reference) steeper than this per day is `drift`. */
+  /** A bias trend (sensor − reference, on the baseline's scale) steeper than this per day is `drift`. */
   driftPerDay: positive,
-  /** A mean bias beyond ± this (or `biasRelative` of the reference mean, the larger) is `drift`. */
+  /**
+   * EPA's intercept target: a calibration whose intercept is beyond ± this is outside the targets; and an
+   * offset change beyond ± this (or `biasRelative` of the reference mean, the larger) is `drift`.
+   */
   biasLimit: positive,
   /** A difference from the neighbours' median under this is never `neighbour_disagreement`. */
   neighbourMinDifference: positive,
@@ -114,18 +117,28 @@ const general = {
   frequentSpikesCount: z.number().int().min(2),
   /** An anomaly whose score reaches this is `critical`, below it `warning`. */
   criticalScore: z.number().finite().min(1),
-  /** Drift and bias are judged over this many days of hourly means. */
+  /** The drift trend rule fits this many days of hourly means. */
   driftDays: positive,
-  /** Hourly pairs (sensor and reference) needed to judge drift. */
+  /** Hourly pairs (sensor and reference) needed for a calibration, a baseline and the trend rule. */
   driftMinPairs: z.number().int().min(3),
-  /** The bias trend must explain at least this share of the bias variance (R²) to count as drift. */
+  /** A drift trend or a ramp must explain at least this share of the variance it is fitted on (R²). */
   driftTrendMinR2: share,
-  /** Share of the reference mean the bias may reach (when larger than the measurement's `biasLimit`). */
+  /** The ramp rule looks for a gradual change of offset or gain in this many last hours. */
+  driftRampHours: z.number().int().min(12),
+  /** A ramp lasts at least this many hours, and as many stay outside it for the sensor's own line. */
+  driftRampMinHours: z.number().int().min(3),
+  /** A ramp is gradual when it leaves at most this share of the residual sum of squares of the best step. */
+  driftGradualness: z.number().gt(0).max(1),
+  /** The shift rule: this share of the day's hours beyond a drift band, on one side, from the baseline. */
+  driftSustainedShare: z.number().gt(0.5).max(1),
+  /** A sensor's baseline calibration is fitted over its last this many days once they are stable (≥ `driftMinPairs` hours). */
+  baselineDays: z.number().int().min(1).max(30),
+  /** Share of the reference mean an offset change may reach (when larger than the measurement's `biasLimit`). */
   biasRelative: share,
-  /** The sensor-vs-reference slope must lie in this band… */
+  /** EPA's slope target: a calibration's slope must lie in this band, and a gain change beyond it is drift… */
   slopeMin: positive,
   slopeMax: positive,
-  /** …judged only when the fit explains at least this much (R²); a poor fit's slope means nothing. */
+  /** …EPA's linearity target (R²); below it a calibration's line is not used to correct the sensor, only its bias. */
   slopeMinR2: share,
   /**
    * An open drift anomaly closes only once the sensor is back within this share of the drift limits (the
@@ -164,6 +177,10 @@ export const detectorThresholds = z
     message: 'stepSharpReadings must be at most half of stepReadings',
   })
   .refine((t) => t.slopeMin < t.slopeMax, { message: 'slopeMin must be below slopeMax' })
+  .refine((t) => t.slopeMin < 1 && t.slopeMax > 1, { message: 'the slope band must contain 1 (an unchanged gain)' })
+  .refine((t) => 2 * t.driftRampMinHours <= t.driftRampHours, {
+    message: 'driftRampHours must hold a ramp of driftRampMinHours and as many hours outside it',
+  })
   .refine((t) => sensorMeasurementNames.every((name) => t.measurements[name].min < t.measurements[name].max), {
     message: 'every measurement needs min below max',
   });
@@ -272,13 +289,42 @@ export const defaultDetectorThresholds: DetectorThresholds = {
   criticalScore: 2,
   /** A week of hourly means (EPA sensortoolkit evaluates over days of collocation). */
   driftDays: 7,
-  /** Two days of hourly pairs before drift is judged (platform choice). */
+  /** Two days of hourly pairs before a calibration or a trend is judged (platform choice). */
   driftMinPairs: 48,
-  /** The bias trend must explain half the bias variance: a trend, not diurnal wandering (platform choice). */
+  /** The trend or the ramp must explain half the variance: a change, not diurnal wandering (platform choice). */
   driftTrendMinR2: 0.5,
+  /**
+   * Three days: the ramp rule sees the day judged and the two before, so a change of a day or two has hours
+   * on both sides of it for the sensor's own line, even when it began before yesterday (platform choice; a
+   * slower drift is the shift and trend rules' business). A sensor's first days are judged once they hold
+   * `driftMinPairs` hours.
+   */
+  driftRampHours: 72,
+  /**
+   * 12 hours: drift is slow; a ramp of a few hours is hard to tell from a step between two hourly means, and
+   * the stream's step check (30 readings a side) judges those (platform choice).
+   */
+  driftRampMinHours: 12,
+  /**
+   * 0.8: a ramp must fit clearly better than a sudden step of the same kind (whose edge hours average the two
+   * levels), or the change is a step, the stream's step check's business; and no hour-to-hour jump inside it
+   * may exceed `neighbourK` robust sd of its increments (platform choice).
+   */
+  driftGradualness: 0.8,
+  /**
+   * Three quarters of the day's hours (the coverage rule's share, EU one-hour values): a step of up to half a
+   * day, the stream's business, cannot make a shift; a calibration that moved and stayed does (platform choice).
+   */
+  driftSustainedShare: 0.75,
+  /**
+   * Three days, of which `driftMinPairs` (two days) of hours must be paired: a new sensor gets its baseline
+   * after its first two stable days, and a gap of a day does not delay it (platform choice; EPA
+   * sensortoolkit's field evaluations use 30 days of collocation, which the 30-day calibration shows beside it).
+   */
+  baselineDays: 3,
   /** 35 % of the reference mean, the width of EPA's PM2.5 slope band (EPA sensortoolkit). */
   biasRelative: 0.35,
-  /** EPA's PM2.5 slope target 0.65–1.35 (EPA sensortoolkit). */
+  /** EPA's PM2.5 slope target 0.65–1.35 (EPA sensortoolkit); as a gain change, −35 % / +35 %. */
   slopeMin: 0.65,
   slopeMax: 1.35,
   /** EPA's PM2.5 linearity target R² ≥ 0.70 (EPA sensortoolkit). */
@@ -291,8 +337,13 @@ export const defaultDetectorThresholds: DetectorThresholds = {
   neighbourMinCount: 3,
   /** 3.5 robust sd (Hampel filter, k between the usual 3 and 4: few neighbours give a noisy MAD). */
   neighbourK: 3.5,
-  /** And more than 70 % of the neighbours' median (Barkjohn et al. 2021). */
-  neighbourMinRelative: 0.7,
+  /**
+   * And more than 50 % of the neighbours' median. Barkjohn et al. 2021 use 70 % for raw co-located channels;
+   * here every mean is first put on the reference's scale by its sensor's calibration, which takes out the
+   * unit-to-unit spread that 70 % allowed for, and 50 % is left for the air itself varying across a city
+   * (platform choice, after Barkjohn et al. 2021).
+   */
+  neighbourMinRelative: 0.5,
   measurements: {
     pm2_5: concentration({
       /** PA-II spec / pat_qc. */

@@ -18,8 +18,9 @@ import { testConfig } from './test-env';
 /**
  * sensorDailyRollup on the test stack: seven days of five sensors around Lyon (one reading a minute, the
  * stored Lyon hours as their air), the first one's PM2.5 gain growing to 1.6 over three days, then
- * recalibrated. Rolled up day by day by the worker, as the schedule would: means, calibrations, one drift
- * anomaly whose incident opens and later recovers; then the opening day again, which changes nothing.
+ * recalibrated. Rolled up day by day by the worker, as the schedule would: means, calibrations with their
+ * verdicts, baselines, one drift anomaly whose incident opens and later recovers; then the opening day
+ * again, which changes nothing.
  */
 jest.setTimeout(600_000);
 
@@ -44,8 +45,13 @@ async function stored(sensorIds: string[]) {
        WHERE sensor_id = ANY($1) ORDER BY sensor_id, measurement, hour`,
     ),
     calibrations: await query(
-      `SELECT sensor_id, measurement, window_days, as_of::text, bias, slope, intercept, r2, n, computed_at
+      `SELECT sensor_id, measurement, window_days, as_of::text, bias, slope, intercept, r2, n, within_targets,
+         outside_targets, computed_at
        FROM sensor_calibrations WHERE sensor_id = ANY($1) ORDER BY as_of, sensor_id, measurement, window_days`,
+    ),
+    baselines: await query(
+      `SELECT sensor_id, measurement, established_on::text, slope, intercept, r2, n, computed_at
+       FROM sensor_calibration_baselines WHERE sensor_id = ANY($1) ORDER BY sensor_id, measurement`,
     ),
     anomalies: await query(
       `SELECT id, sensor_id, type, measurement, severity, score, window_start, window_end, evidence, detected_at,
@@ -96,6 +102,17 @@ describe('sensorDailyRollup on the stack', () => {
     )[0] as { slope: number; bias: number };
     expect(drifting.slope).toBeGreaterThan(1.2);
     expect(drifting.bias).toBeGreaterThan(2);
+    // Every calibration carries its verdict against EPA's targets; the drifting one misses the slope.
+    expect(first.calibrations.every((c: { within_targets: boolean | null }) => c.within_targets !== null)).toBe(true);
+    expect(drifting).toMatchObject({ within_targets: false, outside_targets: ['slope'] });
+    // Baselines: every sensor's PM2.5 and PM10, from its first two days (the drifting sensor's gain was still
+    // within the drift bands then), kept from then on.
+    expect(
+      first.baselines.map((b: { sensor_id: string; measurement: string; established_on: string }) => [
+        `${b.sensor_id}/${b.measurement}`,
+        b.established_on,
+      ]),
+    ).toEqual(sensorIds.flatMap((id) => [`${id}/pm10`, `${id}/pm2_5`]).map((series) => [series, days[1]]));
 
     // Exactly one anomaly: the drift of the sensor whose gain grew, opened, then closed after recalibration.
     expect(first.anomalies.map((a: { sensor_id: string; type: string }) => [a.sensor_id, a.type])).toEqual([

@@ -81,7 +81,11 @@ describe('POST /sensors/readings and GET /sensors', () => {
     ]);
     expect(sensor).toMatchObject({
       status: 200,
-      body: { sensor: { id, nearestLocationId: 'lyon', status: 'active' }, anomalies: [] },
+      body: {
+        sensor: { id, nearestLocationId: 'lyon', status: 'active' },
+        anomalies: [],
+        calibration: { latest: [], baselines: [] },
+      },
     });
     expect((listed.body.sensors as { id: string }[]).map((s) => s.id)).toContain(id);
     expect((await callApi('GET', '/sensors/NOPE_0')).status).toBe(404);

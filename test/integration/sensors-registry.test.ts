@@ -113,6 +113,7 @@ describe('airq sensors', () => {
     expect(retired.stdout).toContain('CLI_TEST_1 is retired (set by cli:test)');
     expect(shown).toMatch(/CLI_TEST_1\s+retired .*lyon/);
     expect(shown).toContain('by cli:test: moved indoors');
+    expect(shown).toContain('calibration: none yet');
     expect(unknown).toMatchObject({ code: 1, stderr: expect.stringContaining('no sensor "NOPE_1" has been seen') });
   });
 });

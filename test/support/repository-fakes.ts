@@ -24,6 +24,7 @@ import { AppError } from '../../core/errors';
 import type { Location } from '../../core/locations/location';
 import type { QualityRow } from '../../core/quality/assess';
 import type { SensorAnomaly } from '../../core/sensors/anomaly';
+import type { CalibrationBaseline } from '../../core/sensors/hourly/baseline';
 import type { Calibration } from '../../core/sensors/hourly/calibration';
 import { hourlyAnomalyTypes, type RollupSensor } from '../../core/sensors/hourly/daily-checks';
 import type { FlaggedReading, SensorHourMean } from '../../core/sensors/hourly/hourly-means';
@@ -178,8 +179,8 @@ export function logOnlyAlerts(): AlertDeps {
 }
 
 /**
- * The rollup's storage in memory: readings, the registry and reference hours as given; means, calibrations
- * and anomalies stored under the PostgreSQL keys and upsert rules (a window only grows, a close is kept),
+ * The rollup's storage in memory: readings, the registry and reference hours as given; means, calibrations,
+ * baselines and anomalies stored under the PostgreSQL keys and upsert rules (a window only grows, a close is kept),
  * with how many rows each write changed.
  */
 export function fakeSensorRollup(seed: {
@@ -190,6 +191,7 @@ export function fakeSensorRollup(seed: {
   const readings = [...(seed.readings ?? [])];
   const means = new Map<string, SensorHourMean>();
   const calibrations = new Map<string, Calibration>();
+  const baselines = new Map<string, CalibrationBaseline>();
   const anomalies = new Map<string, { anomaly: SensorAnomaly; closedAt?: string }>();
   const within = (iso: string, from: string, to: string) =>
     Date.parse(iso) >= Date.parse(from) && Date.parse(iso) < Date.parse(to);
@@ -243,7 +245,19 @@ export function fakeSensorRollup(seed: {
         )
         .map(({ anomaly }) => anomaly);
     },
+    async baselinesBefore(day) {
+      return [...baselines.values()].filter((b) => b.establishedOn < day);
+    },
     async storeDailyChecks(input) {
+      let baselinesWritten = 0;
+      for (const row of input.baselines) {
+        const key = `${row.sensorId}|${row.measurement}`;
+        const known = baselines.get(key);
+        if (known && (known.establishedOn < row.establishedOn || JSON.stringify(known) === JSON.stringify(row)))
+          continue;
+        baselines.set(key, row);
+        baselinesWritten += 1;
+      }
       let calibrationsWritten = 0;
       for (const row of input.calibrations) {
         const key = `${row.sensorId}|${row.measurement}|${row.windowDays}|${row.asOf}`;
@@ -273,10 +287,10 @@ export function fakeSensorRollup(seed: {
         anomalies.set(anomaly.id, merged);
         anomaliesWritten += 1;
       }
-      return { calibrationsWritten, anomaliesWritten };
+      return { calibrationsWritten, baselinesWritten, anomaliesWritten };
     },
   };
-  return { repository, readings, means, calibrations, anomalies };
+  return { repository, readings, means, calibrations, baselines, anomalies };
 }
 
 /** Report rows by workflow id (a retry rewrites one), and the newest stored hour to answer. */

@@ -1,14 +1,16 @@
+import { madToSd, median, medianAbsoluteDeviation } from '../checks/robust';
 import type { ReferencePollutant } from '../simulator/reference';
 
+import type { CalibrationVerdict } from './calibration-verdict';
 import type { HourlyMean } from './finding';
 import { fitLine } from './least-squares';
 
 /**
  * A sensor's calibration against its reference over the last 7 or 30 days, as the daily rollup stores it:
  * the mean bias (sensor − reference) and the ordinary least-squares line sensor = intercept + slope ×
- * reference with its R², over the hours both have a mean. The 7-day figures are the ones the drift check
- * judges (EPA sensortoolkit's bias, slope and R² targets, `assessDrift`); the 30-day ones are the baseline
- * a person compares them with, and go into a drift anomaly's evidence.
+ * reference with its R², over the hours both have a mean, and its verdict against EPA's targets
+ * (`calibrationVerdict`). A property of the unit, shown with the sensor; a change of it is drift
+ * (`assessDrift`, against the sensor's baseline, `establishBaseline`).
  */
 
 export const calibrationWindowsDays = [7, 30] as const;
@@ -32,6 +34,7 @@ export interface Calibration extends CalibrationFit {
   /** The last day of the window (`YYYY-MM-DD`): the window is the `windowDays` days ending with it. */
   asOf: string;
   referenceLocationId: string;
+  verdict: CalibrationVerdict;
 }
 
 /**
@@ -67,4 +70,31 @@ export function calibrate(
     n,
     referenceMean: pairs.reduce((sum, p) => sum + p.reference, 0) / n,
   };
+}
+
+/**
+ * `calibrate`, then once more without the hours whose residual from the first line is beyond
+ * `k`·1.4826·MAD of the residuals (one pass of a Hampel filter over the residuals): a few hours of a fault
+ * (a step, a plume) in the window then barely move the line. For a stand-in calibration, not the stored ones.
+ */
+export function robustCalibrate(
+  sensor: readonly HourlyMean[],
+  reference: readonly HourlyMean[],
+  window: { fromMs: number; toMs: number; minPairs: number; k: number },
+): CalibrationFit | undefined {
+  const first = calibrate(sensor, reference, window);
+  if (first === undefined) return undefined;
+  const referenceByHour = new Map(reference.map((r) => [Date.parse(r.hour), r.value]));
+  const inWindow = sensor.filter((s) => {
+    const ms = Date.parse(s.hour);
+    return ms >= window.fromMs && ms < window.toMs && referenceByHour.has(ms);
+  });
+  const residuals = inWindow.map(
+    (s) => s.value - first.intercept - first.slope * (referenceByHour.get(Date.parse(s.hour)) as number),
+  );
+  const center = median(residuals);
+  const limit = window.k * madToSd * medianAbsoluteDeviation(residuals, center);
+  const kept = inWindow.filter((_, i) => Math.abs((residuals[i] as number) - center) <= limit);
+  if (kept.length === inWindow.length) return first;
+  return calibrate(kept, reference, window) ?? first;
 }

@@ -2,6 +2,7 @@ import type { SensorAnomaly } from '../anomaly';
 import { normal, seededRandom } from '../testing/series';
 import { defaultDetectorThresholds as thresholds } from '../thresholds';
 
+import type { CalibrationBaseline } from './baseline';
 import { dailyChecks, type RollupSensor } from './daily-checks';
 import { daysCovered, runDailyRollup } from './daily-rollup';
 import { hourlyMeans, type FlaggedReading } from './hourly-means';
@@ -76,10 +77,15 @@ describe('runDailyRollup', () => {
   it('then it is hourlyMeans followed by dailyChecks day after day, whatever the order of the readings', () => {
     const means = hourlyMeans([...all].reverse(), { intervalSeconds: 60 });
     let open: SensorAnomaly[] = [];
+    const baselines: CalibrationBaseline[] = [];
     for (const expected of result.days) {
-      const day = dailyChecks({ day: expected.day, sensors, means: means.means, references, open }, thresholds);
+      const day = dailyChecks(
+        { day: expected.day, sensors, means: means.means, references, open, baselines },
+        thresholds,
+      );
       expect(day).toEqual(expected);
       open = day.open;
+      baselines.push(...day.baselines);
     }
   });
 });

@@ -1,6 +1,7 @@
 import type { SensorAnomaly } from '../anomaly';
 import type { DetectorThresholds } from '../thresholds';
 
+import type { CalibrationBaseline } from './baseline';
 import { dailyChecks, type DailyCheckEvent, type DailyChecksResult, type RollupSensor } from './daily-checks';
 import { hourlyMeans, type FlaggedReading, type HourlyMeans } from './hourly-means';
 import type { ReferenceHour } from './reference';
@@ -9,8 +10,10 @@ import type { ReferenceHour } from './reference';
  * The whole daily batch over checked readings in memory, day after day: what `sensorDailyRollup` does over
  * the database, for the anomaly benchmark and tests. Steps:
  * 1. `hourlyMeans` of every sensor (clean readings only, 75 % coverage);
- * 2. for each day in order, `dailyChecks` with the anomalies the day before left open.
- * Returns the means, each day's result, every event in order, and each anomaly as it last stood.
+ * 2. for each day in order, `dailyChecks` with the anomalies the day before left open and the baselines
+ *    the days before established.
+ * Returns the means, each day's result, every event in order, each anomaly as it last stood, and the
+ * baselines.
  */
 
 export interface DailyRollupInput {
@@ -24,6 +27,8 @@ export interface DailyRollupInput {
   days?: readonly string[];
   /** Drift and neighbour anomalies open before the first day. */
   open?: readonly SensorAnomaly[];
+  /** Baselines established before the first day. */
+  baselines?: readonly CalibrationBaseline[];
   /** The coverage rule's share (default 0.75). */
   minCoverage?: number;
 }
@@ -33,6 +38,8 @@ export interface DailyRollupResult extends HourlyMeans {
   events: DailyCheckEvent[];
   /** Every anomaly opened, grown or closed over the days, in its last state (`closedAt` once closed). */
   anomalies: { anomaly: SensorAnomaly; closedAt?: string }[];
+  /** Every baseline, those given and those the days established. */
+  baselines: CalibrationBaseline[];
 }
 
 const dayMs = 86_400_000;
@@ -46,20 +53,23 @@ export function runDailyRollup(input: DailyRollupInput): DailyRollupResult {
   const results: DailyChecksResult[] = [];
   const anomalies = new Map<string, { anomaly: SensorAnomaly; closedAt?: string }>();
   let open: readonly SensorAnomaly[] = input.open ?? [];
+  const baselines: CalibrationBaseline[] = [...(input.baselines ?? [])];
   for (const day of days) {
     const result = dailyChecks(
-      { day, sensors: input.sensors, means: means.means, references: input.references, open },
+      { day, sensors: input.sensors, means: means.means, references: input.references, open, baselines },
       input.thresholds,
     );
     results.push(result);
     for (const touched of result.anomalies) anomalies.set(touched.anomaly.id, touched);
     open = result.open;
+    baselines.push(...result.baselines);
   }
   return {
     ...means,
     days: results,
     events: results.flatMap((r) => r.events),
     anomalies: [...anomalies.values()],
+    baselines,
   };
 }
 

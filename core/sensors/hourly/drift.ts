@@ -1,127 +1,271 @@
+import { madToSd, median, medianAbsoluteDeviation } from '../checks/robust';
 import type { SensorMeasurementName } from '../reading';
 import type { DetectorThresholds } from '../thresholds';
 
+import type { CalibrationFit } from './calibration';
+import {
+  changeEpisodes,
+  changeRatio,
+  gainBands,
+  offsetBand,
+  pairByHour,
+  toReferenceScale,
+  type Pair,
+} from './calibration-change';
+import type { Episode } from './change-episode';
 import type { HourlyFinding, HourlyMean } from './finding';
-import { fitLine, residualSumOfSquares, type LineFit } from './least-squares';
+import { fitLine, residualSumOfSquares } from './least-squares';
 
 /**
- * Slow drift and bias against the reference: a sensor's hourly means against the reference's (the
- * Open-Meteo reading of its nearest location) over the last `driftDays` days, paired by hour. Three rules,
+ * Drift: a **change** of a sensor's calibration against its reference (the Open-Meteo reading of its
+ * nearest location), judged at the end of a day. Not the calibration itself: a sensor that reads 50 % high
+ * every day is miscalibrated (its calibration says so, against EPA's targets), not drifting. Three rules,
  * any of which makes a `drift` finding:
- * - **trend**: the bias (sensor − reference) has a least-squares trend steeper than `driftPerDay` that
- *   explains at least `driftTrendMinR2` of the bias variance and leads away from the reference (the fitted
- *   bias ends farther from 0 than it starts): the sensor is walking away, not wandering, and a sensor
- *   coming back after a recalibration (its drifted days leaving the window) is not drifting;
- * - **bias**: the mean bias is beyond ± max(`biasLimit`, `biasRelative` × reference mean) (EPA's
- *   intercept and slope bands, EPA sensortoolkit);
- * - **slope**: the sensor-vs-reference fit explains at least `slopeMinR2` and its slope is outside
- *   [`slopeMin`, `slopeMax`] (EPA's PM2.5 targets 0.65–1.35 with R² ≥ 0.70).
- * The finding starts where the drift did: for the trend rule, the hinge of the best "flat, then straight"
- * fit of the bias (found by trying every hour), so a drift that began mid-window starts there, not at the
- * window's edge; for the other rules, the first hour of the window. Needs `driftMinPairs` hours.
+ * - **ramp** (the last `driftRampHours`): the sensor's offset (zero drift) or gain (span drift) changes
+ *   steadily for a while (`changeEpisodes`: a ramp against the sensor's own line fitted around it), the
+ *   ramp fits better than any sudden step (a step is the stream's step check's business), explains at least
+ *   `driftTrendMinR2` of what the line leaves, reaches beyond the drift band, and lasts into the day judged.
+ *   Needs no earlier calibration, so a sensor drifting in its first days is found too.
+ * - **shift** (the day judged, needs a baseline): on the reference's scale by its baseline calibration
+ *   (`toReferenceScale`), at least `driftSustainedShare` of the day's hours are beyond the offset band on one
+ *   side, or beyond the gain band: the calibration moved away from the baseline and stayed there, however
+ *   slowly it got there.
+ * - **trend** (the last `driftDays`): the bias (from the baseline's scale, or raw without one) has a
+ *   least-squares trend steeper than `driftPerDay` that explains at least `driftTrendMinR2` of its variance
+ *   and leads away from 0 (a sensor coming back after a recalibration is not drifting).
+ * The finding spans the ramp, the day's hours beyond the band, or the trend from its hinge (the best "flat,
+ * then straight" fit); its score is the largest ratio to a limit.
  */
+export interface DriftInput {
+  sensorId: string;
+  measurement: SensorMeasurementName;
+  /** Hourly means up to the end of the day judged; those older than `driftDays` are ignored. */
+  sensor: readonly HourlyMean[];
+  reference: readonly HourlyMean[];
+  /** End of the day judged (epoch ms); default the end of the newest paired hour. */
+  dayEndMs?: number;
+  /** The sensor's baseline calibration, when it has one (`establishBaseline`). */
+  baseline?: Pick<CalibrationFit, 'slope' | 'intercept' | 'bias' | 'r2'>;
+}
+
+export type DriftRule = 'ramp' | 'shift' | 'trend';
+
 export interface DriftAssessment {
-  /** Hours with both a sensor and a reference mean in the window. */
+  /** Hours with both a sensor and a reference mean in the trend window. */
   pairs: number;
-  /** False when there were too few pairs to judge; the numbers below are then absent. */
+  /** False when no rule had enough hours to judge; the numbers below are then absent. */
   judged: boolean;
-  bias?: number;
-  referenceMean?: number;
-  biasLimit?: number;
   trendPerDay?: number;
   trendR2?: number;
-  fit?: LineFit;
   finding?: HourlyFinding;
 }
 
 const hourMs = 3_600_000;
 const dayMs = 24 * hourMs;
+/** The coverage rule's share (hourly-means.ts): a window judged needs three quarters of its hours. */
+const minCoverage = 0.75;
+/** A ramp's reach from the baseline is read off its last 3 hours (a median a single hour cannot move). */
+const rampEndHours = 3;
 
-export function assessDrift(
-  input: {
-    sensorId: string;
-    measurement: SensorMeasurementName;
-    sensor: readonly HourlyMean[];
-    reference: readonly HourlyMean[];
-  },
-  thresholds: DetectorThresholds,
-): DriftAssessment {
-  const limits = thresholds.measurements[input.measurement];
-  const pairs = pairByHour(input.sensor, input.reference, thresholds.driftDays * dayMs);
-  if (pairs.length < thresholds.driftMinPairs) return { pairs: pairs.length, judged: false };
+interface RuleHit {
+  rule: DriftRule;
+  ratio: number;
+  startMs: number;
+  endMs: number;
+  evidence: Record<string, unknown>;
+}
 
-  const days = pairs.map((p) => (p.ms - (pairs[0] as Pair).ms) / dayMs);
-  const biases = pairs.map((p) => p.sensor - p.reference);
-  const bias = mean(biases);
-  const referenceMean = mean(pairs.map((p) => p.reference));
-  const biasLimit = Math.max(limits.biasLimit, thresholds.biasRelative * Math.abs(referenceMean));
-  const trend = fitLine(days, biases);
-  const fit = fitLine(
-    pairs.map((p) => p.reference),
-    pairs.map((p) => p.sensor),
-  );
-  const trendPerDay = trend?.slope ?? 0;
-  const trendR2 = trend?.r2 ?? 0;
+export function assessDrift(input: DriftInput, thresholds: DetectorThresholds): DriftAssessment {
+  const all = pairByHour(input.sensor, input.reference);
+  const dayEndMs = input.dayEndMs ?? (all[all.length - 1]?.ms ?? 0) + hourMs;
+  const within = (fromMs: number) => all.filter((p) => p.ms >= fromMs && p.ms < dayEndMs);
+  const trendPairs = within(dayEndMs - thresholds.driftDays * dayMs);
+  const rampPairs = within(dayEndMs - thresholds.driftRampHours * hourMs);
+  const dayPairs = within(dayEndMs - dayMs);
 
-  const rules: { rule: 'trend' | 'bias' | 'slope'; ratio: number }[] = [];
-  const span = days[days.length - 1] as number;
-  const awayFromReference =
-    trend !== undefined && Math.abs(trend.intercept + trend.slope * span) > Math.abs(trend.intercept);
-  if (Math.abs(trendPerDay) > limits.driftPerDay && trendR2 >= thresholds.driftTrendMinR2 && awayFromReference) {
-    rules.push({ rule: 'trend', ratio: Math.abs(trendPerDay) / limits.driftPerDay });
+  const hits: RuleHit[] = [];
+  const assessment: DriftAssessment = { pairs: trendPairs.length, judged: false };
+
+  if (rampPairs.length >= Math.min(thresholds.driftMinPairs, Math.ceil(minCoverage * thresholds.driftRampHours))) {
+    assessment.judged = true;
+    const ramp = rampRule(rampPairs, input.measurement, dayEndMs - dayMs, input.baseline, thresholds);
+    if (ramp) hits.push(ramp);
   }
-  if (Math.abs(bias) > biasLimit) rules.push({ rule: 'bias', ratio: Math.abs(bias) / biasLimit });
-  if (fit !== undefined && fit.r2 >= thresholds.slopeMinR2) {
-    if (fit.slope > thresholds.slopeMax) rules.push({ rule: 'slope', ratio: fit.slope / thresholds.slopeMax });
-    else if (fit.slope < thresholds.slopeMin) {
-      rules.push({ rule: 'slope', ratio: fit.slope <= 0 ? Number.MAX_VALUE : thresholds.slopeMin / fit.slope });
-    }
+  if (input.baseline !== undefined && dayPairs.length >= Math.ceil(minCoverage * 24)) {
+    assessment.judged = true;
+    const shift = shiftRule(dayPairs, input.measurement, input.baseline, thresholds);
+    if (shift) hits.push(shift);
   }
-  const assessment: DriftAssessment = { pairs: pairs.length, judged: true, bias, referenceMean, biasLimit };
-  assessment.trendPerDay = trendPerDay;
-  assessment.trendR2 = trendR2;
-  if (fit !== undefined) assessment.fit = fit;
-  if (rules.length === 0) return assessment;
+  if (trendPairs.length >= thresholds.driftMinPairs) {
+    assessment.judged = true;
+    const baseline = input.baseline;
+    const biases = trendPairs.map((p) =>
+      baseline === undefined ? p.sensor - p.reference : toReferenceScale(p.sensor, baseline, thresholds) - p.reference,
+    );
+    const trend = trendRule(trendPairs, biases, input.measurement, thresholds);
+    assessment.trendPerDay = trend.perDay;
+    assessment.trendR2 = trend.r2;
+    if (trend.hit) hits.push({ ...trend.hit, evidence: { ...trend.hit.evidence, on: baseline ? 'baseline' : 'raw' } });
+  }
+  if (hits.length === 0) return assessment;
 
-  const startIndex = rules.some((r) => r.rule === 'trend') ? hingeIndex(days, biases) : 0;
+  const strongest = hits.reduce((a, b) => (b.ratio > a.ratio ? b : a));
   assessment.finding = {
     sensorId: input.sensorId,
     type: 'drift',
     measurement: input.measurement,
-    start: new Date((pairs[startIndex] as Pair).ms).toISOString(),
-    end: new Date((pairs[pairs.length - 1] as Pair).ms).toISOString(),
-    score: Math.min(Math.max(...rules.map((r) => r.ratio)), 1e6),
+    start: new Date(Math.min(...hits.map((h) => h.startMs))).toISOString(),
+    end: new Date(Math.max(...hits.map((h) => h.endMs))).toISOString(),
+    score: Math.min(strongest.ratio, 1e6),
     evidence: {
-      rules: rules.map((r) => r.rule),
-      hours: pairs.length,
-      bias,
-      bias_limit: biasLimit,
-      reference_mean: referenceMean,
-      trend_per_day: trendPerDay,
-      trend_r2: trendR2,
-      ...(fit === undefined ? {} : { slope: fit.slope, intercept: fit.intercept, r2: fit.r2 }),
+      rules: hits.map((h) => h.rule),
+      ...Object.fromEntries(hits.map((h) => [h.rule, h.evidence])),
+      baseline: input.baseline === undefined ? null : { ...pick(input.baseline) },
     },
   };
   return assessment;
 }
 
-interface Pair {
-  ms: number;
-  sensor: number;
-  reference: number;
+function pick(b: Pick<CalibrationFit, 'slope' | 'intercept' | 'bias' | 'r2'>) {
+  return { slope: b.slope, intercept: b.intercept, bias: b.bias, r2: b.r2 };
 }
 
-/** Hours present in both series, oldest first, within `spanMs` of the newest. */
-function pairByHour(sensor: readonly HourlyMean[], reference: readonly HourlyMean[], spanMs: number): Pair[] {
-  const referenceByHour = new Map(reference.map((r) => [Date.parse(r.hour), r.value]));
-  const pairs = sensor.flatMap((s) => {
-    const ms = Date.parse(s.hour);
-    const value = referenceByHour.get(ms);
-    return value === undefined ? [] : [{ ms, sensor: s.value, reference: value }];
+/**
+ * The strongest gradual, significant ramp of the window that lasts into the day judged. How far it went is
+ * measured from the baseline when there is one (the median, on the baseline's scale, of the ramp's last
+ * hours: a ramp that began before the window still counts whole), else as fitted against the sensor's own
+ * line around it.
+ */
+function rampRule(
+  pairs: readonly Pair[],
+  measurement: SensorMeasurementName,
+  dayStartMs: number,
+  baseline: Pick<CalibrationFit, 'slope' | 'intercept' | 'bias' | 'r2'> | undefined,
+  thresholds: DetectorThresholds,
+): RuleHit | undefined {
+  const referenceMean = pairs.reduce((sum, p) => sum + p.reference, 0) / pairs.length;
+  const band = offsetBand(measurement, referenceMean, thresholds);
+  let best: RuleHit | undefined;
+  for (const found of changeEpisodes(pairs, measurement, thresholds)) {
+    const { episode } = found;
+    if (!found.gradual || found.explained < thresholds.driftTrendMinR2) continue;
+    if ((pairs[episode.last] as Pair).ms < dayStartMs) continue;
+    if (hasJump(pairs.slice(episode.first + 1, episode.last), episode, thresholds.neighbourK)) continue;
+    let change = episode.change;
+    if (baseline !== undefined) {
+      const end = pairs.slice(Math.max(episode.first, episode.last - rampEndHours + 1), episode.last + 1);
+      const scaled = end.map((p) => ({
+        value: toReferenceScale(p.sensor, baseline, thresholds),
+        reference: p.reference,
+      }));
+      change =
+        episode.kind === 'offset'
+          ? median(scaled.map((p) => p.value - p.reference))
+          : median(scaled.filter((p) => p.reference > 0).map((p) => p.value / p.reference - 1));
+    }
+    const ratio = changeRatio(episode.kind, change, band, thresholds);
+    if (!(ratio > 1) || (best !== undefined && best.ratio >= ratio)) continue;
+    best = {
+      rule: 'ramp',
+      ratio,
+      startMs: (pairs[episode.first] as Pair).ms,
+      endMs: (pairs[episode.last] as Pair).ms,
+      evidence: {
+        kind: episode.kind,
+        change,
+        from: baseline === undefined ? 'own_line' : 'baseline',
+        explained: found.explained,
+        hours: episode.last - episode.first + 1,
+        line: { slope: episode.slope, intercept: episode.intercept },
+      },
+    };
+  }
+  return best;
+}
+
+/**
+ * Whether the sensor's departure from its line jumps between two inner hours of a ramp by more than `k`
+ * robust sd of its hour-to-hour changes (a Hampel test on the increments): a step inside what a ramp fitted
+ * best, so not a gradual change. The ramp's first and last hours are left out: a drift that starts or ends
+ * within an hour leaves that hour halfway.
+ */
+function hasJump(inner: readonly Pair[], episode: Episode, k: number): boolean {
+  const departures = inner.map((p) => {
+    const line = episode.intercept + episode.slope * p.reference;
+    return episode.kind === 'offset' ? p.sensor - line : p.reference > 0 && line > 0 ? p.sensor / line - 1 : 0;
   });
-  pairs.sort((a, b) => a.ms - b.ms);
-  const newest = pairs[pairs.length - 1]?.ms ?? 0;
-  return pairs.filter((p) => p.ms > newest - spanMs);
+  const steps = departures.slice(1).map((d, i) => d - (departures[i] as number));
+  if (steps.length < 3) return false;
+  const center = median(steps);
+  const spread = madToSd * medianAbsoluteDeviation(steps, center);
+  return steps.some((d) => Math.abs(d - center) > k * spread);
+}
+
+/** Most of the day's hours beyond a band from the baseline, on one side. */
+function shiftRule(
+  pairs: readonly Pair[],
+  measurement: SensorMeasurementName,
+  baseline: Pick<CalibrationFit, 'slope' | 'intercept' | 'bias' | 'r2'>,
+  thresholds: DetectorThresholds,
+): RuleHit | undefined {
+  const referenceMean = pairs.reduce((sum, p) => sum + p.reference, 0) / pairs.length;
+  const band = offsetBand(measurement, referenceMean, thresholds);
+  const [below, above] = gainBands(thresholds);
+  const scaled = pairs.map((p) => ({ ...p, value: toReferenceScale(p.sensor, baseline, thresholds) }));
+  const offsets = scaled.map((p) => p.value - p.reference);
+  const gains = scaled.map((p) => (p.reference > 0 ? p.value / p.reference - 1 : 0));
+  const candidates: { kind: string; beyond: boolean[]; ratio: (i: number) => number }[] = [
+    { kind: 'offset_up', beyond: offsets.map((o) => o > band), ratio: (i) => (offsets[i] as number) / band },
+    { kind: 'offset_down', beyond: offsets.map((o) => o < -band), ratio: (i) => -(offsets[i] as number) / band },
+    { kind: 'gain_up', beyond: gains.map((g) => g > above), ratio: (i) => (gains[i] as number) / above },
+    { kind: 'gain_down', beyond: gains.map((g) => g < below), ratio: (i) => (gains[i] as number) / below },
+  ];
+  let hit: RuleHit | undefined;
+  for (const candidate of candidates) {
+    const indexes = candidate.beyond.flatMap((b, i) => (b ? [i] : []));
+    const share = indexes.length / pairs.length;
+    if (share < thresholds.driftSustainedShare) continue;
+    const ratios = indexes.map(candidate.ratio).sort((a, b) => a - b);
+    const ratio = ratios[ratios.length >> 1] as number;
+    if (hit !== undefined && hit.ratio >= ratio) continue;
+    hit = {
+      rule: 'shift',
+      ratio,
+      startMs: (pairs[indexes[0] as number] as Pair).ms,
+      endMs: (pairs[indexes[indexes.length - 1] as number] as Pair).ms,
+      evidence: { kind: candidate.kind, share, band, gain_band: [below, above], hours: pairs.length },
+    };
+  }
+  return hit;
+}
+
+/** The bias trend over the window, and a hit when it is steep, explains the bias and leads away from 0. */
+function trendRule(
+  pairs: readonly Pair[],
+  biases: readonly number[],
+  measurement: SensorMeasurementName,
+  thresholds: DetectorThresholds,
+): { perDay: number; r2: number; hit?: RuleHit } {
+  const limit = thresholds.measurements[measurement].driftPerDay;
+  const days = pairs.map((p) => (p.ms - (pairs[0] as Pair).ms) / dayMs);
+  const trend = fitLine(days, biases);
+  const perDay = trend?.slope ?? 0;
+  const r2 = trend?.r2 ?? 0;
+  const span = days[days.length - 1] as number;
+  const away = trend !== undefined && Math.abs(trend.intercept + trend.slope * span) > Math.abs(trend.intercept);
+  if (!(Math.abs(perDay) > limit && r2 >= thresholds.driftTrendMinR2 && away)) return { perDay, r2 };
+  const start = hingeIndex(days, biases);
+  return {
+    perDay,
+    r2,
+    hit: {
+      rule: 'trend',
+      ratio: Math.abs(perDay) / limit,
+      startMs: (pairs[start] as Pair).ms,
+      endMs: (pairs[pairs.length - 1] as Pair).ms,
+      evidence: { per_day: perDay, r2, hours: pairs.length },
+    },
+  };
 }
 
 /**
@@ -145,8 +289,4 @@ function hingeIndex(days: readonly number[], biases: readonly number[]): number 
     }
   }
   return best;
-}
-
-function mean(values: readonly number[]): number {
-  return values.reduce((sum, v) => sum + v, 0) / values.length;
 }

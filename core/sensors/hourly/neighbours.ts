@@ -9,8 +9,10 @@ import type { HourlyFinding } from './finding';
  * Disagreement with nearby sensors, for one hour and measurement: a sensor's hourly mean against the median
  * of its neighbours' (other sensors within `neighbourRadiusKm`). It disagrees when
  * |x − median| > max(k·1.4826·MAD, `neighbourMinDifference`, `neighbourMinRelative` × |median|): the
- * Hampel rule across space, with Barkjohn et al.'s floors (5 µg/m³ and 70 % for PM2.5) so that a tight,
- * clean neighbourhood does not call ordinary sensor-to-sensor scatter a fault. A median and a MAD need at
+ * Hampel rule across space, with floors after Barkjohn et al. (5 µg/m³ for PM2.5, and 50 % of the median)
+ * so that a tight, clean neighbourhood does not call ordinary sensor-to-sensor scatter a fault. The daily
+ * checks pass means already on the reference's scale (each sensor's calibration taken out), so a sensor's
+ * persistent offset or gain is not a disagreement. A median and a MAD need at
  * least `neighbourMinCount` (3) neighbours; with fewer the sensor is not judged. Neighbours are found by
  * comparing every pair, O(n²): fine for the hundreds of sensors of a city.
  */
