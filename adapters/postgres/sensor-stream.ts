@@ -95,6 +95,20 @@ export async function loadPartitionState(
   });
 }
 
+/**
+ * Many texts as one parameter, a line each, for `string_to_array($n, E'\n')`: the driver's quoting of every
+ * '"' of megabytes of JSON into an array literal cost more than PostgreSQL's split. JSON.stringify never
+ * writes a raw newline, nor can a sensor id hold one; an empty text or one with a newline is a bug, refused.
+ */
+function asLines(texts: readonly string[]): string {
+  if (texts.some((text) => text.length === 0 || text.includes('\n'))) {
+    throw new AppError('UNSPLITTABLE_TEXT', 'a text to store line by line is empty or holds a newline', {
+      operational: false,
+    });
+  }
+  return texts.join('\n');
+}
+
 const measurementColumns = ['pm2_5', 'pm10', 'no2', 'o3', 'co', 'temperature', 'relative_humidity'] as const;
 
 /**
@@ -155,12 +169,12 @@ export async function commitDetectorChunk(pool: pg.Pool, chunk: DetectorChunk): 
     if (chunk.outbox.length > 0) {
       await client.query(
         `INSERT INTO sensor_outbox (partition, target, key, payload)
-         SELECT $1, t, k, p FROM unnest($2::text[], $3::text[], $4::text[]) AS o(t, k, p)`,
+         SELECT $1, t, k, p FROM unnest($2::text[], $3::text[], string_to_array($4, E'\\n')) AS o(t, k, p)`,
         [
           chunk.partition,
           chunk.outbox.map((m) => m.target),
           chunk.outbox.map((m) => m.key),
-          chunk.outbox.map((m) => m.payload),
+          asLines(chunk.outbox.map((m) => m.payload)),
         ],
       );
     }
@@ -173,9 +187,6 @@ export async function commitDetectorChunk(pool: pg.Pool, chunk: DetectorChunk): 
     );
     const sensors = chunk.state.sensors;
     if (sensors.length > 0) {
-      // One line per checkpoint rather than a text[]: JSON.stringify never writes a raw newline (nor can a
-      // sensor id hold one), and the driver's quoting of every '"' of megabytes of JSON into an array
-      // literal cost more than PostgreSQL's split.
       await client.query(
         `INSERT INTO sensor_detector_sensor_state (topic, partition, sensor_id, checkpoint)
          SELECT $1, $2, s, c FROM unnest(string_to_array($3, E'\\n'), string_to_array($4, E'\\n')) AS t(s, c)
@@ -183,8 +194,8 @@ export async function commitDetectorChunk(pool: pg.Pool, chunk: DetectorChunk): 
         [
           chunk.topic,
           chunk.partition,
-          sensors.map((s) => s.sensorId).join('\n'),
-          sensors.map((s) => JSON.stringify(s)).join('\n'),
+          asLines(sensors.map((s) => s.sensorId)),
+          asLines(sensors.map((s) => JSON.stringify(s))),
         ],
       );
     }

@@ -110,6 +110,7 @@ interface PartitionState {
 }
 
 const maxMessagesPerSend = 500;
+const heartbeatEveryMs = 3000;
 const flagName = (flag: { type: string; measurement?: string }) =>
   flag.measurement ? `${flag.type}:${flag.measurement}` : flag.type;
 
@@ -351,6 +352,9 @@ export function createSensorDetector(deps: SensorDetectorDeps): SensorDetector {
       if (!payload.isRunning() || payload.isStale()) return;
       const chunk = batch.messages.slice(i, i + maxMessages);
       const last = (chunk[chunk.length - 1] as KafkaMessage).offset;
+      // A large chunk on a busy machine can outlast the session timeout: keep the membership alive meanwhile
+      // (kafkajs sends at most one heartbeat per heartbeat interval, and none during a rebalance).
+      const beating = setInterval(() => void payload.heartbeat().catch(() => undefined), heartbeatEveryMs);
       try {
         await processChunk(batch.topic, batch.partition, chunk);
       } catch (err) {
@@ -361,6 +365,8 @@ export function createSensorDetector(deps: SensorDetectorDeps): SensorDetector {
         );
         await pauseBeforeRetry(payload, failures, pause);
         throw err;
+      } finally {
+        clearInterval(beating);
       }
       failures = 0;
       await flushOutbox().catch((err: unknown) =>
