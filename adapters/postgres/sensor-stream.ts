@@ -1,6 +1,8 @@
 import type pg from 'pg';
 
+import { AppError } from '../../core/errors';
 import type { SensorAnomaly } from '../../core/sensors/anomaly';
+import type { DetectorChanges } from '../../core/sensors/detector/checkpoint-codec';
 import type { SensorReading } from '../../core/sensors/reading';
 import type { SensorSighting } from '../../core/sensors/registry';
 
@@ -26,7 +28,8 @@ export interface DetectorChunk {
   partition: number;
   /** The offset after the chunk's last message: where this partition resumes. */
   nextOffset: string;
-  snapshot: unknown;
+  /** The detector state the chunk changed: the partition part and the checkpoints of the sensors it touched. */
+  state: DetectorChanges;
   readings: CheckedReading[];
   anomalies: { anomaly: SensorAnomaly; closedAt?: string }[];
   sightings: SensorSighting[];
@@ -34,7 +37,7 @@ export interface DetectorChunk {
   outbox: OutboxMessage[];
 }
 
-/** Where a partition's stored state ends (its next offset), without the snapshot: what every chunk checks. */
+/** Where a partition's stored state ends (its next offset), without the state: what every chunk checks. */
 export async function loadPartitionOffset(
   pool: pg.Pool,
   topic: string,
@@ -47,25 +50,71 @@ export async function loadPartitionOffset(
   return rows[0] ? String(rows[0].next_offset) : undefined;
 }
 
-/** Where a partition's stored state ends: its next offset and the detector state covering everything before. */
+/** A partition's stored detector state: the partition part and one checkpoint per sensor, as parsed JSON. */
+export interface StoredPartitionState {
+  nextOffset: string;
+  partition: unknown;
+  checkpoints: unknown[];
+}
+
+/**
+ * Where a partition's stored state ends: its next offset and the detector state covering everything before
+ * (read in one transaction, so the sensors' rows are those of the partition row read).
+ */
 export async function loadPartitionState(
   pool: pg.Pool,
   topic: string,
   partition: number,
-): Promise<{ nextOffset: string; snapshot: unknown } | undefined> {
-  const { rows } = await pool.query<{ next_offset: string; snapshot: unknown }>(
-    'SELECT next_offset, snapshot FROM sensor_detector_state WHERE topic = $1 AND partition = $2',
-    [topic, partition],
-  );
-  const row = rows[0];
-  return row ? { nextOffset: String(row.next_offset), snapshot: row.snapshot } : undefined;
+): Promise<StoredPartitionState | undefined> {
+  return withTransaction(pool, async (client) => {
+    const { rows } = await client.query<{ next_offset: string; snapshot: unknown }>(
+      'SELECT next_offset, snapshot FROM sensor_detector_state WHERE topic = $1 AND partition = $2',
+      [topic, partition],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    const sensors = await client.query<{ sensor_id: string; checkpoint: string }>(
+      'SELECT sensor_id, checkpoint FROM sensor_detector_sensor_state WHERE topic = $1 AND partition = $2',
+      [topic, partition],
+    );
+    const checkpoints = sensors.rows.map((r) => {
+      try {
+        return JSON.parse(r.checkpoint) as unknown;
+      } catch (err) {
+        throw new AppError(
+          'DETECTOR_SNAPSHOT',
+          `unreadable detector checkpoint of ${r.sensor_id} (${topic}/${partition})`,
+          {
+            cause: err,
+            operational: false,
+          },
+        );
+      }
+    });
+    return { nextOffset: String(row.next_offset), partition: row.snapshot, checkpoints };
+  });
+}
+
+/**
+ * Many texts as one parameter, a line each, for `string_to_array($n, E'\n')`: the driver's quoting of every
+ * '"' of megabytes of JSON into an array literal cost more than PostgreSQL's split. JSON.stringify never
+ * writes a raw newline, nor can a sensor id hold one; an empty text or one with a newline is a bug, refused.
+ */
+function asLines(texts: readonly string[]): string {
+  if (texts.some((text) => text.length === 0 || text.includes('\n'))) {
+    throw new AppError('UNSPLITTABLE_TEXT', 'a text to store line by line is empty or holds a newline', {
+      operational: false,
+    });
+  }
+  return texts.join('\n');
 }
 
 const measurementColumns = ['pm2_5', 'pm10', 'no2', 'o3', 'co', 'temperature', 'relative_humidity'] as const;
 
 /**
  * One transaction per chunk: readings (a reading already stored stays as it is), anomalies (upsert by id:
- * opened, then grown and closed), the registry, the outbox and the partition's state with its next offset.
+ * opened, then grown and closed), the registry, the outbox and the partition's state with its next offset
+ * (the partition part, and the checkpoints of the sensors the chunk touched; the others' rows stay theirs).
  * Either all of it is there or none, so a restart resumes from a state that matches the stored data.
  */
 export async function commitDetectorChunk(pool: pg.Pool, chunk: DetectorChunk): Promise<{ readingsWritten: number }> {
@@ -120,12 +169,12 @@ export async function commitDetectorChunk(pool: pg.Pool, chunk: DetectorChunk): 
     if (chunk.outbox.length > 0) {
       await client.query(
         `INSERT INTO sensor_outbox (partition, target, key, payload)
-         SELECT $1, t, k, p FROM unnest($2::text[], $3::text[], $4::text[]) AS o(t, k, p)`,
+         SELECT $1, t, k, p FROM unnest($2::text[], $3::text[], string_to_array($4, E'\\n')) AS o(t, k, p)`,
         [
           chunk.partition,
           chunk.outbox.map((m) => m.target),
           chunk.outbox.map((m) => m.key),
-          chunk.outbox.map((m) => m.payload),
+          asLines(chunk.outbox.map((m) => m.payload)),
         ],
       );
     }
@@ -134,8 +183,22 @@ export async function commitDetectorChunk(pool: pg.Pool, chunk: DetectorChunk): 
        VALUES ($1, $2, $3, $4, now())
        ON CONFLICT (topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset,
          snapshot = EXCLUDED.snapshot, updated_at = now()`,
-      [chunk.topic, chunk.partition, chunk.nextOffset, JSON.stringify(chunk.snapshot)],
+      [chunk.topic, chunk.partition, chunk.nextOffset, JSON.stringify(chunk.state.partition)],
     );
+    const sensors = chunk.state.sensors;
+    if (sensors.length > 0) {
+      await client.query(
+        `INSERT INTO sensor_detector_sensor_state (topic, partition, sensor_id, checkpoint)
+         SELECT $1, $2, s, c FROM unnest(string_to_array($3, E'\\n'), string_to_array($4, E'\\n')) AS t(s, c)
+         ON CONFLICT (topic, partition, sensor_id) DO UPDATE SET checkpoint = EXCLUDED.checkpoint`,
+        [
+          chunk.topic,
+          chunk.partition,
+          asLines(sensors.map((s) => s.sensorId)),
+          asLines(sensors.map((s) => JSON.stringify(s))),
+        ],
+      );
+    }
     return { readingsWritten };
   });
 }

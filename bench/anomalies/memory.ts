@@ -15,8 +15,8 @@ import { lyonReference, scenarioOptions, type ScenarioArgs } from './scenario';
  * simulator's limit; each group its own prefix and seed) for three hours, so every window is full (the
  * spike window is 120 readings, the step windows 2 × 30), fed to one `DetectorState` per partition as the
  * process keeps them. Measured after a full garbage collection: the heap the states hold (heap with them
- * minus heap after dropping them), the snapshot the process stores per partition (JSON characters), and
- * the process's RSS.
+ * minus heap after dropping them), the whole snapshot per partition and the checkpoints the process stores
+ * (JSON characters), and the process's RSS.
  */
 
 function collect(): void {
@@ -90,6 +90,15 @@ export function memoryReport(scenario: ScenarioArgs, sensors: number) {
     snapshotChars += JSON.stringify(snapshot).length;
   }
   const snapshotSeconds = (performance.now() - snapshotStarted) / 1000;
+  // As stored: the partition part and one checkpoint per sensor (every sensor is touched since creation).
+  let storedChars = 0;
+  const storedStarted = performance.now();
+  for (const detector of detectors.values()) {
+    const { partition, sensors: checkpoints } = detector.snapshotChanges();
+    storedChars += JSON.stringify(partition).length;
+    for (const checkpoint of checkpoints) storedChars += JSON.stringify(checkpoint).length;
+  }
+  const storedSeconds = (performance.now() - storedStarted) / 1000;
   detectors.clear();
   collect();
   const heapAfter = process.memoryUsage().heapUsed;
@@ -103,13 +112,19 @@ export function memoryReport(scenario: ScenarioArgs, sensors: number) {
     snapshotBytesPerSensor: snapshotChars / sensors,
     queuedReadings: pending,
     snapshotSeconds,
+    storedMiB: mib(storedChars),
+    storedBytesPerSensor: storedChars / sensors,
+    storedSeconds,
     rssMiB: mib(withStates.rss),
   };
   console.log(
     `\n## Detector memory (${sensors} sensors, ${hours} h each, ${readings} readings, 3 partitions)\n` +
       `- state on the heap: **${result.stateHeapMiB.toFixed(0)} MiB** (${((result.stateHeapMiB * 1024 * 1024) / sensors / 1024).toFixed(1)} KiB per sensor); ` +
-      `snapshot JSON (what the process stores per chunk, all partitions): **${result.snapshotMiB.toFixed(1)} MiB** (${Math.round(result.snapshotBytesPerSensor)} characters per sensor, ` +
-      `${pending} queued readings included), stringified in ${snapshotSeconds.toFixed(2)} s; process RSS with the states ${result.rssMiB.toFixed(0)} MiB`,
+      `whole snapshot JSON (all partitions): **${result.snapshotMiB.toFixed(1)} MiB** (${Math.round(result.snapshotBytesPerSensor)} characters per sensor, ` +
+      `${pending} queued readings included), stringified in ${snapshotSeconds.toFixed(2)} s; ` +
+      `as stored (partition parts and one checkpoint per sensor, what chunks touching every sensor write): **${result.storedMiB.toFixed(1)} MiB** ` +
+      `(${Math.round(result.storedBytesPerSensor)} characters per sensor), built and stringified in ${storedSeconds.toFixed(2)} s; ` +
+      `process RSS with the states ${result.rssMiB.toFixed(0)} MiB`,
   );
   return result;
 }

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 
@@ -165,6 +165,50 @@ function rssMiB(pid: number): { rss: number; peak: number } | undefined {
   }
 }
 
+/** CPU seconds of a process (`withChildren`: and of its children it has reaped), from /proc; clock ticks at 100/s. */
+function cpuSeconds(pid: number, withChildren = false): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number);
+    // utime, stime, cutime, cstime are fields 14-17 of /proc/<pid>/stat (here from the state, field 3).
+    const [utime = 0, stime = 0, cutime = 0, cstime = 0] = fields.slice(11, 15);
+    return (utime + stime + (withChildren ? cutime + cstime : 0)) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * CPU seconds used so far by the detector process and by PostgreSQL (the postmaster, its live backends
+ * and those it has reaped): the work a phase costs whatever else the machine runs.
+ */
+function cpuUsed(layout: StackLayout): { detector: number; postgres: number } {
+  const pid = detectorPid(layout);
+  let postgres = 0;
+  try {
+    const postmaster = Number(
+      readFileSync(path.join(layout.dataDir('postgres'), 'data', 'postmaster.pid'), 'utf8').split('\n')[0],
+    );
+    postgres = cpuSeconds(postmaster, true);
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster)
+          postgres += cpuSeconds(Number(entry));
+      } catch {
+        // gone meanwhile
+      }
+    }
+  } catch {
+    postgres = Number.NaN;
+  }
+  return { detector: pid === undefined ? Number.NaN : cpuSeconds(pid), postgres };
+}
+
 function detectorPid(layout: StackLayout): number | undefined {
   return readSupervisedState(supervisorStateFile(layout.runDir, 'detector'))?.pid;
 }
@@ -308,10 +352,13 @@ async function throughput(
   const want = expected(simulation, JSON.parse(process.env.SENSOR_DETECTOR_THRESHOLDS ?? '{}'));
   const processedBefore = await endOffset(admin, topics.sensorsProcessed);
   const lettersBefore = await endOffset(admin, topics.sensorsDeadLetter);
+  const cpuAtProduce = cpuUsed(layout);
   const t0 = performance.now();
   await produceAll(producer, simulation);
   const produced = performance.now();
   const from = afterProduce ? await afterProduce() : t0;
+  // The backlog's detector is a new process: count from its start (the producer left PostgreSQL idle).
+  const cpuBefore = afterProduce ? cpuUsed(layout) : cpuAtProduce;
   let firstStored: number | undefined;
   let last = { n: -1, at: performance.now() };
   const storedAt = await until(
@@ -337,6 +384,8 @@ async function throughput(
   const deadLetters = (await endOffset(admin, topics.sensorsDeadLetter)) - lettersBefore;
   const pid = detectorPid(layout);
   const memory = pid === undefined ? undefined : rssMiB(pid);
+  const cpuAfter = cpuUsed(layout);
+  const cpu = { detector: cpuAfter.detector - cpuBefore.detector, postgres: cpuAfter.postgres - cpuBefore.postgres };
   const end = Math.max(storedAt, publishedAt);
   const seconds = (end - from) / 1000;
   const result = {
@@ -356,14 +405,19 @@ async function throughput(
     anomalies: got.anomalies.size,
     anomaliesAsCore: sameSet(got.anomalies, want.anomalies),
     detectorRssMiB: memory,
+    cpuSeconds: cpu,
+    loadAfter: loadavg()[0],
   };
+  const perThousand = (seconds: number) => ((seconds * 1000) / want.readings) * 1000;
   console.log(
     `- ${result.kind}: ${result.messages} messages of ${result.sensors} sensors (${result.readingsExpected} readings to store): ` +
       `produced in ${result.produceSeconds.toFixed(1)} s; all stored after ${result.storedSeconds.toFixed(1)} s, all on sensors.processed after ${result.publishedSeconds.toFixed(1)} s ` +
       `→ **${Math.round(result.readingsPerSecond)} readings/s** (${Math.round(result.messagesPerSecond)} messages/s)` +
       `${result.fromFirstStoredSeconds === null ? '' : `; ${result.fromFirstStoredSeconds.toFixed(1)} s from the first row stored`}; ` +
       `stored ${result.readingsStored}/${result.readingsExpected}, ${deadLetters}/${want.deadLetters} dead letters (sensors.dlq, may lag); ${result.anomalies} anomalies, ${result.anomaliesAsCore ? 'the same set as the core' : '**not the set the core finds**'}; ` +
-      `detector RSS ${memory ? `${memory.rss.toFixed(0)} MiB (peak ${memory.peak.toFixed(0)})` : '?'}`,
+      `detector RSS ${memory ? `${memory.rss.toFixed(0)} MiB (peak ${memory.peak.toFixed(0)})` : '?'}; ` +
+      `CPU: detector ${cpu.detector.toFixed(1)} s, PostgreSQL ${cpu.postgres.toFixed(1)} s ` +
+      `(${perThousand(cpu.detector).toFixed(0)} + ${perThousand(cpu.postgres).toFixed(0)} ms per 1,000 readings); load ${loadavg()[0]?.toFixed(1)}`,
   );
   return { result, endsAt: simulation.window.end };
 }

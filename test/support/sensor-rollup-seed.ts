@@ -47,7 +47,10 @@ export async function seedRollupScenario(
       topic: `seed-${options.prefix}`,
       partition: 0,
       nextOffset: String(i + readings.length),
-      snapshot: {},
+      state: {
+        partition: { schema: 'sensors.detector-partition/v1', watermarkMs: null, aheadClaims: [] },
+        sensors: [],
+      },
       readings: asChecked(readings, receivedAt),
       anomalies: [],
       sightings: readings.map((r) => ({

@@ -22,12 +22,9 @@ import {
 import { listSensors } from '../../adapters/postgres/sensors';
 import { describeError } from '../../core/errors';
 import type { SensorAnomaly } from '../../core/sensors/anomaly';
-import {
-  createDetectorState,
-  restoreDetectorState,
-  type DetectorState,
-} from '../../core/sensors/detector/detector-state';
+import { createDetectorState, type DetectorState } from '../../core/sensors/detector/detector-state';
 import type { DetectorOutput } from '../../core/sensors/detector/outputs';
+import { restoreFromCheckpoints } from '../../core/sensors/detector/restore-checkpoints';
 import type { ProcessedReading, SensorDeadLetter } from '../../core/sensors/messages';
 import type { SensorReading } from '../../core/sensors/reading';
 import type { DetectorThresholds } from '../../core/sensors/thresholds';
@@ -47,7 +44,8 @@ import { refreshedEvery } from './refreshed';
  * 3. run the checks (`DetectorState.ingest`: event-time order behind the allowed lateness; duplicates taken
  *    once; too late or too far in the future → dead letters);
  * 4. in ONE transaction: checked readings, anomalies, the registry, an outbox of what to publish (processed
- *    readings, anomalies, dead letters, incidents to open or close) and the state with its next offset;
+ *    readings, anomalies, dead letters, incidents to open or close) and the state with its next offset (the
+ *    partition part and the checkpoints of the sensors the chunk touched, `snapshotChanges`);
  * 5. then publish the outbox (Kafka topics; `sensorIncident` workflows through Temporal) and commit the
  *    Kafka offsets. Publishing is at least once (a crash between sending and clearing sends again); what is
  *    stored, and the anomaly set, is exactly once, since the database says where every partition stands.
@@ -78,6 +76,11 @@ export interface SensorDetectorDeps {
   groupId?: string;
   /** Wall time, for readings from the future; tests may pin it. */
   clock?: () => Date;
+  /**
+   * Most records per chunk (one transaction). A fetched batch (at most 4 MB per partition, ~16,000 readings)
+   * is one chunk by default: each chunk also writes the checkpoints of the sensors it touched, which in a
+   * backlog is every sensor of the partition, so fewer, larger chunks write them less often per reading.
+   */
   maxMessagesPerChunk?: number;
   retryPause?: { initialMs?: number; maxMs?: number };
   outboxIntervalMs?: number;
@@ -107,6 +110,7 @@ interface PartitionState {
 }
 
 const maxMessagesPerSend = 500;
+const heartbeatEveryMs = 3000;
 const flagName = (flag: { type: string; measurement?: string }) =>
   flag.measurement ? `${flag.type}:${flag.measurement}` : flag.type;
 
@@ -114,7 +118,7 @@ export function createSensorDetector(deps: SensorDetectorDeps): SensorDetector {
   const { kafka, pool, logger, topics } = deps;
   const groupId = deps.groupId ?? detectorGroupId;
   const clock = deps.clock ?? (() => new Date());
-  const maxMessages = deps.maxMessagesPerChunk ?? 5000;
+  const maxMessages = deps.maxMessagesPerChunk ?? 20_000;
   const pause = { initialMs: deps.retryPause?.initialMs ?? 1000, maxMs: deps.retryPause?.maxMs ?? 30_000 };
   const partitions = new Map<number, PartitionState>();
   // Read at most every 10 s, not per chunk: a retire or a new location takes effect within that time.
@@ -150,13 +154,16 @@ export function createSensorDetector(deps: SensorDetectorDeps): SensorDetector {
 
   /** The state covering everything before `offset`: memory when it is current, else the stored one. */
   async function stateAt(topic: string, partition: number): Promise<PartitionState> {
-    // The offset alone decides whether memory is current; the snapshot is read only when it is not.
+    // The offset alone decides whether memory is current; the state is read only when it is not.
     const known = partitions.get(partition);
     const storedOffset = await loadPartitionOffset(pool, topic, partition);
     if (known && storedOffset !== undefined && known.nextOffset === BigInt(storedOffset)) return known;
     const stored = await loadPartitionState(pool, topic, partition);
     const fresh: PartitionState = stored
-      ? { state: restoreDetectorState(stored.snapshot, deps.thresholds), nextOffset: BigInt(stored.nextOffset) }
+      ? {
+          state: restoreFromCheckpoints(stored.partition, stored.checkpoints, deps.thresholds),
+          nextOffset: BigInt(stored.nextOffset),
+        }
       : { state: createDetectorState(deps.thresholds), nextOffset: -1n };
     partitions.set(partition, fresh);
     return fresh;
@@ -269,7 +276,7 @@ export function createSensorDetector(deps: SensorDetectorDeps): SensorDetector {
         topic,
         partition,
         nextOffset: String(nextOffset),
-        snapshot: current.state.snapshot(),
+        state: current.state.snapshotChanges(),
         readings: out.readings,
         anomalies: out.anomalies,
         sightings,
@@ -345,6 +352,9 @@ export function createSensorDetector(deps: SensorDetectorDeps): SensorDetector {
       if (!payload.isRunning() || payload.isStale()) return;
       const chunk = batch.messages.slice(i, i + maxMessages);
       const last = (chunk[chunk.length - 1] as KafkaMessage).offset;
+      // A large chunk on a busy machine can outlast the session timeout: keep the membership alive meanwhile
+      // (kafkajs sends at most one heartbeat per heartbeat interval, and none during a rebalance).
+      const beating = setInterval(() => void payload.heartbeat().catch(() => undefined), heartbeatEveryMs);
       try {
         await processChunk(batch.topic, batch.partition, chunk);
       } catch (err) {
@@ -355,6 +365,8 @@ export function createSensorDetector(deps: SensorDetectorDeps): SensorDetector {
         );
         await pauseBeforeRetry(payload, failures, pause);
         throw err;
+      } finally {
+        clearInterval(beating);
       }
       failures = 0;
       await flushOutbox().catch((err: unknown) =>

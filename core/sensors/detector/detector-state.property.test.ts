@@ -5,8 +5,11 @@ import { sensorMeasurementNames, type SensorReading } from '../reading';
 import { alter, cleanSeries, interleave, msOf, seededRandom, withMeasurement } from '../testing/series';
 import { defaultDetectorThresholds as thresholds } from '../thresholds';
 
-import { createDetectorState, restoreDetectorState } from './detector-state';
+import { storedCheckpoint } from './checkpoint-codec';
+import { createDetectorState, restoreDetectorState, type DetectorState } from './detector-state';
 import type { DetectorOutput } from './outputs';
+import { restoreFromCheckpoints } from './restore-checkpoints';
+import { assembleSnapshot, type DetectorSnapshot, type PartitionSnapshot } from './snapshot';
 
 /**
  * The detector's promises, over random arrival orders within the allowed lateness, random batch boundaries
@@ -210,5 +213,105 @@ describe('DetectorState determinism', () => {
       ),
       { numRuns: 15 },
     );
+  });
+});
+
+/** What the process keeps in PostgreSQL: the partition part and one checkpoint per sensor, as JSON text. */
+class StoredParts {
+  private partition: string | undefined;
+  private readonly checkpoints = new Map<string, string>();
+
+  store(detector: DetectorState): void {
+    const changes = detector.snapshotChanges();
+    this.partition = JSON.stringify(changes.partition);
+    for (const checkpoint of changes.sensors) this.checkpoints.set(checkpoint.sensorId, JSON.stringify(checkpoint));
+  }
+
+  restore(): DetectorState {
+    const parse = (text: string): unknown => JSON.parse(text);
+    return restoreFromCheckpoints(
+      parse(this.partition as string),
+      [...this.checkpoints.values()].map(parse),
+      thresholds,
+    );
+  }
+
+  assembled(): DetectorSnapshot {
+    const parse = <T>(text: string) => JSON.parse(text) as T;
+    return assembleSnapshot(
+      parse<PartitionSnapshot>(this.partition as string),
+      [...this.checkpoints.values()].map((text) => storedCheckpoint.parse(JSON.parse(text))),
+    );
+  }
+}
+
+describe('DetectorState stored in parts (a partition part and the checkpoints of the sensors each chunk touched)', () => {
+  it('when the changes of every batch are stored, then the stored parts always add up to the whole snapshot', () => {
+    // Small batches, so that a sensor's silence is often judged in a batch without its readings.
+    fc.assert(
+      fc.property(scenario, fc.integer({ min: 1, max: 8 }), ({ seed, delaySeed, maxDelay }, size) => {
+        const arrivals = arrivalOrder(faultyStream(seed), delaySeed, maxDelay);
+        const detector = createDetectorState(thresholds);
+        const stored = new StoredParts();
+        const differing: number[] = [];
+        for (let i = 0; i < arrivals.length; i += size) {
+          detector.ingest(arrivals.slice(i, i + size));
+          stored.store(detector);
+          if (JSON.stringify(stored.assembled()) !== JSON.stringify(detector.snapshot())) differing.push(i);
+        }
+        detector.drain();
+        stored.store(detector);
+
+        expect(differing).toEqual([]);
+        expect(stored.assembled()).toEqual(detector.snapshot());
+      }),
+      { numRuns: 5 },
+    );
+  });
+
+  it('when the detector is rebuilt from the stored parts after any batches, any number of times, then the run ends with the outputs of one that never stopped', () => {
+    fc.assert(
+      fc.property(
+        scenario,
+        fc.integer(),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 4 }),
+        ({ seed, delaySeed, maxDelay }, batchSeed, cutSeeds) => {
+          const arrivals = arrivalOrder(faultyStream(seed), delaySeed, maxDelay);
+          const chunks = batches(arrivals, batchSeed);
+          const cuts = new Set(cutSeeds.map((cut) => cut % chunks.length));
+          const stored = new StoredParts();
+          let detector = createDetectorState(thresholds);
+          const outputs: DetectorOutput[] = [];
+          chunks.forEach((chunk, i) => {
+            if (cuts.has(i) && i > 0) detector = stored.restore();
+            outputs.push(...detector.ingest(chunk));
+            stored.store(detector);
+          });
+          outputs.push(...stored.restore().drain());
+
+          expect(outputs).toEqual(detect(arrivals));
+        },
+      ),
+      { numRuns: 15 },
+    );
+  });
+
+  it('when a batch names one sensor and releases nothing, then only that sensor is stored again', () => {
+    const arrivals = faultyStream(7);
+    const detector = createDetectorState(thresholds);
+    detector.ingest(arrivals.slice(0, 300));
+    detector.snapshotChanges();
+    const lastMs = Math.max(...arrivals.slice(0, 300).map(msOf));
+    // Behind the watermark, within the lateness: queued, and nothing is released by it.
+    const late = arrivals.slice(300).find((r) => r.sensor_id === 'C' && msOf(r) > lastMs) as SensorReading;
+    const quiet = { ...late, timestamp: new Date(lastMs - 60_000 + 1000).toISOString().replace('.000Z', 'Z') };
+
+    const outputs = detector.ingest([quiet]);
+    const changes = detector.snapshotChanges();
+
+    expect(outputs).toEqual([]);
+    expect(changes.sensors.map((s) => s.sensorId)).toEqual(['C']);
+    expect(changes.sensors[0]?.pending.map((r) => r.timestamp)).toContain(quiet.timestamp);
+    expect(detector.snapshotChanges().sensors).toEqual([]);
   });
 });

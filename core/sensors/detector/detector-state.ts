@@ -8,9 +8,10 @@ import type { SensorReading } from '../reading';
 import type { DetectorThresholds } from '../thresholds';
 
 import { anomaliesOnAdmission } from './admission';
+import { encodeCheckpoint, type DetectorChanges, type StoredCheckpoint } from './checkpoint-codec';
 import { checkLimits, type CheckLimits } from './limits';
 import type { DetectorOutput } from './outputs';
-import { PendingQueue } from './pending-queue';
+import { PendingQueue, type PendingReading } from './pending-queue';
 import { SensorState } from './sensor-state';
 import { detectorSnapshot, type DetectorSnapshot } from './snapshot';
 
@@ -43,8 +44,11 @@ import { detectorSnapshot, type DetectorSnapshot } from './snapshot';
  *
  * Restart and rebalance: `snapshot()` is the whole state as JSON (queued readings included) and
  * `restoreDetectorState` reads it back; a detector restored from the snapshot taken after a reading and
- * fed the readings after it produces exactly the outputs of one that never stopped. The process stores a
- * snapshot together with the Kafka offsets it covers and resumes from those offsets.
+ * fed the readings after it produces exactly the outputs of one that never stopped. The process stores
+ * it in parts, together with the Kafka offsets it covers, and resumes from those offsets:
+ * `snapshotChanges()` gives the partition part and the checkpoints of the sensors touched since its last
+ * call (every sensor a reading named, or whose readings were released or whose silence was judged), so
+ * what a chunk writes grows with the chunk, not with the sensors of the partition.
  *
  * A mutable object rather than a pure `(state, reading) → state` function: copying every window per reading
  * would cost the throughput. It does no I/O and reads no clock, so it is as deterministic as one.
@@ -58,6 +62,8 @@ export class DetectorState {
   private silenceCheckMs = Number.POSITIVE_INFINITY;
   /** Per sensor, the event time of its latest reading refused as too far ahead of the watermark. */
   private readonly aheadClaims = new Map<string, number>();
+  /** Sensors whose checkpoint may differ from the stored one (all of them after a restore, until told otherwise). */
+  private readonly touched = new Set<string>();
 
   constructor(
     readonly thresholds: DetectorThresholds,
@@ -72,6 +78,7 @@ export class DetectorState {
     for (const reading of snapshot.pending) this.enqueue(reading, Date.parse(reading.timestamp));
     for (const claim of snapshot.aheadClaims) this.aheadClaims.set(claim.sensorId, claim.ms);
     this.silenceCheckMs = this.earliestSilenceDeadline();
+    for (const sensorId of this.sensors.keys()) this.touched.add(sensorId);
   }
 
   /** The newest event time accepted, if any. */
@@ -87,6 +94,7 @@ export class DetectorState {
     const nowMs = context.now === undefined ? undefined : Date.parse(context.now);
     const out: DetectorOutput[] = [];
     for (const reading of readings) {
+      this.touched.add(reading.sensor_id);
       const ms = Date.parse(reading.timestamp);
       const refusal = this.refusal(reading, ms, nowMs);
       if (refusal !== undefined) {
@@ -122,11 +130,42 @@ export class DetectorState {
       schema: 'sensors.detector-state/v1',
       watermarkMs: this.watermarkMs ?? null,
       pending: this.queue.inOrder().map((item) => item.reading),
-      aheadClaims: [...this.aheadClaims]
-        .map(([sensorId, ms]) => ({ sensorId, ms }))
-        .sort((a, b) => (a.sensorId < b.sensorId ? -1 : 1)),
+      aheadClaims: this.orderedClaims(),
       sensors: this.orderedSensors().map((sensor) => sensor.snapshot()),
     };
+  }
+
+  /**
+   * The partition part and the checkpoints of the sensors touched since the last call (in id order), for
+   * storage: the stored checkpoints of the others are unchanged. Forgets the touched set.
+   */
+  snapshotChanges(): DetectorChanges {
+    const queued = new Map<string, PendingReading[]>();
+    for (const item of this.queue.unordered()) {
+      if (!this.touched.has(item.sensorId)) continue;
+      const items = queued.get(item.sensorId);
+      if (items === undefined) queued.set(item.sensorId, [item]);
+      else items.push(item);
+    }
+    const sensors: StoredCheckpoint[] = [];
+    for (const sensorId of [...this.touched].sort()) {
+      const sensor = this.sensors.get(sensorId);
+      if (sensor === undefined) continue;
+      const pending = (queued.get(sensorId) ?? []).sort((a, b) => a.ms - b.ms).map((item) => item.reading);
+      sensors.push(encodeCheckpoint({ ...sensor.snapshot(), pending }));
+    }
+    this.forgetChanges();
+    const partition = {
+      schema: 'sensors.detector-partition/v1' as const,
+      watermarkMs: this.watermarkMs ?? null,
+      aheadClaims: this.orderedClaims(),
+    };
+    return { partition, sensors };
+  }
+
+  /** The stored checkpoints are this state's (it was just restored from them): nothing is touched yet. */
+  forgetChanges(): void {
+    this.touched.clear();
   }
 
   private refusal(reading: SensorReading, ms: number, nowMs: number | undefined): DetectorOutput | undefined {
@@ -203,6 +242,7 @@ export class DetectorState {
   private release(horizon: number, out: DetectorOutput[], watchSilence = true): void {
     for (let next = this.queue.peek(); next !== undefined && next.ms <= horizon; next = this.queue.peek()) {
       this.queue.pop();
+      this.touched.add(next.sensorId);
       const sensor = this.sensors.get(next.sensorId) as SensorState;
       out.push(...sensor.check(next.reading, next.ms));
       this.silenceCheckMs = Math.min(this.silenceCheckMs, sensor.silenceDeadline() ?? Number.POSITIVE_INFINITY);
@@ -214,6 +254,7 @@ export class DetectorState {
         : [{ sensorId: sensor.sensorId, lastSeenMs: sensor.lastMs as number }],
     );
     for (const silent of silentSensors(watched, this.watermarkMs, this.limits.dropout)) {
+      this.touched.add(silent.sensorId);
       out.push(...(this.sensors.get(silent.sensorId) as SensorState).fallSilent());
     }
     this.silenceCheckMs = this.earliestSilenceDeadline();
@@ -223,6 +264,12 @@ export class DetectorState {
     let earliest = Number.POSITIVE_INFINITY;
     for (const sensor of this.sensors.values()) earliest = Math.min(earliest, sensor.silenceDeadline() ?? earliest);
     return earliest;
+  }
+
+  private orderedClaims(): { sensorId: string; ms: number }[] {
+    return [...this.aheadClaims]
+      .map(([sensorId, ms]) => ({ sensorId, ms }))
+      .sort((a, b) => (a.sensorId < b.sensorId ? -1 : 1));
   }
 
   private orderedSensors(): SensorState[] {

@@ -54,6 +54,11 @@ export class PendingQueue {
     return top;
   }
 
+  /** Every waiting reading, in no particular order (no copy: do not change it). */
+  unordered(): readonly PendingReading[] {
+    return this.heap;
+  }
+
   /** Every waiting reading, in the order they will be released. */
   inOrder(): PendingReading[] {
     return [...this.heap].sort((a, b) => (before(a, b) ? -1 : 1));

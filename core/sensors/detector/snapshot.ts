@@ -14,7 +14,7 @@ const ms = z.number().finite();
 const finite = z.number().finite();
 const count = z.number().int().nonnegative();
 
-const measurementSnapshot = z.strictObject({
+export const measurementSnapshot = z.strictObject({
   last: z.strictObject({ value: finite, ms }).nullable(),
   spike: z.strictObject({
     window: z.array(finite),
@@ -59,13 +59,54 @@ const sensorSnapshot = z.strictObject({
 });
 export type SensorSnapshot = z.infer<typeof sensorSnapshot>;
 
+const aheadClaim = z.strictObject({ sensorId, ms });
+
 export const detectorSnapshot = z.strictObject({
   schema: z.literal('sensors.detector-state/v1'),
   watermarkMs: ms.nullable(),
   /** Accepted readings waiting for the watermark, in event-time order. */
   pending: z.array(sensorReading),
   /** The latest reading each sensor sent too far ahead of the watermark (see `DetectorState`). */
-  aheadClaims: z.array(z.strictObject({ sensorId, ms })),
+  aheadClaims: z.array(aheadClaim),
   sensors: z.array(sensorSnapshot),
 });
 export type DetectorSnapshot = z.infer<typeof detectorSnapshot>;
+
+/**
+ * The same state cut in two for storage, so that a chunk writes only what it changed: one small partition
+ * part (the watermark and the claims ahead of it) and one checkpoint per sensor (its checks and its
+ * readings still waiting for the watermark). A chunk writes the partition part and the checkpoints of the
+ * sensors it touched; the stored checkpoints of the others are still theirs, since nothing else changes a
+ * sensor. `assembleSnapshot` puts the parts back together.
+ */
+export const partitionSnapshot = z.strictObject({
+  schema: z.literal('sensors.detector-partition/v1'),
+  watermarkMs: ms.nullable(),
+  aheadClaims: z.array(aheadClaim),
+});
+export type PartitionSnapshot = z.infer<typeof partitionSnapshot>;
+
+export const sensorCheckpoint = sensorSnapshot.extend({
+  /** The sensor's accepted readings waiting for the watermark, in event-time order. */
+  pending: z.array(sensorReading),
+});
+export type SensorCheckpoint = z.infer<typeof sensorCheckpoint>;
+
+/** The whole snapshot from its stored parts (any order of checkpoints; pending readings back in event-time order). */
+export function assembleSnapshot(
+  partition: PartitionSnapshot,
+  checkpoints: readonly SensorCheckpoint[],
+): DetectorSnapshot {
+  const sensors = [...checkpoints].sort((a, b) => (a.sensorId < b.sensorId ? -1 : a.sensorId > b.sensorId ? 1 : 0));
+  const pending = sensors
+    .flatMap((sensor) => sensor.pending.map((reading) => ({ reading, ms: Date.parse(reading.timestamp) })))
+    .sort((a, b) => a.ms - b.ms || (a.reading.sensor_id < b.reading.sensor_id ? -1 : 1))
+    .map((item) => item.reading);
+  return {
+    schema: 'sensors.detector-state/v1',
+    watermarkMs: partition.watermarkMs,
+    pending,
+    aheadClaims: partition.aheadClaims,
+    sensors: sensors.map(({ pending: _queued, ...sensor }) => sensor),
+  };
+}
