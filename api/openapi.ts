@@ -9,7 +9,7 @@ import { trainingRequest } from '../core/training/request';
 import { forecastAnswer, forecastQuery } from './routes/forecast';
 import { incidentActionBody, incidentId, incidentListQuery } from './routes/incidents';
 import { addLocationBody, removeLocationQuery } from './routes/locations';
-import { monitoringReportId, monitoringReportsQuery } from './routes/monitoring';
+import { monitoringReportIdText, monitoringReportsQuery } from './routes/monitoring';
 import { approvalBody, backfillBody, qualityBody } from './routes/pipelines';
 import { predictBodyContract } from './routes/predict';
 import { sensorListQuery, sensorReadingsBody } from './routes/sensors';
@@ -472,7 +472,7 @@ export function openApiDocument(maxBatchRows: number) {
       '/monitoring/reports/{id}': {
         get: {
           summary: 'One drift report with its full JSON (every column: method, score, threshold, decision)',
-          parameters: parameters(z.object({ id: monitoringReportId }), 'path'),
+          parameters: parameters(z.object({ id: monitoringReportIdText }), 'path'),
           responses: {
             '200': answer(
               '{report}',

@@ -21,11 +21,10 @@ export const monitoringReportsQuery = z.strictObject({
     .optional()
     .describe('At most this many reports (default 50), newest first'),
 });
-/** A report id: the row's id, ASCII digits. */
-export const monitoringReportId = z
-  .string()
-  .regex(/^[1-9][0-9]{0,14}$/, 'a report id: a positive whole number')
-  .transform(Number);
+/** A report id as the path carries it: the row's id, ASCII digits (what the OpenAPI document shows). */
+export const monitoringReportIdText = z.string().regex(/^[1-9][0-9]{0,14}$/, 'a report id: a positive whole number');
+/** The same, read as the number the table keys on. */
+export const monitoringReportId = monitoringReportIdText.transform(Number);
 
 function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
   const parsed = schema.safeParse(value);
