@@ -10,6 +10,7 @@ import { referenceHoursFromReadings, type ReferenceHour } from '../../core/senso
 import { sensorMeasurementNames, type SensorMeasurementName } from '../../core/sensors/reading';
 import { openMeteoNameOf, referencePollutants } from '../../core/sensors/simulator/reference';
 
+import { anomalyRowValues, insertAnomalySql } from './anomaly-row';
 import { withTransaction } from './transaction';
 
 /**
@@ -296,9 +297,7 @@ export async function storeDailyChecks(
     let anomaliesWritten = 0;
     for (const { anomaly, closedAt } of anomalies) {
       const a = await client.query(
-        `INSERT INTO sensor_anomalies AS a (id, sensor_id, type, measurement, severity, score, window_start,
-           window_end, evidence, detected_at, closed_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now())
+        `${insertAnomalySql}
          ON CONFLICT (id) DO UPDATE SET
            severity = CASE WHEN EXCLUDED.window_end >= a.window_end THEN EXCLUDED.severity ELSE a.severity END,
            evidence = CASE WHEN EXCLUDED.window_end >= a.window_end THEN EXCLUDED.evidence ELSE a.evidence END,
@@ -312,19 +311,7 @@ export async function storeDailyChecks(
              CASE WHEN EXCLUDED.window_end >= a.window_end THEN EXCLUDED.evidence ELSE a.evidence END,
              GREATEST(a.score, EXCLUDED.score), GREATEST(a.window_end, EXCLUDED.window_end),
              COALESCE(EXCLUDED.closed_at, a.closed_at))`,
-        [
-          anomaly.id,
-          anomaly.sensor_id,
-          anomaly.type,
-          anomaly.measurement ?? null,
-          anomaly.severity,
-          anomaly.score,
-          anomaly.window.start,
-          anomaly.window.end,
-          JSON.stringify(anomaly.evidence),
-          anomaly.detected_at,
-          closedAt ?? null,
-        ],
+        anomalyRowValues(anomaly, closedAt),
       );
       anomaliesWritten += a.rowCount ?? 0;
     }

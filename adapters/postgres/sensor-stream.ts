@@ -6,6 +6,7 @@ import type { DetectorChanges } from '../../core/sensors/detector/checkpoint-cod
 import type { SensorReading } from '../../core/sensors/reading';
 import type { SensorSighting } from '../../core/sensors/registry';
 
+import { anomalyRowValues, insertAnomalySql } from './anomaly-row';
 import { recordSightings } from './sensors';
 import { withTransaction } from './transaction';
 
@@ -144,25 +145,11 @@ export async function commitDetectorChunk(pool: pg.Pool, chunk: DetectorChunk): 
     }
     for (const { anomaly, closedAt } of chunk.anomalies) {
       await client.query(
-        `INSERT INTO sensor_anomalies (id, sensor_id, type, measurement, severity, score, window_start, window_end,
-           evidence, detected_at, closed_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now())
+        `${insertAnomalySql}
          ON CONFLICT (id) DO UPDATE SET severity = EXCLUDED.severity, score = EXCLUDED.score,
            window_end = EXCLUDED.window_end, evidence = EXCLUDED.evidence,
-           closed_at = COALESCE(EXCLUDED.closed_at, sensor_anomalies.closed_at), updated_at = now()`,
-        [
-          anomaly.id,
-          anomaly.sensor_id,
-          anomaly.type,
-          anomaly.measurement ?? null,
-          anomaly.severity,
-          anomaly.score,
-          anomaly.window.start,
-          anomaly.window.end,
-          JSON.stringify(anomaly.evidence),
-          anomaly.detected_at,
-          closedAt ?? null,
-        ],
+           closed_at = COALESCE(EXCLUDED.closed_at, a.closed_at), updated_at = now()`,
+        anomalyRowValues(anomaly, closedAt),
       );
     }
     await recordSightings(client, chunk.sightings, chunk.locations);

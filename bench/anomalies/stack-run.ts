@@ -19,6 +19,7 @@ import { appProcesses, type AppProcess } from '../../stack/app-processes';
 import { stackLayout, type StackLayout } from '../../stack/layout';
 import { runningPid, startDetached, stopDetached } from '../../stack/processes';
 import { readSupervisedState, supervisorStateFile } from '../../stack/supervisor/state';
+import { testStackPorts } from '../../test/integration/test-env';
 import { detectorGroupId } from '../../workers/detector/processor';
 
 import { runQuality, scenarioThresholds } from './quality';
@@ -59,23 +60,12 @@ function benchEnv(scratch: string, thresholds: string): NodeJS.ProcessEnv {
       `AQI_TEST_PORT_OFFSET must be an integer from 0 to 9000, got "${process.env.AQI_TEST_PORT_OFFSET}"`,
     );
   }
-  const port = (base: number) => String(base + offset);
   return {
     ...process.env,
     AQI_STATE_DIR: scratch,
     LOG_LEVEL: 'warn',
-    // The test stack's ports (test/integration/test-env.ts: each ends in its own two digits) shifted by the offset.
-    TEMPORAL_GRPC_PORT: port(17233),
-    TEMPORAL_UI_PORT: port(18255),
-    TEMPORAL_HTTP_PORT: port(17243),
-    POSTGRES_PORT: port(15432),
-    KAFKA_PORT: port(19092),
-    KAFKA_CONTROLLER_PORT: port(19099),
-    MLFLOW_PORT: port(15000),
-    API_PORT: port(18011),
-    REPLAY_PORT: port(18122),
-    AIRFLOW_PORT: port(18080),
-    AIRFLOW_LOG_SERVER_PORT: port(18766),
+    // The test stack's ports shifted by the offset.
+    ...testStackPorts(offset),
     AQI_SOURCE: 'replay',
     TEMPORAL_ADDRESS: '',
     TEMPORAL_UI_URL: '',

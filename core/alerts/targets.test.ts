@@ -8,13 +8,13 @@ describe('parseAlertTargets (ALERT_WEBHOOKS)', () => {
 
   it('when entries are separated by commas or spaces, then each becomes a target named without its secret path', () => {
     const targets = parseAlertTargets(
-      'slack=https://hooks.slack.example/services/T0/B0/secret-token, discord=https://discord.com/api/webhooks/1/tok json=http://127.0.0.1:9999/alerts',
+      'slack=https://hooks.slack.example/services/T0/B0/path-part, discord=https://discord.example/api/webhooks/1/path json=http://127.0.0.1:9999/alerts',
     );
 
     expect(targets.map((t) => t.format)).toEqual(['slack', 'discord', 'json']);
-    expect(targets[0]?.url).toBe('https://hooks.slack.example/services/T0/B0/secret-token');
+    expect(targets[0]?.url).toBe('https://hooks.slack.example/services/T0/B0/path-part');
     expect(targets[0]?.id).toMatch(/^slack:hooks\.slack\.example:[0-9a-f]{8}$/);
-    expect(targets.map((t) => t.id).join(' ')).not.toContain('secret-token');
+    expect(targets.map((t) => t.id).join(' ')).not.toContain('path-part');
     expect(targets[2]?.id).toMatch(/^json:127\.0\.0\.1:9999:[0-9a-f]{8}$/);
   });
 

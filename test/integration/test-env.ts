@@ -15,24 +15,32 @@ const offset = Number(process.env.AQI_TEST_PORT_OFFSET ?? 0);
 if (!Number.isInteger(offset) || offset < 0 || offset > 9000) {
   throw new Error(`AQI_TEST_PORT_OFFSET must be an integer from 0 to 9000, got "${process.env.AQI_TEST_PORT_OFFSET}"`);
 }
-// Every base port ends in its own two digits (00, 32, 33, 43, 11, 80, 22, 55, 66, 77, 92, 99), so two
-// stacks whose offsets are different multiples of 100 never want the same port.
-const port = (base: number) => String(base + offset);
+/**
+ * The test stack's ports shifted by `offset` (the bench's scratch stacks use them too). Every base port,
+ * the webhook receiver's 18977 included, ends in its own two digits, so two stacks whose offsets are
+ * different multiples of 100 never want the same port.
+ */
+export function testStackPorts(offset: number) {
+  const port = (base: number) => String(base + offset);
+  return {
+    TEMPORAL_GRPC_PORT: port(17233),
+    TEMPORAL_UI_PORT: port(18255),
+    TEMPORAL_HTTP_PORT: port(17243),
+    POSTGRES_PORT: port(15432),
+    KAFKA_PORT: port(19092),
+    KAFKA_CONTROLLER_PORT: port(19099),
+    MLFLOW_PORT: port(15000),
+    API_PORT: port(18011),
+    REPLAY_PORT: port(18122),
+    AIRFLOW_PORT: port(18080),
+    AIRFLOW_LOG_SERVER_PORT: port(18766),
+  };
+}
 
 export const testEnv = {
   AQI_STATE_DIR: offset === 0 ? '.stack-test' : `.stack-test-${offset}`,
   LOG_LEVEL: 'warn',
-  TEMPORAL_GRPC_PORT: port(17233),
-  TEMPORAL_UI_PORT: port(18255),
-  TEMPORAL_HTTP_PORT: port(17243),
-  POSTGRES_PORT: port(15432),
-  KAFKA_PORT: port(19092),
-  KAFKA_CONTROLLER_PORT: port(19099),
-  MLFLOW_PORT: port(15000),
-  API_PORT: port(18011),
-  REPLAY_PORT: port(18122),
-  AIRFLOW_PORT: port(18080),
-  AIRFLOW_LOG_SERVER_PORT: port(18766),
+  ...testStackPorts(offset),
   // Only the runs the tests make (dags test, backfills): no hourly runs of the replay's "now" on the side.
   AIRFLOW_SCHEDULES: 'off',
   // Short, so a test can see an alias moved in the registry reach the API.
@@ -44,7 +52,7 @@ export const testEnv = {
   // The worker's alerts go to the suite's webhook receiver (global setup; alerts.test.ts reads it): a JSON
   // and a Slack target that take them, and one that refuses for good (its deliveries are given up).
   ALERT_WEBHOOKS: ['json=/alerts', 'slack=/slack', 'json=/gone']
-    .map((t) => t.replace('=', `=http://127.0.0.1:${port(18977)}`))
+    .map((t) => t.replace('=', `=http://127.0.0.1:${String(18977 + offset)}`))
     .join(','),
   // Derived addresses must follow the ports above, whatever the developer's .env says.
   TEMPORAL_ADDRESS: '',
@@ -57,7 +65,7 @@ export const testEnv = {
 };
 
 /** The suite's webhook receiver (see `webhook-receiver.ts`): its port and how each path answers. */
-export const testWebhookReceiver = { port: Number(port(18977)), answers: { '/gone': 404 } };
+export const testWebhookReceiver = { port: 18977 + offset, answers: { '/gone': 404 } };
 
 export const testStateDir = path.resolve(repoRoot, testEnv.AQI_STATE_DIR);
 
