@@ -51,11 +51,12 @@ export async function loadPartitionOffset(
   return rows[0] ? String(rows[0].next_offset) : undefined;
 }
 
-/** A partition's stored detector state: the partition part and one checkpoint per sensor, as parsed JSON. */
+/** A partition's stored detector state: the partition part, one checkpoint per sensor and the queued readings, as parsed JSON. */
 export interface StoredPartitionState {
   nextOffset: string;
   partition: unknown;
   checkpoints: unknown[];
+  queued: unknown[];
 }
 
 /**
@@ -78,21 +79,26 @@ export async function loadPartitionState(
       'SELECT sensor_id, checkpoint FROM sensor_detector_sensor_state WHERE topic = $1 AND partition = $2',
       [topic, partition],
     );
-    const checkpoints = sensors.rows.map((r) => {
+    const queue = await client.query<{ sensor_id: string; reading: string }>(
+      'SELECT sensor_id, reading FROM sensor_detector_queue WHERE topic = $1 AND partition = $2',
+      [topic, partition],
+    );
+    const parse = (text: string, what: string): unknown => {
       try {
-        return JSON.parse(r.checkpoint) as unknown;
+        return JSON.parse(text) as unknown;
       } catch (err) {
-        throw new AppError(
-          'DETECTOR_SNAPSHOT',
-          `unreadable detector checkpoint of ${r.sensor_id} (${topic}/${partition})`,
-          {
-            cause: err,
-            operational: false,
-          },
-        );
+        throw new AppError('DETECTOR_SNAPSHOT', `unreadable detector ${what} (${topic}/${partition})`, {
+          cause: err,
+          operational: false,
+        });
       }
-    });
-    return { nextOffset: String(row.next_offset), partition: row.snapshot, checkpoints };
+    };
+    return {
+      nextOffset: String(row.next_offset),
+      partition: row.snapshot,
+      checkpoints: sensors.rows.map((r) => parse(r.checkpoint, `checkpoint of ${r.sensor_id}`)),
+      queued: queue.rows.map((r) => parse(r.reading, `queued reading of ${r.sensor_id}`)),
+    };
   });
 }
 
@@ -115,7 +121,8 @@ const measurementColumns = ['pm2_5', 'pm10', 'no2', 'o3', 'co', 'temperature', '
 /**
  * One transaction per chunk: readings (a reading already stored stays as it is), anomalies (upsert by id:
  * opened, then grown and closed), the registry, the outbox and the partition's state with its next offset
- * (the partition part, and the checkpoints of the sensors the chunk touched; the others' rows stay theirs).
+ * (the partition part, the checkpoints of the sensors whose checks moved, the others' rows staying theirs,
+ * and the queue's changes: the readings released leave it, the readings queued join it).
  * Either all of it is there or none, so a restart resumes from a state that matches the stored data.
  */
 export async function commitDetectorChunk(pool: pg.Pool, chunk: DetectorChunk): Promise<{ readingsWritten: number }> {
@@ -183,6 +190,28 @@ export async function commitDetectorChunk(pool: pg.Pool, chunk: DetectorChunk): 
           chunk.partition,
           asLines(sensors.map((s) => s.sensorId)),
           asLines(sensors.map((s) => JSON.stringify(s))),
+        ],
+      );
+    }
+    const { queued, released } = chunk.state;
+    if (released.length > 0) {
+      await client.query(
+        `DELETE FROM sensor_detector_queue q USING unnest($3::text[], $4::bigint[]) AS r(s, ms)
+         WHERE q.topic = $1 AND q.partition = $2 AND q.sensor_id = r.s AND q.observed_ms = r.ms`,
+        [chunk.topic, chunk.partition, released.map((r) => r.sensorId), released.map((r) => r.ms)],
+      );
+    }
+    if (queued.length > 0) {
+      await client.query(
+        `INSERT INTO sensor_detector_queue (topic, partition, sensor_id, observed_ms, reading)
+         SELECT $1, $2, s, ms, r FROM unnest($3::text[], $4::bigint[], string_to_array($5, E'\\n')) AS t(s, ms, r)
+         ON CONFLICT (topic, partition, sensor_id, observed_ms) DO UPDATE SET reading = EXCLUDED.reading`,
+        [
+          chunk.topic,
+          chunk.partition,
+          queued.map((r) => r.sensor_id),
+          queued.map((r) => Date.parse(r.timestamp)),
+          asLines(queued.map((r) => JSON.stringify(r))),
         ],
       );
     }

@@ -90,13 +90,15 @@ export function memoryReport(scenario: ScenarioArgs, sensors: number) {
     snapshotChars += JSON.stringify(snapshot).length;
   }
   const snapshotSeconds = (performance.now() - snapshotStarted) / 1000;
-  // As stored: the partition part and one checkpoint per sensor (every sensor is touched since creation).
+  // As stored: the partition part, one checkpoint per sensor (every sensor is touched since creation) and a
+  // row per queued reading.
   let storedChars = 0;
   const storedStarted = performance.now();
   for (const detector of detectors.values()) {
-    const { partition, sensors: checkpoints } = detector.snapshotChanges();
+    const { partition, sensors: checkpoints, queued } = detector.snapshotChanges();
     storedChars += JSON.stringify(partition).length;
     for (const checkpoint of checkpoints) storedChars += JSON.stringify(checkpoint).length;
+    for (const reading of queued) storedChars += JSON.stringify(reading).length;
   }
   const storedSeconds = (performance.now() - storedStarted) / 1000;
   detectors.clear();
@@ -122,7 +124,7 @@ export function memoryReport(scenario: ScenarioArgs, sensors: number) {
       `- state on the heap: **${result.stateHeapMiB.toFixed(0)} MiB** (${((result.stateHeapMiB * 1024 * 1024) / sensors / 1024).toFixed(1)} KiB per sensor); ` +
       `whole snapshot JSON (all partitions): **${result.snapshotMiB.toFixed(1)} MiB** (${Math.round(result.snapshotBytesPerSensor)} characters per sensor, ` +
       `${pending} queued readings included), stringified in ${snapshotSeconds.toFixed(2)} s; ` +
-      `as stored (partition parts and one checkpoint per sensor, what chunks touching every sensor write): **${result.storedMiB.toFixed(1)} MiB** ` +
+      `as stored (partition parts, one checkpoint per sensor and a row per queued reading: what chunks touching every sensor write): **${result.storedMiB.toFixed(1)} MiB** ` +
       `(${Math.round(result.storedBytesPerSensor)} characters per sensor), built and stringified in ${storedSeconds.toFixed(2)} s; ` +
       `process RSS with the states ${result.rssMiB.toFixed(0)} MiB`,
   );

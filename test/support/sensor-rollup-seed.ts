@@ -50,6 +50,8 @@ export async function seedRollupScenario(
       state: {
         partition: { schema: 'sensors.detector-partition/v1', watermarkMs: null, aheadClaims: [] },
         sensors: [],
+        queued: [],
+        released: [],
       },
       readings: asChecked(readings, receivedAt),
       anomalies: [],

@@ -161,7 +161,7 @@ export function createSensorDetector(deps: SensorDetectorDeps): SensorDetector {
     const stored = await loadPartitionState(pool, topic, partition);
     const fresh: PartitionState = stored
       ? {
-          state: restoreFromCheckpoints(stored.partition, stored.checkpoints, deps.thresholds),
+          state: restoreFromCheckpoints(stored, deps.thresholds),
           nextOffset: BigInt(stored.nextOffset),
         }
       : { state: createDetectorState(deps.thresholds), nextOffset: -1n };

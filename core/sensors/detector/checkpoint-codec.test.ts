@@ -22,7 +22,7 @@ function measurement(window: number[], values: number[], times: number[]): Measu
 }
 
 function checkpoint(checked: number[], pm: MeasurementSnapshot): SensorCheckpoint {
-  return { sensorId: 'A', lastMs: null, checked, faults: [], measurements: { pm2_5: pm }, repeats: [], pending: [] };
+  return { sensorId: 'A', lastMs: null, checked, faults: [], measurements: { pm2_5: pm }, repeats: [] };
 }
 
 const partition = { schema: 'sensors.detector-partition/v1', watermarkMs: null, aheadClaims: [] };
@@ -75,9 +75,12 @@ describe('sensor checkpoints as stored', () => {
     a = a.filter((_, i) => i < 150 || i >= 160);
     const detector = createDetectorState(thresholds);
     detector.ingest(a.slice(0, 200));
-    const { partition: part, sensors } = detector.snapshotChanges();
+    const { partition: part, sensors, queued } = detector.snapshotChanges();
 
-    const restored = restoreFromCheckpoints(throughJson(part), sensors.map(throughJson), thresholds);
+    const restored = restoreFromCheckpoints(
+      { partition: throughJson(part), checkpoints: sensors.map(throughJson), queued: queued.map(throughJson) },
+      thresholds,
+    );
 
     expect(restored.snapshot()).toEqual(detector.snapshot());
   });
@@ -92,11 +95,22 @@ describe('sensor checkpoints as stored', () => {
     ];
 
     for (const bad of damaged) {
-      const restore = () => restoreFromCheckpoints(partition, [bad], thresholds);
+      const restore = () => restoreFromCheckpoints({ partition, checkpoints: [bad], queued: [] }, thresholds);
 
       expect(restore).toThrow(AppError);
       expect(restore).toThrow(/unreadable detector sensor checkpoint/);
     }
-    expect(() => restoreFromCheckpoints(partition, [stored], thresholds)).not.toThrow();
+    expect(() => restoreFromCheckpoints({ partition, checkpoints: [stored], queued: [] }, thresholds)).not.toThrow();
+  });
+
+  it('when a stored queued reading is damaged, then restoring fails with DETECTOR_SNAPSHOT naming it', () => {
+    const reading = cleanSeries({ sensorId: 'A', seed: 1, minutes: 1, level: 12 })[0];
+    const damaged = { ...(throughJson(reading) as object), timestamp: 'yesterday' };
+
+    const restore = () => restoreFromCheckpoints({ partition, checkpoints: [], queued: [damaged] }, thresholds);
+
+    expect(restore).toThrow(AppError);
+    expect(restore).toThrow(/unreadable detector queued reading/);
+    expect(() => restoreFromCheckpoints({ partition, checkpoints: [], queued: [reading] }, thresholds)).not.toThrow();
   });
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { sensorMeasurementNames, type SensorMeasurementName } from '../reading';
+import { sensorMeasurementNames, type SensorMeasurementName, type SensorReading } from '../reading';
 
 import {
   measurementSnapshot,
@@ -133,11 +133,20 @@ export function encodeCheckpoint(checkpoint: SensorCheckpoint): StoredCheckpoint
   };
 }
 
+/** A queued reading by its key in storage: its sensor and event time. */
+export interface QueuedKey {
+  sensorId: string;
+  ms: number;
+}
+
 /**
- * What changed since the last call of `DetectorState.snapshotChanges`: the partition part and the
- * checkpoints of the sensors touched, in their stored form (plain JSON).
+ * What changed since the last call of `DetectorState.snapshotChanges`: the partition part, the checkpoints
+ * of the sensors whose checks moved (in their stored form, plain JSON), the readings queued since that are
+ * still waiting, and the readings released since that were queued before it (so already stored).
  */
 export interface DetectorChanges {
   partition: PartitionSnapshot;
   sensors: StoredCheckpoint[];
+  queued: SensorReading[];
+  released: QueuedKey[];
 }

@@ -8,7 +8,7 @@ import type { SensorReading } from '../reading';
 import type { DetectorThresholds } from '../thresholds';
 
 import { anomaliesOnAdmission } from './admission';
-import { encodeCheckpoint, type DetectorChanges, type StoredCheckpoint } from './checkpoint-codec';
+import { encodeCheckpoint, type DetectorChanges, type QueuedKey, type StoredCheckpoint } from './checkpoint-codec';
 import { checkLimits, type CheckLimits } from './limits';
 import type { DetectorOutput } from './outputs';
 import { PendingQueue, type PendingReading } from './pending-queue';
@@ -46,9 +46,10 @@ import { detectorSnapshot, type DetectorSnapshot } from './snapshot';
  * `restoreDetectorState` reads it back; a detector restored from the snapshot taken after a reading and
  * fed the readings after it produces exactly the outputs of one that never stopped. The process stores
  * it in parts, together with the Kafka offsets it covers, and resumes from those offsets:
- * `snapshotChanges()` gives the partition part and the checkpoints of the sensors touched since its last
- * call (every sensor a reading named, or whose readings were released or whose silence was judged), so
- * what a chunk writes grows with the chunk, not with the sensors of the partition.
+ * `snapshotChanges()` gives the partition part, the checkpoints of the sensors whose checks moved since its
+ * last call (their readings were released or their silence judged; admitting a reading only queues it), and
+ * the queue's changes (readings queued, readings released), so what a chunk writes grows with the chunk,
+ * not with the sensors of the partition nor with the queue the allowed lateness holds.
  *
  * A mutable object rather than a pure `(state, reading) → state` function: copying every window per reading
  * would cost the throughput. It does no I/O and reads no clock, so it is as deterministic as one.
@@ -64,6 +65,10 @@ export class DetectorState {
   private readonly aheadClaims = new Map<string, number>();
   /** Sensors whose checkpoint may differ from the stored one (all of them after a restore, until told otherwise). */
   private readonly touched = new Set<string>();
+  /** Readings queued since the last `snapshotChanges` and still waiting, by `queuedKey`. */
+  private readonly queuedSince = new Map<string, PendingReading>();
+  /** Readings released since the last `snapshotChanges` that were queued before it. */
+  private releasedSince: QueuedKey[] = [];
 
   constructor(
     readonly thresholds: DetectorThresholds,
@@ -94,7 +99,6 @@ export class DetectorState {
     const nowMs = context.now === undefined ? undefined : Date.parse(context.now);
     const out: DetectorOutput[] = [];
     for (const reading of readings) {
-      this.touched.add(reading.sensor_id);
       const ms = Date.parse(reading.timestamp);
       const refusal = this.refusal(reading, ms, nowMs);
       if (refusal !== undefined) {
@@ -140,32 +144,27 @@ export class DetectorState {
    * storage: the stored checkpoints of the others are unchanged. Forgets the touched set.
    */
   snapshotChanges(): DetectorChanges {
-    const queued = new Map<string, PendingReading[]>();
-    for (const item of this.queue.unordered()) {
-      if (!this.touched.has(item.sensorId)) continue;
-      const items = queued.get(item.sensorId);
-      if (items === undefined) queued.set(item.sensorId, [item]);
-      else items.push(item);
-    }
     const sensors: StoredCheckpoint[] = [];
     for (const sensorId of [...this.touched].sort()) {
       const sensor = this.sensors.get(sensorId);
-      if (sensor === undefined) continue;
-      const pending = (queued.get(sensorId) ?? []).sort((a, b) => a.ms - b.ms).map((item) => item.reading);
-      sensors.push(encodeCheckpoint({ ...sensor.snapshot(), pending }));
+      if (sensor !== undefined) sensors.push(encodeCheckpoint(sensor.snapshot()));
     }
+    const queued = [...this.queuedSince.values()].sort(releaseOrder).map((item) => item.reading);
+    const released = this.releasedSince.sort(releaseOrder);
     this.forgetChanges();
     const partition = {
       schema: 'sensors.detector-partition/v1' as const,
       watermarkMs: this.watermarkMs ?? null,
       aheadClaims: this.orderedClaims(),
     };
-    return { partition, sensors };
+    return { partition, sensors, queued, released };
   }
 
-  /** The stored checkpoints are this state's (it was just restored from them): nothing is touched yet. */
+  /** The stored parts are this state's (it was just restored from them): nothing has changed yet. */
   forgetChanges(): void {
     this.touched.clear();
+    this.queuedSince.clear();
+    this.releasedSince = [];
   }
 
   private refusal(reading: SensorReading, ms: number, nowMs: number | undefined): DetectorOutput | undefined {
@@ -235,13 +234,16 @@ export class DetectorState {
       this.sensors.set(reading.sensor_id, sensor);
     }
     sensor.awaits(ms);
-    this.queue.push({ ms, sensorId: reading.sensor_id, reading });
+    const item = { ms, sensorId: reading.sensor_id, reading };
+    this.queue.push(item);
+    this.queuedSince.set(queuedKey(item), item);
   }
 
   /** Checks every queued reading up to `horizon` in event-time order, then the silences it reveals. */
   private release(horizon: number, out: DetectorOutput[], watchSilence = true): void {
     for (let next = this.queue.peek(); next !== undefined && next.ms <= horizon; next = this.queue.peek()) {
       this.queue.pop();
+      if (!this.queuedSince.delete(queuedKey(next))) this.releasedSince.push({ sensorId: next.sensorId, ms: next.ms });
       this.touched.add(next.sensorId);
       const sensor = this.sensors.get(next.sensorId) as SensorState;
       out.push(...sensor.check(next.reading, next.ms));
@@ -276,6 +278,10 @@ export class DetectorState {
     return [...this.sensors.values()].sort((a, b) => (a.sensorId < b.sensorId ? -1 : a.sensorId > b.sensorId ? 1 : 0));
   }
 }
+
+const queuedKey = (item: QueuedKey) => `${item.sensorId}@${item.ms}`;
+const releaseOrder = (a: QueuedKey, b: QueuedKey) =>
+  a.ms - b.ms || (a.sensorId < b.sensorId ? -1 : a.sensorId > b.sensorId ? 1 : 0);
 
 export function createDetectorState(thresholds: DetectorThresholds): DetectorState {
   return new DetectorState(thresholds);

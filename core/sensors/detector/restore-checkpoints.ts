@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { AppError } from '../../errors';
+import { sensorReading, type SensorReading } from '../reading';
 import type { DetectorThresholds } from '../thresholds';
 
 import { storedCheckpoint } from './checkpoint-codec';
@@ -14,33 +15,36 @@ function unreadable(what: string, error: z.ZodError): AppError {
   });
 }
 
+/** A partition's detector state as stored (parsed JSON, not yet validated). */
+export interface StoredDetectorParts {
+  partition: unknown;
+  checkpoints: readonly unknown[];
+  /** The readings still waiting for the watermark, one per stored row. */
+  queued: readonly unknown[];
+}
+
 /**
- * A detector from its stored parts (validated: they come from storage): the partition part and one
- * checkpoint per sensor, as `DetectorState.snapshotChanges` gave them over time. The result is the state
- * the parts describe with nothing touched yet, so its next changes are only what the next chunk does.
+ * A detector from its stored parts (validated: they come from storage): the partition part, one checkpoint
+ * per sensor and the queued readings, as `DetectorState.snapshotChanges` gave them over time. The result
+ * is the state the parts describe with nothing touched yet, so its next changes are only what the next
+ * chunk does.
  */
-export function restoreFromCheckpoints(
-  partition: unknown,
-  checkpoints: readonly unknown[],
-  thresholds: DetectorThresholds,
-): DetectorState {
-  const part = partitionSnapshot.safeParse(partition);
+export function restoreFromCheckpoints(stored: StoredDetectorParts, thresholds: DetectorThresholds): DetectorState {
+  const part = partitionSnapshot.safeParse(stored.partition);
   if (!part.success) throw unreadable('partition state', part.error);
   const sensors: SensorCheckpoint[] = [];
-  for (const checkpoint of checkpoints) {
+  for (const checkpoint of stored.checkpoints) {
     const parsed = storedCheckpoint.safeParse(checkpoint);
     if (!parsed.success) throw unreadable('sensor checkpoint', parsed.error);
-    const strange = parsed.data.pending.find((reading) => reading.sensor_id !== parsed.data.sensorId);
-    if (strange !== undefined) {
-      throw new AppError(
-        'DETECTOR_SNAPSHOT',
-        `unreadable detector sensor checkpoint: ${parsed.data.sensorId} holds a reading of ${strange.sensor_id}`,
-        { operational: false },
-      );
-    }
     sensors.push(parsed.data);
   }
-  const state = new DetectorState(thresholds, assembleSnapshot(part.data, sensors));
+  const queued: SensorReading[] = [];
+  for (const reading of stored.queued) {
+    const parsed = sensorReading.safeParse(reading);
+    if (!parsed.success) throw unreadable('queued reading', parsed.error);
+    queued.push(parsed.data);
+  }
+  const state = new DetectorState(thresholds, assembleSnapshot(part.data, sensors, queued));
   state.forgetChanges();
   return state;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { anomalyTypes } from '../anomaly';
-import { sensorId, sensorMeasurementNames, sensorReading } from '../reading';
+import { sensorId, sensorMeasurementNames, sensorReading, type SensorReading } from '../reading';
 
 import { repeatedFaultTypes } from './limits';
 
@@ -73,11 +73,14 @@ export const detectorSnapshot = z.strictObject({
 export type DetectorSnapshot = z.infer<typeof detectorSnapshot>;
 
 /**
- * The same state cut in two for storage, so that a chunk writes only what it changed: one small partition
- * part (the watermark and the claims ahead of it) and one checkpoint per sensor (its checks and its
- * readings still waiting for the watermark). A chunk writes the partition part and the checkpoints of the
- * sensors it touched; the stored checkpoints of the others are still theirs, since nothing else changes a
- * sensor. `assembleSnapshot` puts the parts back together.
+ * The same state cut in three for storage, so that a chunk writes only what it changed: one small partition
+ * part (the watermark and the claims ahead of it), one checkpoint per sensor (its checks), and the queued
+ * readings one by one (each stored when admitted and deleted when released). A chunk writes the partition
+ * part, the checkpoints of the sensors whose checks it moved, and the queue's changes; the stored
+ * checkpoints of the others are still theirs, since nothing else changes a sensor. The queue is kept apart
+ * because in live operation it is most of the state (the allowed lateness of every sensor's readings) and
+ * changes by a few readings per chunk: rewritten with each checkpoint, it was most of what a chunk wrote.
+ * `assembleSnapshot` puts the parts back together.
  */
 export const partitionSnapshot = z.strictObject({
   schema: z.literal('sensors.detector-partition/v1'),
@@ -86,20 +89,31 @@ export const partitionSnapshot = z.strictObject({
 });
 export type PartitionSnapshot = z.infer<typeof partitionSnapshot>;
 
-export const sensorCheckpoint = sensorSnapshot.extend({
-  /** The sensor's accepted readings waiting for the watermark, in event-time order. */
-  pending: z.array(sensorReading),
-});
+/** A sensor's checks as stored (its queued readings are stored apart, see above). */
+export const sensorCheckpoint = sensorSnapshot;
 export type SensorCheckpoint = z.infer<typeof sensorCheckpoint>;
 
-/** The whole snapshot from its stored parts (any order of checkpoints; pending readings back in event-time order). */
+/** A sensor that has readings queued and none checked yet: the checks of a sensor never seen. */
+function unchecked(sensorId: string): SensorSnapshot {
+  return { sensorId, lastMs: null, checked: [], faults: [], measurements: {}, repeats: [] };
+}
+
+/**
+ * The whole snapshot from its stored parts (checkpoints and queued readings in any order; the queue back in
+ * event-time order, sensor id on ties, as the detector releases it).
+ */
 export function assembleSnapshot(
   partition: PartitionSnapshot,
   checkpoints: readonly SensorCheckpoint[],
+  queued: readonly SensorReading[],
 ): DetectorSnapshot {
-  const sensors = [...checkpoints].sort((a, b) => (a.sensorId < b.sensorId ? -1 : a.sensorId > b.sensorId ? 1 : 0));
-  const pending = sensors
-    .flatMap((sensor) => sensor.pending.map((reading) => ({ reading, ms: Date.parse(reading.timestamp) })))
+  const byId = new Map(checkpoints.map((checkpoint) => [checkpoint.sensorId, checkpoint]));
+  for (const reading of queued) {
+    if (!byId.has(reading.sensor_id)) byId.set(reading.sensor_id, unchecked(reading.sensor_id));
+  }
+  const sensors = [...byId.values()].sort((a, b) => (a.sensorId < b.sensorId ? -1 : a.sensorId > b.sensorId ? 1 : 0));
+  const pending = queued
+    .map((reading) => ({ reading, ms: Date.parse(reading.timestamp) }))
     .sort((a, b) => a.ms - b.ms || (a.reading.sensor_id < b.reading.sensor_id ? -1 : 1))
     .map((item) => item.reading);
   return {
@@ -107,6 +121,6 @@ export function assembleSnapshot(
     watermarkMs: partition.watermarkMs,
     pending,
     aheadClaims: partition.aheadClaims,
-    sensors: sensors.map(({ pending: _queued, ...sensor }) => sensor),
+    sensors,
   };
 }
