@@ -41,7 +41,7 @@ export interface Config {
   mlflow: { port: number; url: string; experiment: string; monitoringExperiment: string };
   promotion: { approvalTimeout: string; tolerance: number };
   /** The anomaly detector of sensors.raw: threshold overrides (JSON text, lateness included), incidents. */
-  sensors: { thresholds: string; incidentEscalateAfter: string; readingsTopic: string };
+  sensors: { thresholds: string; incidentEscalateAfter: string; readingsTopic: string; detectorMetricsPort: number };
   airflow: { port: number; logServerPort: number; url: string; adminPassword: string; schedules: boolean };
   gitCommit?: string;
   source: {
@@ -161,6 +161,7 @@ function assemble(v: Raw): Config {
       thresholds: req('SENSOR_DETECTOR_THRESHOLDS'),
       incidentEscalateAfter: req('SENSOR_INCIDENT_ESCALATE_AFTER'),
       readingsTopic: req('SENSOR_READINGS_TOPIC'),
+      detectorMetricsPort: req('DETECTOR_METRICS_PORT'),
     },
     airflow: {
       port: req('AIRFLOW_PORT'),

@@ -118,6 +118,11 @@ export const variables = {
     'sensors.raw',
     'Where POST /sensors/readings sends readings (the detector reads sensors.raw; another topic keeps them apart, e.g. for a contract fuzz)',
   ),
+  DETECTOR_METRICS_PORT: variable(
+    z.coerce.number().int().min(0).max(65535),
+    '9466',
+    "Port of the anomaly detector's Prometheus metrics (GET /metrics; 0 picks a free one)",
+  ),
   SENSOR_INCIDENT_ESCALATE_AFTER: variable(
     z.string().regex(/^\d+(ms|s|m|h|d)$/, 'a duration such as 30m or 10s'),
     '30m',

@@ -22,6 +22,7 @@ import { readSupervisedState, supervisorStateFile } from '../../stack/supervisor
 import { testStackPorts } from '../../test/integration/test-env';
 import { detectorGroupId } from '../../workers/detector/processor';
 
+import { describeStages, scrapeDetector } from './detector-stages';
 import { runQuality, scenarioThresholds } from './quality';
 import { decidedOnArrival, shiftEventTimes, summarise, type LatencySummary } from './real-time';
 import { lyonReference, scenarioOptions, type ScenarioArgs } from './scenario';
@@ -488,6 +489,7 @@ async function latency(
   const firstPaced = messages.findIndex((m) => m.sendOffsetMs >= warmupMs);
   await produceInOrder(producer, messages.slice(0, firstPaced));
   if (real) await sleep(Math.max(0, pacedFrom - Date.now()));
+  const metricsBefore = await scrapeDetector();
   const startLagMs = real ? Date.now() - pacedFrom : 0;
   const t0 = performance.now();
   let i = firstPaced;
@@ -522,6 +524,7 @@ async function latency(
     30_000,
   ).catch(() => undefined);
   await consumer.disconnect();
+  const stages = describeStages(metricsBefore, await scrapeDetector());
   const latencyOf = (anomalies: { at: number; detectedAt: string; sensorId: string }[]) =>
     anomalies.flatMap((a) => {
       const sent = sentAt.get(messageKey(a.sensorId, a.detectedAt));
@@ -561,7 +564,8 @@ async function latency(
     `- latency (${clock}): ${result.sensors} sensors × a reading every ${intervalSeconds} s, ${Math.round(result.rateProduced)} readings/s for ${result.seconds.toFixed(0)} s; ` +
       `${spikeLabels} spikes and ${signalLabels.length - spikeLabels} out-of-range faults (${outOfRangeReadings} readings), ${result.anomaliesSeen} anomalies seen on sensors.anomalies; ` +
       `produce of the reading that decides → anomaly message: ${line('decided on arrival (out of range)', result.onArrival)}; ` +
-      `${line('decided at release (spikes, rate of change)', result.atRelease)}; stored detector snapshots ${(result.storedSnapshotBytes / 1e6).toFixed(1)} MB`,
+      `${line('decided at release (spikes, rate of change)', result.atRelease)}; stored detector snapshots ${(result.storedSnapshotBytes / 1e6).toFixed(1)} MB; ` +
+      `${stages}; load ${loadavg()[0]?.toFixed(1)}`,
   );
   return { result, endsAt: simulation.window.end };
 }

@@ -4,6 +4,7 @@ import { Partitioners } from 'kafkajs';
 
 import { createKafka } from '../../adapters/kafka/client';
 import { createLogger } from '../../adapters/logger';
+import { parseMetricSamples, sampleSum } from '../../adapters/metrics/samples';
 import { createPool } from '../../adapters/postgres/pool';
 import { connectTemporal } from '../../adapters/temporal/client';
 import { createDetectorState } from '../../core/sensors/detector/detector-state';
@@ -179,14 +180,23 @@ async function killDetector(): Promise<void> {
 
 const uniquePrefix = () => `D${randomBytes(3).toString('hex').toUpperCase()}`;
 
+/** The stack's detector's metrics (DETECTOR_METRICS_PORT), as samples. */
+async function detectorMetrics() {
+  const response = await fetch(`http://${config.bindHost}:${String(config.sensors.detectorMetricsPort)}/metrics`);
+  expect(response.status).toBe(200);
+  return parseMetricSamples(await response.text());
+}
+
 describe('the sensor detector process', () => {
   it('stores each reading once with its flags, finds exactly the anomalies of an uninterrupted run, dead-letters what it cannot read, and opens and closes the flatline and repeated out-of-range incidents', async () => {
     const prefix = uniquePrefix();
     const simulation = scenario(prefix, 13);
     const want = expected(simulation);
+    const metricsBefore = await detectorMetrics();
 
     await produce(simulation);
     const got = await untilStored(prefix, want.readings.size);
+    const metricsAfter = await detectorMetrics();
 
     expect(got.readings).toBe(want.readings.size);
     expect(got.anomalies).toEqual(want.anomalies);
@@ -205,6 +215,17 @@ describe('the sensor detector process', () => {
     expect(malformed.length).toBeGreaterThan(0);
     expect(letters.filter((l) => l.kind === 'malformed')).toHaveLength(malformed.length);
     expect(letters.every((l) => l.reason.length > 0)).toBe(true);
+    // The process's Prometheus metrics counted the run (at least: a run before it may still be finishing).
+    const counted = (name: string, labels: Record<string, string> = {}) =>
+      sampleSum(metricsAfter, name, labels) - sampleSum(metricsBefore, name, labels);
+    expect(counted('aqi_detector_records_total')).toBeGreaterThanOrEqual(simulation.messages.length);
+    expect(counted('aqi_detector_readings_stored_total')).toBeGreaterThanOrEqual(want.readings.size);
+    expect(counted('aqi_detector_dead_letters_total', { kind: 'malformed' })).toBeGreaterThanOrEqual(malformed.length);
+    expect(counted('aqi_detector_anomalies_total', { type: 'out_of_range', event: 'opened' })).toBeGreaterThanOrEqual(
+      20,
+    );
+    expect(counted('aqi_detector_chunk_stage_seconds_count', { stage: 'store' })).toBeGreaterThan(0);
+    expect(counted('aqi_detector_stored_after_seconds_count')).toBeGreaterThan(0);
     const registered = await pool.query(`SELECT id FROM sensors WHERE id LIKE $1 ORDER BY id`, [`${prefix}\\_%`]);
     expect(registered.rows.map((r) => r.id)).toEqual([
       `${prefix}_001`,

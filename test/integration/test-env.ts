@@ -34,6 +34,7 @@ export function testStackPorts(offset: number) {
     REPLAY_PORT: port(18122),
     AIRFLOW_PORT: port(18080),
     AIRFLOW_LOG_SERVER_PORT: port(18766),
+    DETECTOR_METRICS_PORT: port(19464),
   };
 }
 

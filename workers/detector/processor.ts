@@ -85,6 +85,29 @@ export interface SensorDetectorDeps {
   retryPause?: { initialMs?: number; maxMs?: number };
   outboxIntervalMs?: number;
   onFatalError?: (error: Error) => void;
+  /** Told what each chunk and each outbox flush did (the process's Prometheus metrics). */
+  observer?: DetectorObserver;
+}
+
+/** What a stored chunk did and where its time went (seconds), for metrics. */
+export interface ChunkReport {
+  partition: number;
+  records: number;
+  readingsStored: number;
+  duplicates: number;
+  /** Dead letters by kind (malformed, retired, late, future). */
+  deadLetters: Partial<Record<SensorDeadLetter['kind'], number>>;
+  anomalies: { type: SensorAnomaly['type']; closed: boolean }[];
+  seconds: { state: number; decode: number; check: number; store: number };
+  /** From the chunk's oldest record's Kafka timestamp to its transaction's commit. */
+  storedAfterSeconds: number;
+}
+
+export interface DetectorObserver {
+  chunkStored(report: ChunkReport): void;
+  outboxPublished(report: { messages: number; seconds: number }): void;
+  /** Records of the partition after the chunk that were not fetched yet (Kafka's high watermark − offset). */
+  partitionLag(partition: number, lag: number): void;
 }
 
 export interface DetectorTotals {
@@ -220,7 +243,9 @@ export function createSensorDetector(deps: SensorDetectorDeps): SensorDetector {
   }
 
   async function processChunk(topic: string, partition: number, records: KafkaMessage[]) {
+    const started = performance.now();
     const current = await stateAt(topic, partition);
+    const stateLoaded = performance.now();
     const fresh = records.filter((r) => current.nextOffset < 0n || BigInt(r.offset) >= current.nextOffset);
     const last = records[records.length - 1] as KafkaMessage;
     if (fresh.length === 0) return;
@@ -249,6 +274,7 @@ export function createSensorDetector(deps: SensorDetectorDeps): SensorDetector {
         recordOf.set(decoded.reading, consumed);
       }
     }
+    const decoded = performance.now();
     const letterFor = (reading: SensorReading, kind: SensorDeadLetter['kind'], reason: string) => {
       const consumed = recordOf.get(reading) ?? {
         topic,
@@ -272,6 +298,7 @@ export function createSensorDetector(deps: SensorDetectorDeps): SensorDetector {
           observedAt: r.timestamp,
         }));
       const nextOffset = BigInt(last.offset) + 1n;
+      const checked = performance.now();
       const stored = await commitDetectorChunk(pool, {
         topic,
         partition,
@@ -287,6 +314,29 @@ export function createSensorDetector(deps: SensorDetectorDeps): SensorDetector {
         ],
       });
       current.nextOffset = nextOffset;
+      const committed = performance.now();
+      const deadLetters: ChunkReport['deadLetters'] = {};
+      for (const letter of letters) deadLetters[letter.kind] = (deadLetters[letter.kind] ?? 0) + 1;
+      for (const output of outputs) {
+        if (output.kind !== 'rejected') continue;
+        const kind = output.reason === 'too_late' ? 'late' : 'future';
+        deadLetters[kind] = (deadLetters[kind] ?? 0) + 1;
+      }
+      deps.observer?.chunkStored({
+        partition,
+        records: fresh.length,
+        readingsStored: stored.readingsWritten,
+        duplicates: out.duplicates,
+        deadLetters,
+        anomalies: out.anomalies.map((a) => ({ type: a.anomaly.type, closed: a.closedAt !== undefined })),
+        seconds: {
+          state: (stateLoaded - started) / 1000,
+          decode: (decoded - stateLoaded) / 1000,
+          check: (checked - decoded) / 1000,
+          store: (committed - checked) / 1000,
+        },
+        storedAfterSeconds: (Date.now() - Number((fresh[0] as KafkaMessage).timestamp)) / 1000,
+      });
       totals.consumed += fresh.length;
       totals.stored += stored.readingsWritten;
       totals.duplicates += out.duplicates;
@@ -302,17 +352,19 @@ export function createSensorDetector(deps: SensorDetectorDeps): SensorDetector {
 
   async function publish(rows: (OutboxMessage & { id: string })[]): Promise<string[]> {
     const done: string[] = [];
-    const byTopic = new Map<string, (OutboxMessage & { id: string })[]>();
-    for (const row of rows) {
-      if (row.target.startsWith('incident:')) continue;
-      byTopic.set(row.target, [...(byTopic.get(row.target) ?? []), row]);
-    }
-    for (const [topic, messages] of byTopic) {
-      for (let i = 0; i < messages.length; i += maxMessagesPerSend) {
-        const slice = messages.slice(i, i + maxMessagesPerSend);
-        await producer.send({ topic, messages: slice.map((m) => ({ key: m.key, value: m.payload })) });
-        done.push(...slice.map((m) => m.id));
+    // Up to `maxMessagesPerSend` messages a request, whatever their topics: one round trip to the broker
+    // carries a chunk's processed readings and its anomalies together.
+    const messages = rows.filter((row) => !row.target.startsWith('incident:'));
+    for (let i = 0; i < messages.length; i += maxMessagesPerSend) {
+      const slice = messages.slice(i, i + maxMessagesPerSend);
+      const byTopic = new Map<string, { key: string | null; value: string }[]>();
+      for (const m of slice) {
+        const list = byTopic.get(m.target);
+        if (list === undefined) byTopic.set(m.target, [{ key: m.key, value: m.payload }]);
+        else list.push({ key: m.key, value: m.payload });
       }
+      await producer.sendBatch({ topicMessages: [...byTopic].map(([topic, list]) => ({ topic, messages: list })) });
+      done.push(...slice.map((m) => m.id));
     }
     for (const row of rows.filter((r) => r.target.startsWith('incident:'))) {
       try {
@@ -332,10 +384,12 @@ export function createSensorDetector(deps: SensorDetectorDeps): SensorDetector {
     if (owned.length === 0) return 0;
     let published = 0;
     for (;;) {
+      const started = performance.now();
       const rows = await pendingOutbox(pool, owned);
       if (rows.length === 0) return published;
       const done = await publish(rows);
       await deleteOutbox(pool, done);
+      deps.observer?.outboxPublished({ messages: done.length, seconds: (performance.now() - started) / 1000 });
       published += done.length;
       if (done.length < rows.length) return published;
     }
@@ -375,6 +429,10 @@ export function createSensorDetector(deps: SensorDetectorDeps): SensorDetector {
       payload.resolveOffset(last);
       await payload.commitOffsetsIfNecessary(payload.uncommittedOffsets());
       await payload.heartbeat();
+      deps.observer?.partitionLag(
+        batch.partition,
+        Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(last) - 1n)),
+      );
     }
   }
 
