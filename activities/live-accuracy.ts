@@ -49,7 +49,11 @@ export function createLiveAccuracyActivities({ mlflow, trainingSet, predictionLo
       for (const champion of await servedChampions(mlflow)) {
         const loaded = await load(champion);
         if (!loaded) {
-          outcome.skipped.push({ ...champion, reason: 'no readable training run' });
+          outcome.skipped.push({
+            modelName: champion.modelName,
+            version: champion.version,
+            reason: 'no readable training run',
+          });
           continue;
         }
         const { model, run, holdoutMae, holdoutRows } = loaded;

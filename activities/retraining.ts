@@ -30,8 +30,8 @@ export interface RetrainingDeps {
   monitoring: MonitoringRepository;
   retraining: RetrainingRepository;
   retrainingPolicy: RetrainingPolicy;
-  /** The approval rules a retrain goes through, as every training run (PROMOTION_*). */
-  promotion: { approvalTimeout: string; tolerance: number };
+  /** The approval rules a retrain goes through, as every training run (PROMOTION_*), and the training queue. */
+  promotion: { approvalTimeout: string; tolerance: number; trainingTaskQueue?: string };
 }
 
 export interface RetrainPlanInput {
@@ -56,6 +56,12 @@ export function createRetrainingActivities(deps: RetrainingDeps) {
   return {
     async planRetraining(input: RetrainPlanInput): Promise<RetrainPlan> {
       const { champion } = input;
+      if (champion.tags['aqi.kind'] === undefined) {
+        return {
+          action: 'none',
+          why: `version ${champion.version} has no recipe tags (not registered by trainingPipeline)`,
+        };
+      }
       const policy = retrainingPolicy.parse({ ...deps.retrainingPolicy, ...input.overrides });
       const reports = await deps.monitoring.driftVerdicts(champion.modelName, champion.version);
       const verdict = weighEvidence({ reports, accuracy: input.accuracy ?? [], policy });

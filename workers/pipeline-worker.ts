@@ -70,7 +70,7 @@ async function run(): Promise<void> {
         workflowLink: (workflowId) => workflowUrl(config, workflowId),
         monitoringRuns: { experiment: config.mlflow.monitoringExperiment, mlflowUrl: config.mlflow.url },
         retrainingPolicy: config.retraining,
-        promotion: config.promotion,
+        promotion: { ...config.promotion, trainingTaskQueue: config.temporal.trainingTaskQueue },
       }),
       shutdownGraceTime: '20 seconds',
     });

@@ -190,7 +190,10 @@ describe('ingestHourly (through Kafka and the stream processor)', () => {
 
     const result = await handle.result();
 
-    expect(result).toEqual({ from: '2024-12-31T21:00:00Z', to: hour, published: 3, persisted: 3 });
+    expect(result).toMatchObject({ from: '2024-12-31T21:00:00Z', to: hour, published: 3, persisted: 3 });
+    expect(result.scoring?.models.map((m) => m.modelName)).toEqual(
+      expect.arrayContaining(['aqi-eaqi-forecast-24h', 'aqi-eaqi-instant']),
+    );
     const { rows } = await pool.query<{ source: string; methods: number }>(
       `SELECT r.source, count(i.method)::int AS methods FROM readings r
        LEFT JOIN reading_indices i USING (location_id, observed_at)

@@ -88,6 +88,8 @@ export function retrainRequest(input: {
   to: string;
   approvalTimeout: string;
   tolerance: number;
+  /** The training worker's task queue (TEMPORAL_TRAINING_TASK_QUEUE). */
+  trainingTaskQueue?: string;
 }) {
   const { versionTags: tags, runParams } = input;
   const kind = tags['aqi.kind'] === 'forecast' ? 'forecast' : 'instant';
@@ -103,7 +105,11 @@ export function retrainRequest(input: {
     approvalTimeout: input.approvalTimeout,
     tolerance: input.tolerance,
   });
-  return { ...request, modelName: input.modelName };
+  return {
+    ...request,
+    modelName: input.modelName,
+    ...(input.trainingTaskQueue === undefined ? {} : { trainingTaskQueue: input.trainingTaskQueue }),
+  };
 }
 export type RetrainRequest = ReturnType<typeof retrainRequest>;
 
@@ -113,6 +119,7 @@ export type RetrainRequest = ReturnType<typeof retrainRequest>;
  * monitor) names the same run, and the ledger's cooldown hands that id to every other trigger until it ends.
  */
 export function retrainWorkflowId(t: { modelName: string; fromVersion: string; reason: string; windowTo: string }) {
-  const stamp = t.windowTo.replace(/[-:]/g, '').replace(/00Z$/, 'Z');
+  // The window ends on an hour: 2024-12-25T00:00:00Z → 20241225T00Z.
+  const stamp = `${t.windowTo.slice(0, 13).replace(/-/g, '')}Z`;
   return `retrain-${t.modelName}-v${t.fromVersion}-${t.reason.replace(/_/g, '-')}-${stamp}`;
 }
