@@ -14,7 +14,8 @@ import { testConfig } from './test-env';
  * Retraining on evidence on the test stack (issue 14's acceptance): a small champion of its own name (so the
  * served models never move) is monitored on December weeks of Lyon 2024, each of which drifts against the
  * year it learned from. One drifted week is not enough; the third disjoint one starts `trainingPipeline` on
- * the latest windows; a fourth trigger within the cooldown joins that run; it stops at the approval step, its
+ * the latest windows (here the champion's own: the data ends with 2024); a fourth trigger within the
+ * cooldown joins that run; it stops at the approval step, its
  * promotionStatus naming the report that caused it.
  */
 const config = testConfig();
@@ -54,17 +55,19 @@ describe('retraining on evidence on the test stack', () => {
     const start = Date.now();
     const monitor = async (to: string, n: number) =>
       (await runMonitor(client, config, { modelName, to }, start + n * day)).results[0];
-    const first = await monitor('2024-12-11T00:00:00Z', 1);
-    const second = await monitor('2024-12-18T00:00:00Z', 2);
-    const third = await monitor('2024-12-25T00:00:00Z', 3);
-    const fourth = await monitor('2025-01-01T00:00:00Z', 4);
+    // The third ends with the data, so the retrain's latest windows are the champion's own: the same seeded
+    // model, which meets the gate. The fourth, an earlier week, is one more trigger within the cooldown.
+    const first = await monitor('2024-12-18T00:00:00Z', 1);
+    const second = await monitor('2024-12-25T00:00:00Z', 2);
+    const third = await monitor('2025-01-01T00:00:00Z', 3);
+    const fourth = await monitor('2024-12-11T00:00:00Z', 4);
 
     for (const report of [first, second, third, fourth]) expect(report?.datasetDrift).toBe(true);
     expect(first?.retraining).toMatchObject({ action: 'none', why: expect.stringContaining('1 of the last 1') });
     expect(second?.retraining).toMatchObject({ action: 'none', why: expect.stringContaining('2 of the last 2') });
     expect(third?.retraining).toMatchObject({ action: 'started', reason: 'dataset_drift' });
     const retrainId = third?.retraining?.action === 'started' ? third.retraining.workflowId : '';
-    expect(retrainId).toBe(`retrain-${modelName}-v1-dataset-drift-20241225T00Z`);
+    expect(retrainId).toBe(`retrain-${modelName}-v1-dataset-drift-20250101T00Z`);
     expect(fourth?.retraining).toMatchObject({ action: 'joined', workflowId: retrainId });
 
     const retrain = client.workflow.getHandle<typeof trainingPipeline>(retrainId);
