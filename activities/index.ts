@@ -2,9 +2,11 @@ import { createAlertActivities } from './alerts';
 import { createDoctorActivities, type DoctorDeps } from './doctor';
 import { createIncidentActivities, type IncidentActivityDeps } from './incidents';
 import { createIngestionActivities, type IngestionDeps } from './ingestion';
+import { createLiveAccuracyActivities } from './live-accuracy';
 import { createMonitoringActivities, type MonitoringDeps } from './monitoring';
 import { createQualityActivities } from './quality';
 import type { ActivityRepositories } from './repositories';
+import { createRetrainingActivities, type RetrainingDeps } from './retraining';
 import { createSensorRollupActivities, type SensorRollupDeps } from './sensor-rollup';
 import { createTrainingActivities, createTrainingComputeActivities, type TrainingDeps } from './training';
 
@@ -18,7 +20,8 @@ export type ActivityDeps = ActivityRepositories &
   Omit<TrainingDeps, 'trainingSet' | 'promotions'> &
   Pick<SensorRollupDeps, 'sensorChecks'> &
   Omit<IncidentActivityDeps, 'incidents' | 'alerts'> &
-  Pick<MonitoringDeps, 'monitoringRuns'>;
+  Pick<MonitoringDeps, 'monitoringRuns'> &
+  Pick<RetrainingDeps, 'retrainingPolicy' | 'promotion'>;
 
 /** All activities of the pipeline task queue, built from their dependencies. */
 export function createActivities(deps: ActivityDeps) {
@@ -31,6 +34,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createSensorRollupActivities(deps),
     ...createTrainingActivities(deps),
     ...createMonitoringActivities(deps),
+    ...createLiveAccuracyActivities(deps),
+    ...createRetrainingActivities(deps),
   };
 }
 

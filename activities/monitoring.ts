@@ -9,14 +9,16 @@ import { formatObservedAt } from '../core/air-quality/reading';
 import { AppError } from '../core/errors';
 import type { LocationSeries } from '../core/ml/dataset';
 import type { Model } from '../core/ml/models';
+import type { LiveAccuracy } from '../core/monitoring/accuracy/live-accuracy';
 import { renderDriftReportHtml } from '../core/monitoring/champion/html';
 import { championDriftReport, type ChampionDriftReport } from '../core/monitoring/champion/report';
 import { currentRows, currentWindow, readingsSpan, referenceRows } from '../core/monitoring/champion/rows';
 import { monitoringSettings } from '../core/monitoring/champion/settings';
-import { modelIdentityOf } from '../core/training/model-names';
 import { modelAliases } from '../core/training/promotion';
 
-import type { MonitoringRepository, TrainingSetRepository } from './repositories';
+import { holdoutMaeOf, servedChampions } from './champions';
+import { versionAccuracy } from './live-accuracy';
+import type { MonitoringRepository, PredictionLogRepository, TrainingSetRepository } from './repositories';
 import { loadDataset, snapshotPath } from './training/dataset';
 
 /**
@@ -29,7 +31,8 @@ import { loadDataset, snapshotPath } from './training/dataset';
  *   checked against the version's `aqi.dataset_sha256` (never recomputed from the database); current = the
  *   last `windowDays` of stored hours of the snapshot's locations; the drift report (core), its JSON and HTML
  *   as artifacts of the monitoring run, and the report row. A champion whose snapshot cannot be had is a row
- *   with the reason (`no_reference`), not a failure.
+ *   with the reason (`no_reference`), not a failure. Both carry the version's live accuracy over the window
+ *   (prediction log, deliverable 3) beside its holdout MAE.
  * Only references and a summary go back to the workflow; the report itself stays in MLflow and PostgreSQL.
  */
 
@@ -37,6 +40,7 @@ export interface MonitoringDeps {
   mlflow: MlflowClient;
   trainingSet: TrainingSetRepository;
   monitoring: MonitoringRepository;
+  predictionLog: PredictionLogRepository;
   monitoringRuns: { experiment: string; mlflowUrl: string };
 }
 
@@ -77,6 +81,8 @@ export interface DriftReportOutcome {
   predictionDrift?: boolean;
   targetDrift?: boolean;
   summary?: string;
+  /** The version's live accuracy over the window, per horizon (empty when nothing was logged). */
+  accuracy?: LiveAccuracy[];
   /** The HTML and JSON reports as MLflow serves them, and the run's page. */
   links: { run: string; html?: string; json?: string };
 }
@@ -94,7 +100,13 @@ class NoReference extends Error {}
 
 const hourMs = 3_600_000;
 
-export function createMonitoringActivities({ mlflow, trainingSet, monitoring, monitoringRuns }: MonitoringDeps) {
+export function createMonitoringActivities({
+  mlflow,
+  trainingSet,
+  monitoring,
+  predictionLog,
+  monitoringRuns,
+}: MonitoringDeps) {
   const runUrl = (run: { experimentId: string; runId: string }) =>
     `${monitoringRuns.mlflowUrl}/#/experiments/${run.experimentId}/runs/${run.runId}`;
 
@@ -141,11 +153,7 @@ export function createMonitoringActivities({ mlflow, trainingSet, monitoring, mo
 
   return {
     async listChampions(): Promise<string[]> {
-      const names = (await mlflow.searchRegisteredModels(1000)).filter((n) => modelIdentityOf(n) !== undefined);
-      const found = await Promise.all(
-        names.map(async (name) => ((await mlflow.getVersionByAlias(name, modelAliases.champion)) ? name : undefined)),
-      );
-      return found.filter((n): n is string => n !== undefined).sort();
+      return (await servedChampions(mlflow)).map((c) => c.modelName);
     },
 
     async findChampion(input: { modelName: string }): Promise<ChampionRef | null> {
@@ -199,6 +207,12 @@ export function createMonitoringActivities({ mlflow, trainingSet, monitoring, mo
         // No snapshot, so no locations: the window still ends at the newest stored hour of any location.
         const end = await windowEnd([], input.to, formatObservedAt(0));
         const window = currentWindow(end, settings.windowDays);
+        const holdoutMae = holdoutMaeOf(undefined, champion.tags);
+        const accuracy = await versionAccuracy(
+          predictionLog,
+          { ...champion, ...(holdoutMae === undefined ? {} : { holdoutMae }) },
+          window,
+        );
         const record: MonitoringReportRecord = {
           ...base,
           status: 'no_reference',
@@ -207,12 +221,13 @@ export function createMonitoringActivities({ mlflow, trainingSet, monitoring, mo
           currentTo: window.to,
           mlflowRunId: run.runId,
           runUrl: run.url,
+          accuracy,
         };
         await mlflow.logBatch(run.runId, {
           tags: { 'aqi.outcome': 'no_reference', 'aqi.reason': err.message.slice(0, 4000) },
         });
         const reportId = await monitoring.saveReport(record);
-        return { reportId, status: 'no_reference', reason: err.message, ...window, links: { run: run.url } };
+        return { reportId, status: 'no_reference', reason: err.message, ...window, accuracy, links: { run: run.url } };
       }
       const { training, snapshot, model } = artifacts;
       Context.current().heartbeat({ stage: 'reference loaded' });
@@ -221,7 +236,13 @@ export function createMonitoringActivities({ mlflow, trainingSet, monitoring, mo
       const window = currentWindow(await windowEnd(locationIds, input.to, rangeTo), settings.windowDays);
       const span = readingsSpan(model.spec, window);
       const series = await trainingSet.load(locationIds, span.from, span.to);
-      const report: ChampionDriftReport = championDriftReport({
+      const holdoutMae = holdoutMaeOf(training, champion.tags);
+      const accuracy = await versionAccuracy(
+        predictionLog,
+        { ...champion, ...(holdoutMae === undefined ? {} : { holdoutMae }) },
+        window,
+      );
+      const drift = championDriftReport({
         model: {
           name: champion.modelName,
           version: champion.version,
@@ -243,6 +264,7 @@ export function createMonitoringActivities({ mlflow, trainingSet, monitoring, mo
         currentRows: currentRows(series, model, window),
         settings,
       });
+      const report: ChampionDriftReport = { ...drift, accuracy };
       await mlflow.uploadArtifact(run, reportArtifacts.json, JSON.stringify(report), 'application/json');
       await mlflow.uploadArtifact(run, reportArtifacts.html, renderDriftReportHtml(report), 'text/html');
       const { dataset } = report.features;
@@ -292,6 +314,7 @@ export function createMonitoringActivities({ mlflow, trainingSet, monitoring, mo
         mlflowRunId: run.runId,
         runUrl: links.run,
         htmlUrl: links.html,
+        accuracy,
         report,
       });
       return {
@@ -302,6 +325,7 @@ export function createMonitoringActivities({ mlflow, trainingSet, monitoring, mo
         predictionDrift: report.prediction.drifted,
         targetDrift: report.target.drifted,
         summary: report.verdict.summary,
+        accuracy,
         links,
       };
     },

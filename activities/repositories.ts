@@ -1,11 +1,16 @@
 import type { MonitoringReportRecord } from '../adapters/postgres/monitoring-reports';
+import type { ModelHoldout } from '../adapters/postgres/prediction-log';
 import type { PromotionRecord } from '../adapters/postgres/promotions';
 import type { RawPayload } from '../adapters/postgres/raw-payloads';
 import type { ReadingToStore, StoreResult } from '../adapters/postgres/readings-store';
+import type { RetrainClaim, RetrainClaimInput } from '../adapters/postgres/retraining-triggers';
 import type { MeasuredVariable, Reading } from '../core/air-quality/reading';
 import type { AlertKind } from '../core/alerts/alert';
 import type { DoctorReport } from '../core/doctor';
 import type { Location } from '../core/locations/location';
+import type { PredictionTally } from '../core/monitoring/accuracy/live-accuracy';
+import type { LoggedPrediction } from '../core/monitoring/accuracy/predictions';
+import type { DriftVerdict } from '../core/monitoring/retraining/evidence';
 import type { QualityReport, QualityRow } from '../core/quality/assess';
 import type { SensorAnomaly } from '../core/sensors/anomaly';
 import type { CalibrationBaseline } from '../core/sensors/hourly/baseline';
@@ -179,6 +184,25 @@ export interface MonitoringRepository {
   latestStoredHour(locationIds: readonly string[]): Promise<string | undefined>;
   /** One report row per workflow id (a retry rewrites it); returns its id. */
   saveReport(record: MonitoringReportRecord): Promise<number>;
+  /** The reports of one model version, newest window first (what the retraining rule reads). */
+  driftVerdicts(modelName: string, modelVersion: string): Promise<DriftVerdict[]>;
+}
+
+/** Predictions for real hours and their actuals (migration 0016). */
+export interface PredictionLogRepository {
+  /** Appends predictions; one already logged (version, location, origin, horizon) is left alone. Returns those added. */
+  log(predictions: readonly LoggedPrediction[], source: 'api' | 'scoring'): Promise<number>;
+  /** Fills the actual of every waiting prediction whose target hour is stored; returns how many. */
+  resolveActuals(): Promise<number>;
+  /** Per version and horizon over the `hours` of target hours before `to` (default: after the newest resolved). */
+  tally(options: { modelName?: string; modelVersion?: string; hours: number; to?: string }): Promise<PredictionTally[]>;
+  /** Keeps a version's holdout MAE for the API's comparison. */
+  recordHoldout(holdout: ModelHoldout): Promise<void>;
+}
+
+/** The retraining ledger (migration 0017): one claim per trigger, a cooldown per model. */
+export interface RetrainingRepository {
+  claim(input: RetrainClaimInput): Promise<RetrainClaim>;
 }
 
 /** Every repository the pipeline worker's activities use. */
@@ -193,4 +217,6 @@ export interface ActivityRepositories {
   sensorRollup: SensorRollupRepository;
   alerts: AlertsRepository;
   monitoring: MonitoringRepository;
+  predictionLog: PredictionLogRepository;
+  retraining: RetrainingRepository;
 }

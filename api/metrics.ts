@@ -4,6 +4,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 import { latestMonitoringReports } from '../adapters/postgres/monitoring-reports';
 
+import { accuracyGauges } from './accuracy-metrics';
 import type { ClusterLink } from './cluster/ipc';
 import type { ModelStore } from './models/model-store';
 
@@ -11,7 +12,8 @@ import type { ModelStore } from './models/model-store';
  * The API's Prometheus metrics, one registry per app (tests build several apps in one process):
  * request latency by route, predictions by model version, the served versions, and Node process metrics;
  * with a cluster link, summed over every API process. With `monitoring`, the newest stored drift report of
- * each model as gauges (the worker, which writes the reports, serves no metrics): read at each scrape.
+ * each model and the live accuracy of each version as gauges (the worker, which writes them, serves no
+ * metrics): read at each scrape.
  */
 export function createApiMetrics(store: ModelStore, cluster?: ClusterLink, monitoring?: { pool: pg.Pool }) {
   const registry = new Registry();
@@ -42,7 +44,10 @@ export function createApiMetrics(store: ModelStore, cluster?: ClusterLink, monit
     },
   });
 
-  if (monitoring) monitoringGauges(registry, monitoring.pool);
+  if (monitoring) {
+    monitoringGauges(registry, monitoring.pool);
+    accuracyGauges(registry, monitoring.pool);
+  }
 
   /** Times every request; the route is Express's pattern (`/pipelines/:id`), never the raw path. */
   const timeRequests: RequestHandler = (req, res, next) => {

@@ -9,7 +9,12 @@ import { trainingRequest } from '../core/training/request';
 import { forecastAnswer, forecastQuery } from './routes/forecast';
 import { incidentActionBody, incidentId, incidentListQuery } from './routes/incidents';
 import { addLocationBody, removeLocationQuery } from './routes/locations';
-import { monitoringReportIdText, monitoringReportsQuery } from './routes/monitoring';
+import {
+  liveAccuracyAnswer,
+  monitoringAccuracyQuery,
+  monitoringReportIdText,
+  monitoringReportsQuery,
+} from './routes/monitoring';
 import { approvalBody, backfillBody, qualityBody } from './routes/pipelines';
 import { predictBodyContract } from './routes/predict';
 import { sensorListQuery, sensorReadingsBody } from './routes/sensors';
@@ -106,6 +111,7 @@ const storedMonitoringReport = z.looseObject({
   summary: z.string().optional(),
   runUrl: z.string().optional().describe('The MLflow run of the report'),
   htmlUrl: z.string().optional().describe('The self-contained HTML report, served by MLflow'),
+  accuracy: z.array(z.looseObject({})).optional().describe("The version's live accuracy over the window"),
   createdAt: z.string(),
 });
 
@@ -465,6 +471,17 @@ export function openApiDocument(maxBatchRows: number) {
           parameters: parameters(monitoringReportsQuery, 'query'),
           responses: {
             '200': answer('{reports}', z.looseObject({ reports: z.array(storedMonitoringReport) })),
+            '400': invalid,
+          },
+        },
+      },
+      '/monitoring/accuracy': {
+        get: {
+          summary:
+            'Live accuracy: rolling MAE of the predictions logged for real hours (GET /forecast, the hourly scoring), per model version and horizon, beside its holdout MAE',
+          parameters: parameters(monitoringAccuracyQuery, 'query'),
+          responses: {
+            '200': answer('{accuracy}', z.looseObject({ accuracy: z.array(liveAccuracyAnswer) })),
             '400': invalid,
           },
         },

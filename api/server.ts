@@ -10,6 +10,7 @@ import { createLogger, type Logger } from '../adapters/logger';
 import { createMlflowClient } from '../adapters/mlflow/client';
 import { createForecastHistory } from '../adapters/postgres/latest-history';
 import { createPool } from '../adapters/postgres/pool';
+import { logPredictions } from '../adapters/postgres/prediction-log';
 import type { Config } from '../config';
 import { configFromEnvironment } from '../config/runtime';
 import { AppError, describeError } from '../core/errors';
@@ -21,6 +22,7 @@ import { awaitFirstLoad } from './cluster/first-load';
 import { workerLink, type ClusterLink } from './cluster/ipc';
 import { runApiPrimary } from './cluster/primary';
 import { createModelStore, type ModelStore, type ReloadOutcome } from './models/model-store';
+import { createPredictionRecorder } from './predictions/prediction-recorder';
 
 /**
  * The API process: serves the app, and on SIGTERM/SIGINT stops accepting, drains, then closes its pools.
@@ -56,6 +58,8 @@ async function run(): Promise<void> {
     logger.warn({ waitedMs: clusterFirstLoadWaitMs }, 'champions not loaded yet; listening anyway');
   }
 
+  // What /forecast predicts for real hours goes to the prediction log (live accuracy), written in batches.
+  const predictions = createPredictionRecorder({ write: (rows) => logPredictions(pool, rows, 'api'), logger });
   const app = createApp({
     logger,
     models,
@@ -63,7 +67,7 @@ async function run(): Promise<void> {
     keys: config.api.keys,
     limits: { mutations: config.api.mutationRateLimit, reloadMinIntervalMs: config.api.reloadMinIntervalMs },
     ...(link ? { cluster: link } : {}),
-    forecast: { store: models, history: createForecastHistory(pool) },
+    forecast: { store: models, history: createForecastHistory(pool), predictions },
     pipelines: { temporal: () => Promise.resolve(temporalClient), config, keys: config.api.keys },
     locations: { pool },
     sensors: { pool, publish: sensorPublisher(config, logger) },
@@ -92,8 +96,9 @@ async function run(): Promise<void> {
 
   closeOnSignals(server, logger, {
     name: 'api',
-    release: () => {
+    release: async () => {
       models.stop();
+      await predictions.flush();
       return Promise.allSettled([pool.end(), temporal.close()]);
     },
   });

@@ -20,10 +20,14 @@ export function reportLines(results: readonly MonitorChampionResult[]): string[]
     if (r.outcome === 'no_champion') return [`${head}: no champion (${r.reason ?? ''})`];
     if (r.outcome === 'no_reference')
       return [`${head}: no drift report (${r.reason ?? ''}), report ${r.reportId ?? ''}`];
+    const retrain = r.retraining;
     return [
       `${head} ${r.window ? `${r.window.from} – ${r.window.to}` : ''}: ${r.summary ?? ''}`,
       `  report ${r.links?.html ?? ''}`,
       `  MLflow run ${r.links?.run ?? ''}`,
+      ...(retrain && retrain.action !== 'none'
+        ? [`  retrain ${retrain.action}: ${retrain.workflowId} (${retrain.summary}), awaits approval`]
+        : []),
     ];
   });
 }

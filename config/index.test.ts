@@ -80,6 +80,21 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ API_MUTATION_RATE_LIMIT: '0/min' })).toThrow(/API_MUTATION_RATE_LIMIT="0\/min"/);
   });
 
+  it('when the retraining variables are left out or set, then the policy has their values and the cooldown in milliseconds', () => {
+    expect(loadConfig({}).retraining).toEqual({
+      maeMargin: 0.25,
+      minHours: 72,
+      driftWindows: 3,
+      cooldownMs: 7 * 86_400_000,
+    });
+    expect(loadConfig({ RETRAIN_MAE_MARGIN: '0.1', RETRAIN_COOLDOWN: '12h' }).retraining).toMatchObject({
+      maeMargin: 0.1,
+      cooldownMs: 12 * 3_600_000,
+    });
+    expect(() => loadConfig({ RETRAIN_COOLDOWN: 'a week' })).toThrow(/RETRAIN_COOLDOWN="a week": a duration/);
+    expect(() => loadConfig({ RETRAIN_DRIFT_WINDOWS: '0' })).toThrow(/RETRAIN_DRIFT_WINDOWS="0"/);
+  });
+
   it('when a variable is set to an empty string, then its default applies', () => {
     expect(loadConfig({ TEMPORAL_NAMESPACE: '' }).temporal.namespace).toBe('aqi');
   });

@@ -40,6 +40,8 @@ export interface Config {
   kafka: { brokers: string[]; port: number; controllerPort: number; heap: string; clientId: string };
   mlflow: { port: number; url: string; experiment: string; monitoringExperiment: string };
   promotion: { approvalTimeout: string; tolerance: number };
+  /** When the monitor's evidence starts a retrain (RETRAIN_*; core/monitoring/retraining/policy.ts). */
+  retraining: { maeMargin: number; minHours: number; driftWindows: number; cooldownMs: number };
   /** The anomaly detector of sensors.raw: threshold overrides (JSON text, lateness included), incidents. */
   sensors: { thresholds: string; incidentEscalateAfter: string; readingsTopic: string; detectorMetricsPort: number };
   airflow: { port: number; logServerPort: number; url: string; adminPassword: string; schedules: boolean };
@@ -157,6 +159,12 @@ function assemble(v: Raw): Config {
       monitoringExperiment: req('MLFLOW_MONITORING_EXPERIMENT'),
     },
     promotion: { approvalTimeout: req('PROMOTION_APPROVAL_TIMEOUT'), tolerance: req('PROMOTION_TOLERANCE') },
+    retraining: {
+      maeMargin: req('RETRAIN_MAE_MARGIN'),
+      minHours: req('RETRAIN_MIN_HOURS'),
+      driftWindows: req('RETRAIN_DRIFT_WINDOWS'),
+      cooldownMs: durationMs(req('RETRAIN_COOLDOWN')),
+    },
     sensors: {
       thresholds: req('SENSOR_DETECTOR_THRESHOLDS'),
       incidentEscalateAfter: req('SENSOR_INCIDENT_ESCALATE_AFTER'),

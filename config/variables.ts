@@ -108,6 +108,30 @@ export const variables = {
     '0.05',
     'A challenger may be at most this fraction worse (holdout MAE) than the champion of its kind',
   ),
+  RETRAIN_MAE_MARGIN: variable(
+    z.coerce.number().min(0).max(10),
+    '0.25',
+    'Retrain a champion when its live MAE is worse than its holdout MAE by more than this fraction (over RETRAIN_MIN_HOURS)',
+  ),
+  RETRAIN_MIN_HOURS: variable(
+    z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 90),
+    '72',
+    'Hours with their actual a live MAE needs before it may start a retrain',
+  ),
+  RETRAIN_DRIFT_WINDOWS: variable(
+    z.coerce.number().int().min(1).max(12),
+    '3',
+    'Dataset drift starts a retrain only when this many disjoint report windows in a row show it (one week is noisy)',
+  ),
+  RETRAIN_COOLDOWN: variable(
+    z.string().regex(/^\d+(ms|s|m|h|d)$/, 'a duration such as 7d or 12h'),
+    '7d',
+    'After a retrain starts, later triggers for the same model join it for this long instead of starting another',
+  ),
   SENSOR_DETECTOR_THRESHOLDS: variable(
     text,
     '{}',

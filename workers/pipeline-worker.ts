@@ -69,6 +69,8 @@ async function run(): Promise<void> {
         alertMaxAttempts: config.alerts.maxAttempts,
         workflowLink: (workflowId) => workflowUrl(config, workflowId),
         monitoringRuns: { experiment: config.mlflow.monitoringExperiment, mlflowUrl: config.mlflow.url },
+        retrainingPolicy: config.retraining,
+        promotion: { ...config.promotion, trainingTaskQueue: config.temporal.trainingTaskQueue },
       }),
       shutdownGraceTime: '20 seconds',
     });

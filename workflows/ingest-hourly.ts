@@ -4,11 +4,15 @@
  *   0. Without an explicit hour (a schedule), ask the source for its latest hour.
  *   1. Fetch the window from the source and publish each reading to Kafka `aqi.raw` (key = location).
  *   2. Wait, with an activity whose retries are the wait, until the stream processor has stored them.
- *   3. Return the counts.
+ *   3. Score (live accuracy): every champion predicts from the stored hours into the prediction log, and
+ *      predictions waiting for these hours get their actuals. Behind `patched('live-accuracy')`; a scoring
+ *      that fails is reported in the result, never fails the ingest.
+ *   4. Return the counts.
  */
-import { proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import { log, patched, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
 
 import type { IngestionActivities } from '../activities/ingestion';
+import type { LiveAccuracyActivities, ScoringOutcome } from '../activities/live-accuracy';
 import { parseHour, toHourString } from '../core/ingestion/chunks';
 import { searchAttributes } from '../temporal/search-attributes';
 
@@ -25,6 +29,9 @@ export interface IngestHourlyResult {
   to: string;
   published: number;
   persisted: number;
+  /** What the scoring step logged and resolved, or why it could not (runs from before it have neither). */
+  scoring?: ScoringOutcome;
+  scoringError?: string;
 }
 
 const { publishRawReadings, latestSourceHour } = proxyActivities<IngestionActivities>({
@@ -36,6 +43,13 @@ const { publishRawReadings, latestSourceHour } = proxyActivities<IngestionActivi
 const { awaitReadingsPersisted } = proxyActivities<IngestionActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 1.5, maximumInterval: '15 seconds', maximumAttempts: 30 },
+});
+
+// Downloads each champion once per worker, then predicts a few hours: seconds. Few attempts: the next hour scores again.
+const { scoreStoredHours } = proxyActivities<LiveAccuracyActivities>({
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '2 minutes',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumAttempts: 3 },
 });
 
 export async function ingestHourly(input: IngestHourlyInput): Promise<IngestHourlyResult> {
@@ -50,5 +64,13 @@ export async function ingestHourly(input: IngestHourlyInput): Promise<IngestHour
   ]);
   const { published, expected } = await publishRawReadings({ locationIds: input.locationIds, from, to });
   const { persisted } = await awaitReadingsPersisted({ expected });
-  return { from, to, published, persisted };
+  if (!patched('live-accuracy')) return { from, to, published, persisted };
+  try {
+    const scoring = await scoreStoredHours({ locationIds: input.locationIds, from, to });
+    return { from, to, published, persisted, scoring };
+  } catch (err) {
+    const scoringError = err instanceof Error ? (err.cause instanceof Error ? err.cause : err).message : String(err);
+    log.warn('live-accuracy scoring failed; the hour is stored', { scoringError });
+    return { from, to, published, persisted, scoringError };
+  }
 }

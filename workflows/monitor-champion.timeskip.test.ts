@@ -3,11 +3,19 @@ import { ApplicationFailure } from '@temporalio/common';
 
 import type { AlertActivities } from '../activities/alerts';
 import type { ChampionRef, DriftReportOutcome, MonitoringActivities } from '../activities/monitoring';
-import { namesOf, recording } from '../test/workflows/activity-fakes';
-import { startTimeSkipping, withWorkers, workflowIdFor, type TimeSkipping } from '../test/workflows/time-skipping';
+import type { RetrainingActivities, RetrainPlan } from '../activities/retraining';
+import { lifecycleDefaults, namesOf, recording } from '../test/workflows/activity-fakes';
+import {
+  eventually,
+  startTimeSkipping,
+  withWorkers,
+  workflowIdFor,
+  type TimeSkipping,
+} from '../test/workflows/time-skipping';
 
 import { monitorChampion } from './monitor-champion';
 import { monitorChampions } from './monitor-champions';
+import { promotionStatusQuery, type trainingPipeline } from './training-pipeline';
 
 /** monitorChampion and monitorChampions on the time-skipping test server with fake registry and report activities. */
 let ts: TimeSkipping;
@@ -43,10 +51,16 @@ const reported: DriftReportOutcome = {
   links: { run: run.url, html: 'http://mlflow/report.html', json: 'http://mlflow/report.json' },
 };
 
+const noRetrain: RetrainPlan = {
+  action: 'none',
+  why: 'dataset drift in 1 of the last 1 disjoint windows; 3 of 3 needed',
+};
+
 function fakes(
-  overrides: Partial<MonitoringActivities & AlertActivities> = {},
-): MonitoringActivities & AlertActivities {
+  overrides: Partial<MonitoringActivities & AlertActivities & RetrainingActivities> = {},
+): MonitoringActivities & AlertActivities & RetrainingActivities {
   return {
+    planRetraining: async () => noRetrain,
     notify: async () => ({ channels: ['log'], delivered: [], alreadyDelivered: [], gaveUp: [] }),
     listChampions: async () => ['aqi-eaqi-forecast-24h', 'aqi-eaqi-instant'],
     findChampion: async ({ modelName }) => champion(modelName),
@@ -79,7 +93,12 @@ describe('monitorChampion on the time-skipping test server', () => {
       'reportChampionDrift',
       'closeMonitoringRun',
       'notify',
+      'planRetraining',
     ]);
+    expect(calls[5]?.input).toEqual({
+      champion: champion('aqi-eaqi-instant'),
+      report: { id: 12, to: reported.to },
+    });
     expect(calls[2]?.input).toEqual({ champion: champion('aqi-eaqi-instant'), run, windowDays: 7 });
     expect(calls[3]?.input).toEqual({ runId: 'mon-1', status: 'FINISHED' });
     expect(calls[4]?.input).toMatchObject({
@@ -100,6 +119,7 @@ describe('monitorChampion on the time-skipping test server', () => {
       targetDrift: false,
       summary: reported.summary,
       links: reported.links,
+      retraining: noRetrain,
     });
     expect(result.memo?.monitoring).toMatchObject({
       outcome: 'reported',
@@ -146,9 +166,104 @@ describe('monitorChampion on the time-skipping test server', () => {
       }),
     );
 
-    expect(namesOf(calls)).toEqual(['findChampion', 'openMonitoringRun', 'reportChampionDrift', 'closeMonitoringRun']);
+    expect(namesOf(calls)).toEqual([
+      'findChampion',
+      'openMonitoringRun',
+      'reportChampionDrift',
+      'closeMonitoringRun',
+      'planRetraining',
+    ]);
     expect(result).toMatchObject({ outcome: 'no_reference', reportId: 13, reason: noReference.reason });
     expect(result).not.toHaveProperty('datasetDrift');
+  });
+
+  it('when the evidence claims a retrain, then a training run starts that outlives the monitor, waits for approval and names the report; a second trigger joins it', async () => {
+    const retrainId = workflowIdFor('retrain-aqi-eaqi-instant-v4');
+    // The child trains on the test's training queue, known once the workers are up.
+    let trainingQueue = '';
+    const plan = (action: 'start' | 'join'): RetrainPlan => ({
+      action,
+      workflowId: retrainId,
+      request: {
+        kind: 'instant',
+        algorithm: 'random-forest',
+        params: {},
+        locationIds: ['lyon'],
+        trainFrom: '2024-01-01T00:00:00Z',
+        validationFrom: '2024-11-01T00:00:00Z',
+        testFrom: '2024-12-01T00:00:00Z',
+        testTo: '2025-01-01T00:00:00Z',
+        modelName: 'aqi-eaqi-instant',
+        approvalTimeout: '72h',
+        tolerance: 0.05,
+        trainingTaskQueue: trainingQueue,
+      },
+      trigger: {
+        reason: 'dataset_drift',
+        summary: 'dataset drift in each of the last 3 disjoint windows',
+        modelName: 'aqi-eaqi-instant',
+        fromVersion: '4',
+        monitorWorkflowId: 'monitor-1',
+        reportId: 12,
+        reportUrl: 'http://mlflow/report.html',
+        evidence: {
+          reason: 'dataset_drift',
+          summary: 'dataset drift in each of the last 3 disjoint windows',
+          reportId: 12,
+        },
+        claimedAt: '2025-01-01T02:00:00.000Z',
+        cooldownUntil: '2025-01-08T02:00:00.000Z',
+      },
+    });
+    let planned = 0;
+    const { activities, calls } = recording({
+      ...lifecycleDefaults(),
+      ...fakes({ planRetraining: async () => plan(planned++ === 0 ? 'start' : 'join') }),
+    });
+
+    const outcome = await withWorkers(ts, activities, async ({ taskQueue, trainingTaskQueue }) => {
+      const monitor = (id: string) =>
+        ts.env.client.workflow.execute(monitorChampion, {
+          taskQueue,
+          workflowId: workflowIdFor(id),
+          args: [{ modelName: 'aqi-eaqi-instant' }],
+        });
+      trainingQueue = trainingTaskQueue;
+      const first = await monitor('monitor-trigger-1');
+      const retrain = ts.env.client.workflow.getHandle<typeof trainingPipeline>(retrainId);
+      const status = await eventually(
+        ts.env,
+        () => retrain.query(promotionStatusQuery),
+        (s) => s.stage === 'awaiting_approval',
+      );
+      const second = await monitor('monitor-trigger-2');
+      const memo = (await retrain.describe()).memo;
+      await retrain.terminate('test over');
+      return { first, second, status, memo };
+    });
+
+    expect(outcome.first.retraining).toEqual({
+      action: 'started',
+      workflowId: retrainId,
+      reason: 'dataset_drift',
+      summary: 'dataset drift in each of the last 3 disjoint windows',
+      cooldownUntil: '2025-01-08T02:00:00.000Z',
+    });
+    expect(outcome.second.retraining).toMatchObject({ action: 'joined', workflowId: retrainId });
+    expect(outcome.status.trigger).toMatchObject({
+      reason: 'dataset_drift',
+      reportId: 12,
+      reportUrl: 'http://mlflow/report.html',
+    });
+    expect(outcome.memo?.retrainTrigger).toMatchObject({
+      reason: 'dataset_drift',
+      report: 'http://mlflow/report.html',
+    });
+    expect(namesOf(calls).filter((n) => n === 'openTrainingRun')).toHaveLength(1);
+    const approvalAlert = calls.find(
+      (c) => c.name === 'notify' && (c.input as { kind: string }).kind === 'approval_pending',
+    );
+    expect((approvalAlert?.input as { text: string }).text).toContain('Retrain on evidence: dataset drift');
   });
 
   it('when the report fails for good, then the run is closed as FAILED and the workflow fails', async () => {

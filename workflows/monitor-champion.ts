@@ -7,16 +7,34 @@
  *      `monitoring_reports` row. A champion without a readable snapshot gets a row saying why (`no_reference`).
  *   4. Close the run; the report's links go to the memo (the Web UI shows them) and the result; dataset or
  *      prediction drift alerts people (once per model version and window).
- * The result carries the verdicts (dataset, prediction, target drift) and the report id: what a retraining
- * trigger (deliverable 4) would read.
+ *   5. Retrain on evidence (behind `patched('retrain-on-evidence')`): live MAE worse than the holdout, or
+ *      dataset drift in the last disjoint windows, claims a retrain (one per model within the cooldown) and
+ *      starts `trainingPipeline` on the latest windows as a child it does not wait for (the run still meets
+ *      the evaluation gate and a person's approval), or joins the one already claimed.
+ * The result carries the verdicts (dataset, prediction, target drift), the live accuracy, the report id and
+ * what became of the evidence.
  */
-import { proxyActivities, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import {
+  ParentClosePolicy,
+  WorkflowIdReusePolicy,
+  patched,
+  proxyActivities,
+  startChild,
+  upsertMemo,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 
-import type { DriftReportOutcome, MonitoringActivities } from '../activities/monitoring';
+import type { ChampionRef, DriftReportOutcome, MonitoringActivities } from '../activities/monitoring';
+import type { RetrainingActivities } from '../activities/retraining';
 import { modelDriftAlert } from '../core/alerts/pipeline-alerts';
+import type { LiveAccuracy } from '../core/monitoring/accuracy/live-accuracy';
+import type { RetrainingOverrides } from '../core/monitoring/retraining/policy';
 import { searchAttributes } from '../temporal/search-attributes';
 
 import { tell } from './alerting';
+import { trainingPipeline } from './training-pipeline';
 
 export interface MonitorChampionInput {
   modelName: string;
@@ -28,7 +46,20 @@ export interface MonitorChampionInput {
   minRows?: number;
   /** Share of drifted features that is dataset drift (default 0.5, Evidently's). */
   driftShare?: number;
+  /** Overrides of the retraining policy (RETRAIN_* by default): margin, hours, drift windows, cooldown. */
+  retraining?: RetrainingOverrides;
 }
+
+/** What the evidence led to: nothing (and why), a retrain started, or one already claimed joined. */
+export type RetrainingOutcome =
+  | { action: 'none'; why: string }
+  | {
+      action: 'started' | 'joined';
+      workflowId: string;
+      reason: 'dataset_drift' | 'live_accuracy';
+      summary: string;
+      cooldownUntil: string;
+    };
 
 export interface MonitorChampionResult {
   outcome: 'reported' | 'no_reference' | 'no_champion';
@@ -41,7 +72,9 @@ export interface MonitorChampionResult {
   predictionDrift?: boolean;
   targetDrift?: boolean;
   summary?: string;
+  accuracy?: LiveAccuracy[];
   links?: DriftReportOutcome['links'];
+  retraining?: RetrainingOutcome;
 }
 
 // MLflow and PostgreSQL calls: retried with backoff while a service restarts.
@@ -55,6 +88,11 @@ const { reportChampionDrift } = proxyActivities<MonitoringActivities>({
   startToCloseTimeout: '15 minutes',
   heartbeatTimeout: '5 minutes',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
+});
+
+const { planRetraining } = proxyActivities<RetrainingActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10 },
 });
 
 export async function monitorChampion(input: MonitorChampionInput): Promise<MonitorChampionResult> {
@@ -116,6 +154,10 @@ export async function monitorChampion(input: MonitorChampionInput): Promise<Moni
       }),
     );
   }
+  // 5. Retrain on evidence
+  const retraining = patched('retrain-on-evidence')
+    ? await retrainOnEvidence(champion, outcome, input.retraining)
+    : undefined;
   return {
     outcome: outcome.status,
     modelName,
@@ -127,6 +169,58 @@ export async function monitorChampion(input: MonitorChampionInput): Promise<Moni
     ...(outcome.predictionDrift === undefined ? {} : { predictionDrift: outcome.predictionDrift }),
     ...(outcome.targetDrift === undefined ? {} : { targetDrift: outcome.targetDrift }),
     ...(outcome.summary === undefined ? {} : { summary: outcome.summary }),
+    ...(outcome.accuracy === undefined ? {} : { accuracy: outcome.accuracy }),
     links: outcome.links,
+    ...(retraining === undefined ? {} : { retraining }),
   };
+}
+
+/**
+ * Weighs the evidence (activity), and when it calls for a retrain, starts the claimed training run or joins
+ * it: its id comes from the claim, so every trigger within the cooldown names the same run. The run outlives
+ * this workflow (ABANDON): it waits for a person, the monitor does not.
+ */
+async function retrainOnEvidence(
+  champion: ChampionRef,
+  outcome: DriftReportOutcome,
+  overrides: RetrainingOverrides | undefined,
+): Promise<RetrainingOutcome> {
+  const plan = await planRetraining({
+    champion,
+    report: { id: outcome.reportId, to: outcome.to },
+    ...(outcome.accuracy === undefined ? {} : { accuracy: outcome.accuracy }),
+    ...(overrides === undefined ? {} : { overrides }),
+  });
+  if (plan.action === 'none') return { action: 'none', why: plan.why };
+  const { trigger } = plan;
+  let started = false;
+  try {
+    await startChild(trainingPipeline, {
+      workflowId: plan.workflowId,
+      args: [{ ...plan.request, trigger }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      // As startOrJoin: a run that completed (approved, rejected, expired) is the answer; a failed one runs again.
+      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+      memo: {
+        retrainTrigger: {
+          reason: trigger.reason,
+          summary: trigger.summary,
+          ...(trigger.reportUrl === undefined ? {} : { report: trigger.reportUrl }),
+          monitor: trigger.monitorWorkflowId,
+        },
+      },
+    });
+    started = true;
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+  const result: RetrainingOutcome = {
+    action: started ? 'started' : 'joined',
+    workflowId: plan.workflowId,
+    reason: trigger.reason,
+    summary: trigger.summary,
+    cooldownUntil: trigger.cooldownUntil,
+  };
+  upsertMemo({ retraining: { action: result.action, workflowId: result.workflowId, reason: result.reason } });
+  return result;
 }

@@ -12,7 +12,8 @@
  *   7. Promote: alias `champion` (the old one becomes `previous`).
  *   8. Deploy: the API reloads and confirms it serves the version.
  * Every decision is audited (table `model_promotions` and model-version tags). The `promotionStatus` query
- * and the `PipelineStage` search attribute show where the run is.
+ * and the `PipelineStage` search attribute show where the run is; a retrain the champion monitor started
+ * (`trigger`) shows there, from the first step, the drift or accuracy report that caused it.
  */
 import {
   ApplicationFailure,
@@ -39,6 +40,7 @@ import {
   expiryWarningMs,
   pipelineFailedAlert,
 } from '../core/alerts/pipeline-alerts';
+import type { RetrainTrigger } from '../core/monitoring/retraining/request';
 import {
   admitDecision,
   durationMs,
@@ -74,6 +76,8 @@ export interface TrainingPipelineInput {
   modelName?: string;
   /** How soon a dead training worker is noticed (heartbeat timeout of train/evaluate, default 1 minute). */
   trainingHeartbeatTimeout?: string;
+  /** Set when the champion monitor's evidence started this run (retraining on evidence): why, and the report. */
+  trigger?: RetrainTrigger;
 }
 
 export interface InvalidSignal {
@@ -92,6 +96,8 @@ export interface PromotionStatus {
   decision?: ApprovalDecision & { receivedAt: string };
   invalidSignals: InvalidSignal[];
   deploy?: { confirmed: boolean; detail: string };
+  /** Why the run was started, when the monitor's evidence did: the approver sees the report that caused it. */
+  trigger?: RetrainTrigger;
 }
 
 export interface TrainingPipelineResult {
@@ -175,7 +181,13 @@ async function runTrainingPipeline(
     retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumAttempts: 5 },
   });
 
-  const status: PromotionStatus = { stage: 'extracting', modelName: candidate.modelName, invalidSignals: [] };
+  // The trigger only shapes what the query answers (no command): histories from before it replay as they are.
+  const status: PromotionStatus = {
+    stage: 'extracting',
+    modelName: candidate.modelName,
+    invalidSignals: [],
+    ...(input.trigger === undefined ? {} : { trigger: input.trigger }),
+  };
   let decision: (ApprovalDecision & { receivedAt: string }) | undefined;
   setHandler(promotionStatusQuery, () => status);
   const admit = (payload: unknown) => admitDecision(payload, { stage: status.stage, decision });
@@ -304,6 +316,9 @@ async function runTrainingPipeline(
     holdoutMae: evaluation.candidate.mae,
     deadline,
     at: requestedAt.toISOString(),
+    ...(input.trigger === undefined
+      ? {}
+      : { why: `${input.trigger.summary}${input.trigger.reportUrl ? ` (report ${input.trigger.reportUrl})` : ''}` }),
   };
   alerts.push(tell(approvalPendingAlert(approvalFacts)));
   const decided = await awaitDecision(

@@ -1,6 +1,8 @@
 import type pg from 'pg';
 
 import { AppError } from '../../core/errors';
+import type { LiveAccuracy } from '../../core/monitoring/accuracy/live-accuracy';
+import type { DriftVerdict } from '../../core/monitoring/retraining/evidence';
 
 /** A monitorChampion run's outcome as stored (migration 0013): a drift report, or why there is none. */
 export interface MonitoringReportRecord {
@@ -24,6 +26,8 @@ export interface MonitoringReportRecord {
   mlflowRunId?: string;
   runUrl?: string;
   htmlUrl?: string;
+  /** The version's live accuracy over the window, per horizon (migration 0016). */
+  accuracy?: LiveAccuracy[];
   /** The whole report (report.json); left out of lists. */
   report?: unknown;
 }
@@ -49,8 +53,8 @@ export async function saveMonitoringReport(pool: pg.Pool, record: MonitoringRepo
     `INSERT INTO monitoring_reports
        (workflow_id, model_name, model_version, status, reason, reference_sha256, reference_rows, current_from,
         current_to, current_rows, dataset_drift, drifted_columns, columns, drifted_share, prediction_drift,
-        target_drift, summary, mlflow_run_id, run_url, html_url, report)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+        target_drift, summary, mlflow_run_id, run_url, html_url, report, accuracy)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
      ON CONFLICT (workflow_id) DO UPDATE SET
        model_name = EXCLUDED.model_name, model_version = EXCLUDED.model_version, status = EXCLUDED.status,
        reason = EXCLUDED.reason, reference_sha256 = EXCLUDED.reference_sha256,
@@ -60,7 +64,7 @@ export async function saveMonitoringReport(pool: pg.Pool, record: MonitoringRepo
        columns = EXCLUDED.columns, drifted_share = EXCLUDED.drifted_share,
        prediction_drift = EXCLUDED.prediction_drift, target_drift = EXCLUDED.target_drift,
        summary = EXCLUDED.summary, mlflow_run_id = EXCLUDED.mlflow_run_id, run_url = EXCLUDED.run_url,
-       html_url = EXCLUDED.html_url, report = EXCLUDED.report
+       html_url = EXCLUDED.html_url, report = EXCLUDED.report, accuracy = EXCLUDED.accuracy
      RETURNING id`,
     [
       record.workflowId,
@@ -84,6 +88,7 @@ export async function saveMonitoringReport(pool: pg.Pool, record: MonitoringRepo
       record.runUrl ?? null,
       record.htmlUrl ?? null,
       record.report === undefined ? null : JSON.stringify(record.report),
+      record.accuracy === undefined ? null : JSON.stringify(record.accuracy),
     ],
   );
   return Number(rows[0]?.id);
@@ -111,6 +116,7 @@ interface Row {
   mlflow_run_id: string | null;
   run_url: string | null;
   html_url: string | null;
+  accuracy: LiveAccuracy[] | null;
   report?: unknown;
   created_at: Date;
 }
@@ -141,6 +147,7 @@ function fromRow(row: Row): StoredMonitoringReport {
     ...optional('mlflowRunId', row.mlflow_run_id),
     ...optional('runUrl', row.run_url),
     ...optional('htmlUrl', row.html_url),
+    ...optional('accuracy', row.accuracy),
     ...(row.report === undefined || row.report === null ? {} : { report: row.report }),
     createdAt: row.created_at.toISOString(),
   };
@@ -148,7 +155,7 @@ function fromRow(row: Row): StoredMonitoringReport {
 
 const listed = `id, workflow_id, model_name, model_version, status, reason, reference_sha256, reference_rows,
   current_from, current_to, current_rows, dataset_drift, drifted_columns, columns, drifted_share,
-  prediction_drift, target_drift, summary, mlflow_run_id, run_url, html_url, created_at`;
+  prediction_drift, target_drift, summary, mlflow_run_id, run_url, html_url, accuracy, created_at`;
 
 /** Reports newest first (without the full report), optionally of one model. */
 export async function listMonitoringReports(
@@ -184,4 +191,26 @@ export async function findMonitoringReport(pool: pg.Pool, id: number): Promise<S
     });
   }
   return fromRow(row);
+}
+
+/** The reports of one model version, newest first, as the retraining rule reads them. */
+export async function versionDriftVerdicts(
+  pool: pg.Pool,
+  modelName: string,
+  modelVersion: string,
+  limit = 60,
+): Promise<DriftVerdict[]> {
+  const { rows } = await pool.query<Row>(
+    `SELECT ${listed} FROM monitoring_reports WHERE model_name = $1 AND model_version = $2
+      ORDER BY current_to DESC, created_at DESC, id DESC LIMIT $3`,
+    [modelName, modelVersion, limit],
+  );
+  return rows.map((row) => ({
+    reportId: Number(row.id),
+    from: row.current_from.toISOString().replace('.000Z', 'Z'),
+    to: row.current_to.toISOString().replace('.000Z', 'Z'),
+    ...optional('datasetDrift', row.dataset_drift),
+    ...optional('summary', row.summary),
+    ...optional('reportUrl', row.html_url ?? row.run_url),
+  }));
 }

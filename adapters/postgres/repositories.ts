@@ -3,13 +3,15 @@ import type { ActivityRepositories } from '../../activities/repositories';
 import { deliveredTargets, recordAlertDelivery } from './alert-deliveries';
 import { recordIncidentStep } from './incidents';
 import { findLocations } from './locations';
-import { latestStoredHourOf, saveMonitoringReport } from './monitoring-reports';
+import { latestStoredHourOf, saveMonitoringReport, versionDriftVerdicts } from './monitoring-reports';
 import { describeDatabase, recordPlatformCheck } from './platform-checks';
 import type { Pool } from './pool';
+import { logPredictions, recordHoldout, resolveActuals, tallyPredictions } from './prediction-log';
 import { recordPromotion } from './promotions';
 import { loadQualityRows, saveQualityReport } from './quality';
 import { storeRawPayloads } from './raw-payloads';
 import { findStoredHours, storeReadings } from './readings-store';
+import { claimRetraining } from './retraining-triggers';
 import {
   listRollupSensors,
   loadFlaggedReadings,
@@ -61,6 +63,14 @@ export function createPostgresRepositories(pool: Pool): ActivityRepositories {
     monitoring: {
       latestStoredHour: (locationIds) => latestStoredHourOf(pool, locationIds),
       saveReport: (record) => saveMonitoringReport(pool, record),
+      driftVerdicts: (modelName, modelVersion) => versionDriftVerdicts(pool, modelName, modelVersion),
     },
+    predictionLog: {
+      log: (predictions, source) => logPredictions(pool, predictions, source),
+      resolveActuals: () => resolveActuals(pool),
+      tally: (options) => tallyPredictions(pool, options),
+      recordHoldout: (holdout) => recordHoldout(pool, holdout),
+    },
+    retraining: { claim: (input) => claimRetraining(pool, input) },
   };
 }

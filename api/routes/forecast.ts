@@ -12,6 +12,7 @@ import { servedPredictions } from '../../core/ml/served-index';
 import { modelNameFor } from '../../core/training/promotion';
 import { isoHour } from '../../core/training/request';
 import type { LoadedModel, ModelStore } from '../models/model-store';
+import type { PredictionRecorder } from '../predictions/prediction-recorder';
 
 import { invalidBody } from './predict';
 
@@ -63,9 +64,14 @@ const searchBackHours = 24;
 /**
  * `GET /forecast?location=lyon&hours=24[&at=…]`: the European AQI `hours` after the latest stored hour that
  * has the history the features need (or after `at`), by the champion of that horizon, with features built
- * from the stored history by the same core/ml code as training.
+ * from the stored history by the same core/ml code as training. Each answer goes to the prediction log (live
+ * accuracy) when a recorder is given.
  */
-export function forecastRoutes(deps: { store: ModelStore; history: ForecastHistory }): Router {
+export function forecastRoutes(deps: {
+  store: ModelStore;
+  history: ForecastHistory;
+  predictions?: Pick<PredictionRecorder, 'record'>;
+}): Router {
   const router = Router();
   router.get('/forecast', async (req, res) => {
     const parsed = forecastQuery.safeParse(req.query);
@@ -92,6 +98,15 @@ export function forecastRoutes(deps: { store: ModelStore; history: ForecastHisto
             note: `the latest stored hour, ${origin.latestStored}, lacks the ${forecastHistoryNeed.hours} h of history the features need; the forecast is made from ${origin.at}, the latest hour that has it`,
           }),
     };
+    deps.predictions?.record({
+      modelName: served.name,
+      modelVersion: served.version,
+      horizonHours: spec.horizonHours,
+      locationId: location,
+      originHour: answer.at,
+      targetHour: answer.target,
+      predicted: european_aqi,
+    });
     res.json(answer);
   });
   return router;

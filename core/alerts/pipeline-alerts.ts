@@ -36,6 +36,8 @@ export interface ApprovalFacts {
   holdoutMae: number;
   deadline: string;
   at: string;
+  /** Why the run was started, when the champion monitor's evidence started it (retraining on evidence). */
+  why?: string;
 }
 
 export function approvalPendingAlert(input: ApprovalFacts): PipelineAlert {
@@ -44,9 +46,12 @@ export function approvalPendingAlert(input: ApprovalFacts): PipelineAlert {
     kind: 'approval_pending',
     severity: 'info',
     title: cutTo(`${input.modelName} version ${input.version} awaits your approval`, 200),
-    text:
-      `Holdout MAE ${input.holdoutMae.toFixed(3)}; it passed the evaluation gate. Approve or reject before ` +
-      `${input.deadline} (Web UI, airq approve|reject, POST /pipelines/${input.workflowId}/approval).`,
+    text: cutTo(
+      `${input.why === undefined ? '' : `Retrain on evidence: ${input.why}. `}` +
+        `Holdout MAE ${input.holdoutMae.toFixed(3)}; it passed the evaluation gate. Approve or reject before ` +
+        `${input.deadline} (Web UI, airq approve|reject, POST /pipelines/${input.workflowId}/approval).`,
+      3000,
+    ),
     facts: {
       model: input.modelName,
       version: input.version,

@@ -233,8 +233,13 @@ export const workflowCases: Record<WorkflowType, WorkflowCases> = {
     ],
   },
   monitorChampion: {
-    classify: (run) =>
-      run.ending === 'completed' ? (run.result as MonitorChampionResult).outcome.replace(/_/g, '-') : undefined,
+    classify: (run) => {
+      if (run.ending !== 'completed') return undefined;
+      const result = run.result as MonitorChampionResult;
+      const retrain = result.retraining?.action;
+      if (retrain === 'started' || retrain === 'joined') return `retrain-${retrain}`;
+      return result.outcome.replace(/_/g, '-');
+    },
     cases: [
       // The capture's promoted model, its window ending with Lyon 2024: a report with artifacts and a row.
       {
@@ -257,6 +262,30 @@ export const workflowCases: Record<WorkflowType, WorkflowCases> = {
         name: 'no-champion',
         start: (capture) =>
           capture.run(workflows.monitorChampion, 'no-champion', { modelName: 'histories-capture-no-champion' }),
+      },
+      // Every December week drifts against the snapshot; one window taken as enough evidence: a retrain child
+      // starts (left waiting for its approval), and a second trigger within the cooldown joins it.
+      {
+        name: 'retrain-started',
+        start: async (capture) => {
+          await capture.promoted(1);
+          return capture.run(workflows.monitorChampion, 'retrain-started', {
+            modelName: captureModel,
+            to: '2025-01-01T00:00:00Z',
+            retraining: { driftWindows: 1 },
+          });
+        },
+      },
+      {
+        name: 'retrain-joined',
+        start: async (capture) => {
+          await capture.promoted(1);
+          return capture.run(workflows.monitorChampion, 'retrain-joined', {
+            modelName: captureModel,
+            to: '2024-12-25T00:00:00Z',
+            retraining: { driftWindows: 1 },
+          });
+        },
       },
     ],
   },

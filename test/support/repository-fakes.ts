@@ -9,19 +9,25 @@ import type {
   IncidentsRepository,
   LocationsRepository,
   PlatformChecksRepository,
+  PredictionLogRepository,
   PromotionsRepository,
   QualityRepository,
   ReadingsRepository,
+  RetrainingRepository,
   SensorRollupRepository,
   TrainingSetRepository,
 } from '../../activities/repositories';
 import type { MonitoringReportRecord } from '../../adapters/postgres/monitoring-reports';
+import type { ModelHoldout } from '../../adapters/postgres/prediction-log';
 import type { PromotionRecord } from '../../adapters/postgres/promotions';
 import type { RawPayload } from '../../adapters/postgres/raw-payloads';
 import type { ReadingToStore } from '../../adapters/postgres/readings-store';
+import type { RetrainClaimInput } from '../../adapters/postgres/retraining-triggers';
 import type { DoctorReport } from '../../core/doctor';
 import { AppError } from '../../core/errors';
 import type { Location } from '../../core/locations/location';
+import type { PredictionTally } from '../../core/monitoring/accuracy/live-accuracy';
+import type { LoggedPrediction } from '../../core/monitoring/accuracy/predictions';
 import type { QualityRow } from '../../core/quality/assess';
 import type { SensorAnomaly } from '../../core/sensors/anomaly';
 import type { CalibrationBaseline } from '../../core/sensors/hourly/baseline';
@@ -305,8 +311,116 @@ export function fakeMonitoring(latest?: string) {
       reports.set(record.workflowId, { ...record, id });
       return id;
     },
+    async driftVerdicts(modelName, modelVersion) {
+      return [...reports.values()]
+        .filter((r) => r.modelName === modelName && r.modelVersion === modelVersion)
+        .sort((a, b) => (a.currentTo === b.currentTo ? b.id - a.id : a.currentTo < b.currentTo ? 1 : -1))
+        .map((r) => ({
+          reportId: r.id,
+          from: r.currentFrom,
+          to: r.currentTo,
+          ...(r.datasetDrift === undefined ? {} : { datasetDrift: r.datasetDrift }),
+          ...(r.summary === undefined ? {} : { summary: r.summary }),
+          ...((r.htmlUrl ?? r.runUrl) === undefined ? {} : { reportUrl: r.htmlUrl ?? r.runUrl }),
+        }));
+    },
   };
   return { repository, reports };
+}
+
+/**
+ * The prediction log: one prediction per version, location, origin and horizon (the first kept); `actuals`
+ * (location|ISO hour → index) stands for the stored readings the resolve step reads.
+ */
+export function fakePredictionLog(actuals: Map<string, number> = new Map()) {
+  const predictions = new Map<string, LoggedPrediction & { source: string; actual?: number }>();
+  const holdouts = new Map<string, ModelHoldout>();
+  const repository: PredictionLogRepository = {
+    async log(batch, source) {
+      let added = 0;
+      for (const p of batch) {
+        const key = [p.modelName, p.modelVersion, p.locationId, p.originHour, p.horizonHours].join('|');
+        if (predictions.has(key)) continue;
+        predictions.set(key, { ...p, source });
+        added += 1;
+      }
+      return added;
+    },
+    async resolveActuals() {
+      let resolved = 0;
+      for (const p of predictions.values()) {
+        const actual = actuals.get(`${p.locationId}|${p.targetHour}`);
+        if (p.actual !== undefined || actual === undefined) continue;
+        p.actual = actual;
+        resolved += 1;
+      }
+      return resolved;
+    },
+    async tally({ modelName, modelVersion, hours, to }) {
+      const groups = new Map<string, (LoggedPrediction & { actual?: number })[]>();
+      for (const p of predictions.values()) {
+        if ((modelName && p.modelName !== modelName) || (modelVersion && p.modelVersion !== modelVersion)) continue;
+        const key = `${p.modelName}|${p.modelVersion}|${p.horizonHours}`;
+        groups.set(key, [...(groups.get(key) ?? []), p]);
+      }
+      const tallies: PredictionTally[] = [];
+      for (const rows of groups.values()) {
+        const first = rows[0];
+        if (!first || to === undefined) continue;
+        const from = new Date(Date.parse(to) - hours * 3_600_000).toISOString().replace('.000Z', 'Z');
+        const inWindow = rows.filter((p) => p.targetHour >= from && p.targetHour < to);
+        const resolved = inWindow.filter((p) => p.actual !== undefined);
+        const errors = resolved.map((p) => Math.abs(p.predicted - (p.actual ?? 0)));
+        tallies.push({
+          modelName: first.modelName,
+          modelVersion: first.modelVersion,
+          horizonHours: first.horizonHours,
+          from,
+          to,
+          resolved: resolved.length,
+          hours: new Set(resolved.map((p) => p.targetHour)).size,
+          pending: inWindow.length - resolved.length,
+          ...(errors.length === 0 ? {} : { mae: errors.reduce((a, b) => a + b, 0) / errors.length }),
+        });
+      }
+      return tallies;
+    },
+    async recordHoldout(holdout) {
+      holdouts.set(`${holdout.modelName}@${holdout.modelVersion}`, holdout);
+    },
+  };
+  return { repository, predictions, holdouts, actuals };
+}
+
+/** The retraining ledger: a trigger's own claim again, a started claim joined within the cooldown. */
+export function fakeRetraining() {
+  const claims: (RetrainClaimInput & { outcome: 'started' | 'joined'; workflowId: string; startedAt: string })[] = [];
+  const until = (at: string, ms: number) => new Date(Date.parse(at) + ms).toISOString();
+  const repository: RetrainingRepository = {
+    async claim(input) {
+      const mine = claims.find((c) => c.triggerWorkflowId === input.triggerWorkflowId);
+      const recent = claims.find(
+        (c) =>
+          c.modelName === input.modelName &&
+          c.outcome === 'started' &&
+          Date.parse(c.at) > Date.parse(input.at) - input.cooldownMs,
+      );
+      const claim = mine ?? {
+        ...input,
+        outcome: recent ? ('joined' as const) : ('started' as const),
+        workflowId: recent?.workflowId ?? input.trainingWorkflowId,
+        startedAt: recent?.at ?? input.at,
+      };
+      if (!mine) claims.push(claim);
+      return {
+        outcome: claim.outcome,
+        trainingWorkflowId: claim.workflowId,
+        claimedAt: claim.startedAt,
+        cooldownUntil: until(claim.startedAt, input.cooldownMs),
+      };
+    },
+  };
+  return { repository, claims };
 }
 
 /** Every repository, empty: override the ones a test is about. */
@@ -322,6 +436,8 @@ export function fakeRepositories(overrides: Partial<ActivityRepositories> = {}):
     sensorRollup: fakeSensorRollup({ sensors: [] }).repository,
     alerts: fakeAlerts().repository,
     monitoring: fakeMonitoring().repository,
+    predictionLog: fakePredictionLog().repository,
+    retraining: fakeRetraining().repository,
     ...overrides,
   };
 }

@@ -1,3 +1,4 @@
+import type { LiveAccuracy } from '../accuracy/live-accuracy';
 import type { ColumnDrift } from '../drift/report';
 
 import type { Histogram } from './histogram';
@@ -9,7 +10,7 @@ import { predictionColumn, targetColumn, type ChampionDriftReport } from './repo
  * column: the method, the score, the threshold and the decision, with reference and current on shared bins.
  */
 
-const escapeHtml = (text: string): string =>
+export const escapeHtml = (text: string): string =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 /** A score as the report prints it: four decimals, or three significant digits below 0.001. */
@@ -80,6 +81,34 @@ function table(title: string, columns: readonly ColumnDrift[], histograms: Champ
   ].join('');
 }
 
+const mae = (value: number | undefined) => (value === undefined ? '—' : value.toFixed(2));
+
+/** Live accuracy: the version's served predictions for real hours of the window against their actuals. */
+function accuracyTable(rows: readonly LiveAccuracy[] | undefined): string {
+  const head = "<h2>Live accuracy (predictions logged for the window's hours, against their actuals)</h2>";
+  if (!rows || rows.length === 0)
+    return `${head}<p class="muted">no prediction of this version was logged for these hours</p>`;
+  return [
+    head,
+    '<table><thead><tr><th>horizon</th><th>target hours</th><th>predictions (resolved / waiting)</th>',
+    '<th>hours with actual</th><th>live MAE</th><th>holdout MAE</th><th>live / holdout</th></tr></thead><tbody>',
+    ...rows.map((a) =>
+      [
+        '<tr>',
+        `<td>+${a.horizonHours} h</td>`,
+        `<td>${escapeHtml(`${a.from} – ${a.to}`)}</td>`,
+        `<td class="num">${a.resolved} / ${a.pending}</td>`,
+        `<td class="num">${a.hours}</td>`,
+        `<td class="num">${mae(a.mae)}</td>`,
+        `<td class="num">${mae(a.holdoutMae)}</td>`,
+        `<td class="num">${a.ratio === undefined ? '—' : `${a.ratio.toFixed(2)}×`}</td>`,
+        '</tr>',
+      ].join(''),
+    ),
+    '</tbody></table>',
+  ].join('');
+}
+
 const style = `
 body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px;color:#222;background:#fff}
 h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:24px 0 8px}
@@ -122,6 +151,7 @@ export function renderDriftReportHtml(report: ChampionDriftReport): string {
     `<div class="key muted">charts: share of rows per bin, <span style="background:${colours.reference}"></span>reference<span style="background:${colours.current}"></span>current</div>`,
     table('Prediction and target', [report.prediction, report.target], report.histograms),
     table('Features', features.columns, report.histograms),
+    accuracyTable(report.accuracy),
     `<p class="muted">Columns ${escapeHtml(predictionColumn)} (the served index) and ${escapeHtml(targetColumn)} (the actual index at the target hour). Tests and thresholds: Evidently 0.7 DataDriftPreset defaults.</p>`,
     '</body></html>',
   ].join('\n');

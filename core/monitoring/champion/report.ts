@@ -1,3 +1,4 @@
+import type { LiveAccuracy } from '../accuracy/live-accuracy';
 import { driftReport, type ColumnDrift, type DriftFrame, type DriftReport } from '../drift/report';
 
 import { sharedHistogram, type Histogram } from './histogram';
@@ -64,6 +65,8 @@ export interface ChampionDriftReport {
   };
   /** Per column: reference and current shares on shared bins, for the HTML report's charts. */
   histograms: Record<string, Histogram>;
+  /** The version's live accuracy over the window (the prediction log), added by the monitor's activity. */
+  accuracy?: LiveAccuracy[];
 }
 
 export interface ChampionReportInput {
