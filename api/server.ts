@@ -6,6 +6,7 @@ import { Partitioners } from 'kafkajs';
 
 import { closeOnSignals } from '../adapters/http/graceful-shutdown';
 import { createKafka } from '../adapters/kafka/client';
+import { createLiveFeed } from '../adapters/kafka/live-feed';
 import { createLogger, type Logger } from '../adapters/logger';
 import { createMlflowClient } from '../adapters/mlflow/client';
 import { createForecastHistory } from '../adapters/postgres/latest-history';
@@ -56,6 +57,9 @@ async function run(): Promise<void> {
     logger.warn({ waitedMs: clusterFirstLoadWaitMs }, 'champions not loaded yet; listening anyway');
   }
 
+  const liveFeed = createLiveFeed({ kafka: createKafka(config, logger), logger });
+  liveFeed.start();
+  const temporalFor = () => Promise.resolve(temporalClient);
   const app = createApp({
     logger,
     models,
@@ -69,6 +73,12 @@ async function run(): Promise<void> {
     sensors: { pool, publish: sensorPublisher(config, logger) },
     incidents: { pool, config, temporal: () => Promise.resolve(temporalClient) },
     monitoring: { pool },
+    timeline: { pool },
+    quality: { pool, config },
+    promotions: { pool, mlflow, config, temporal: temporalFor },
+    liveFeed,
+    links: config,
+    dashboard: true,
     readiness: {
       model: () => {
         if (!models.get(predictModel)) throw new Error(`no champion of ${predictModel} loaded yet`);
@@ -92,6 +102,8 @@ async function run(): Promise<void> {
 
   closeOnSignals(server, logger, {
     name: 'api',
+    // The event streams never end by themselves: ended first, so the drain does not wait for them.
+    interrupt: () => liveFeed.stop(),
     release: () => {
       models.stop();
       return Promise.allSettled([pool.end(), temporal.close()]);
