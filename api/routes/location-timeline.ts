@@ -65,16 +65,16 @@ export function locationTimelineRoutes(deps: { pool: pg.Pool; store: ModelStore 
     return id;
   };
   router.get('/locations/:id/readings', async (req, res) => {
-    const id = await known(parse(locationId, req.params.id));
     const { from, to, pollutants } = parse(timelineQuery, req.query);
+    const id = await known(parse(locationId, req.params.id));
     // The pattern admits only measured variables' names.
     const asked = pollutants === undefined ? [] : [...new Set(pollutants.split(',') as MeasuredVariable[])];
     const timeline = await loadLocationTimeline(deps.pool, id, { from, to }, asked);
     res.json({ location: id, from, to, method: timelineMethod, ...timeline });
   });
   router.get('/locations/:id/forecasts', async (req, res) => {
-    const id = await known(parse(locationId, req.params.id));
     const { from, to, hours = 24 } = parse(forecastSeriesQuery, req.query);
+    const id = await known(parse(locationId, req.params.id));
     const served = championFor(deps.store, hours);
     const span = readingsSpan(served.model.spec, { from, to });
     const readings = await loadReadingHistory(deps.pool, id, span.from, { hours: 0, until: span.to });
