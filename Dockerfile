@@ -36,6 +36,8 @@ COPY --from=build /app/dist ./dist
 # Compiled code looks for these beside itself (paths are resolved from __dirname, so from dist/).
 COPY db/migrations ./dist/db/migrations
 COPY temporal/dynamic-config.yaml ./dist/temporal/dynamic-config.yaml
+# The dashboard's sources: the API bundles them with esbuild when it starts (api/dashboard/bundle.ts).
+COPY dashboard ./dist/dashboard
 # The Python scorer every trained model logs for MLflow's python_function flavor (adapters/mlflow/pyfunc.ts).
 COPY adapters/mlflow/python ./dist/adapters/mlflow/python
 USER node

@@ -1,7 +1,8 @@
 import express, { type Express } from 'express';
 
+import type { LiveFeed } from '../adapters/kafka/live-feed';
 import type { Logger } from '../adapters/logger';
-import type { ApiKey } from '../config';
+import type { ApiKey, Config } from '../config';
 
 import type { ClusterLink } from './cluster/ipc';
 import { createApiMetrics } from './metrics';
@@ -12,14 +13,20 @@ import { mutationRateLimit } from './middleware/rate-limit';
 import { requestContext } from './middleware/request-context';
 import type { ModelStore } from './models/model-store';
 import { openApiDocument, openApiRoutes } from './openapi';
+import { dashboardRoutes } from './routes/dashboard';
+import { eventRoutes } from './routes/events';
 import { forecastRoutes } from './routes/forecast';
 import { healthRoutes, type ReadinessCheck } from './routes/health';
 import { incidentRoutes } from './routes/incidents';
+import { linkRoutes } from './routes/links';
+import { locationTimelineRoutes } from './routes/location-timeline';
 import { locationRoutes } from './routes/locations';
 import { modelRoutes } from './routes/models';
 import { monitoringRoutes } from './routes/monitoring';
 import { pipelineRoutes } from './routes/pipelines';
 import { predictRoutes } from './routes/predict';
+import { promotionRoutes } from './routes/promotions';
+import { qualityRoutes } from './routes/quality';
 import { sensorRoutes } from './routes/sensors';
 
 export interface AppDeps {
@@ -42,6 +49,18 @@ export interface AppDeps {
   monitoring?: Parameters<typeof monitoringRoutes>[0];
   /** Forecasts from stored history; left out, /forecast is not mounted. */
   forecast?: Parameters<typeof forecastRoutes>[0];
+  /** A location's stored hours and forecasts beside actuals (GET /locations/{id}/readings, …/forecasts). */
+  timeline?: Omit<Parameters<typeof locationTimelineRoutes>[0], 'store'>;
+  /** The stored data-quality verdicts (GET /quality/reports). */
+  quality?: Parameters<typeof qualityRoutes>[0];
+  /** Champions and challengers, the promotion audit, the pending approvals (GET /models/lineup, …). */
+  promotions?: Parameters<typeof promotionRoutes>[0];
+  /** Server-sent events from Kafka (GET /events); left out, not mounted. */
+  liveFeed?: LiveFeed;
+  /** The configuration the UIs' links come from (GET /links); left out, not mounted. */
+  links?: Config;
+  /** Serve the dashboard (`/` redirects to `/dashboard/`); its script is bundled when the app is built. */
+  dashboard?: boolean;
   /**
    * Abuse limits (`API_MUTATION_RATE_LIMIT`, `RELOAD_MIN_INTERVAL`); left out, the configuration's defaults:
    * 60 changes a minute per caller, the open GET /reload at most once in 5 s.
@@ -102,6 +121,12 @@ export function createApp(deps: AppDeps): Express {
   if (deps.incidents) app.use(incidentRoutes({ ...deps.incidents, keys: deps.keys }));
   if (deps.monitoring) app.use(monitoringRoutes(deps.monitoring));
   if (deps.pipelines) app.use(pipelineRoutes(deps.pipelines));
+  if (deps.timeline) app.use(locationTimelineRoutes({ ...deps.timeline, store: deps.models }));
+  if (deps.quality) app.use(qualityRoutes(deps.quality));
+  if (deps.promotions) app.use(promotionRoutes(deps.promotions));
+  if (deps.liveFeed) app.use(eventRoutes(deps.liveFeed));
+  if (deps.links) app.use(linkRoutes(deps.links));
+  if (deps.dashboard) app.use(dashboardRoutes());
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;

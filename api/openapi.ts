@@ -8,6 +8,7 @@ import { trainingRequest } from '../core/training/request';
 
 import { forecastAnswer, forecastQuery } from './routes/forecast';
 import { incidentActionBody, incidentId, incidentListQuery } from './routes/incidents';
+import { forecastSeriesQuery, timelineQuery } from './routes/location-timeline';
 import { addLocationBody, removeLocationQuery } from './routes/locations';
 import {
   liveAccuracyAnswer,
@@ -17,7 +18,9 @@ import {
 } from './routes/monitoring';
 import { approvalBody, backfillBody, qualityBody } from './routes/pipelines';
 import { predictBodyContract } from './routes/predict';
-import { sensorListQuery, sensorReadingsBody } from './routes/sensors';
+import { promotionsQuery } from './routes/promotions';
+import { qualityReportsQuery } from './routes/quality';
+import { sensorListQuery, sensorReadingsBody, sensorReadingsQuery } from './routes/sensors';
 
 /**
  * The OpenAPI 3.1 document of the API, generated from the same zod schemas that validate requests (3.1
@@ -151,6 +154,91 @@ const readiness = z.looseObject({
   checks: z.record(z.string(), z.looseObject({ ok: z.boolean(), error: z.string().optional() })),
 });
 
+const nullableNumbers = z.array(z.number().nullable());
+const timelineAnswer = z.looseObject({
+  location: z.string(),
+  from: z.string(),
+  to: z.string(),
+  method: z.string().describe('The method of `european_aqi`'),
+  hours: z.array(z.number().int()).describe('Each stored hour in Unix seconds, oldest first'),
+  european_aqi: nullableNumbers,
+  reported_european_aqi: nullableNumbers,
+  pollutants: z.record(z.string(), nullableNumbers).describe('The asked concentrations (µg/m³), by hour'),
+});
+const forecastSeriesAnswer = z.looseObject({
+  location: z.string(),
+  from: z.string(),
+  to: z.string(),
+  model: servedBy,
+  forecasts: z.array(
+    z.looseObject({ at: z.string(), target: z.string(), predicted: z.number(), actual: z.number().nullable() }),
+  ),
+});
+const qualityVerdict = z.looseObject({
+  id: z.number().int(),
+  workflowId: z.string(),
+  from: z.string(),
+  to: z.string(),
+  locationIds: z.array(z.string()),
+  verdict: z.enum(['pass', 'warn', 'fail']),
+  checks: z.array(z.looseObject({ name: z.string(), status: z.enum(['pass', 'warn', 'fail']), detail: z.string() })),
+  createdAt: z.string(),
+  url: z.string(),
+});
+const latestSensorReading = z.looseObject({
+  sensorId: z.string(),
+  at: z.string(),
+  latitude: z.number(),
+  longitude: z.number(),
+  measurements: z.record(z.string(), z.number()),
+  qcFlags: z.array(z.string()),
+  europeanAqi: z.looseObject({ value: z.number(), band }).nullable(),
+});
+const sensorSeries = z.looseObject({
+  sensorId: z.string(),
+  from: z.string(),
+  to: z.string(),
+  times: z.array(z.number().int()),
+  pm2_5: z.array(z.number()),
+  pm10: z.array(z.number()),
+  no2: z.array(z.number()),
+  qc_flags: z.array(z.array(z.string())),
+});
+const versionInLineup = z.looseObject({
+  version: z.string(),
+  aliases: z.array(z.string()),
+  holdout: z.record(z.string(), z.number()),
+  versionUrl: z.string(),
+});
+const modelLineup = z.looseObject({
+  name: z.string(),
+  kind: z.enum(['instant', 'forecast']),
+  horizonHours: z.number().int(),
+  champion: versionInLineup.optional(),
+  challenger: versionInLineup.optional(),
+});
+const storedPromotion = z.looseObject({
+  id: z.number().int(),
+  modelName: z.string(),
+  decision: z.enum(['approved', 'rejected', 'expired', 'rejected_by_evaluation', 'rolled_back']),
+  workflowId: z.string(),
+  decidedAt: z.string(),
+  url: z.string(),
+});
+const pendingApproval = z.looseObject({
+  workflowId: z.string(),
+  url: z.string(),
+  startedAt: z.string(),
+  status: z.looseObject({ stage: z.string(), modelName: z.string() }).optional(),
+});
+const uiLinks = z.looseObject({
+  temporal: z.looseObject({ ui: z.string(), workflows: z.string() }),
+  mlflow: z.looseObject({ ui: z.string(), models: z.string() }),
+  airflow: z.looseObject({ ui: z.string(), dags: z.record(z.string(), z.string()) }),
+});
+const windowRules = (days: number) =>
+  `\`INCONSISTENT_FIELDS\`: \`to\` is not after \`from\`, or the window spans more than ${days} days (rules between fields JSON Schema cannot state)`;
+
 /** A pipeline run is named by its Temporal workflow id; the path segment is any text (percent-encoded). */
 const runIdParameter = { name: 'id', in: 'path', required: true, schema: { type: 'string', minLength: 1 } };
 
@@ -276,6 +364,94 @@ export function openApiDocument(maxBatchRows: number) {
             '403': forbidden,
             '409': error('the id exists (`LOCATION_EXISTS`), or a place within 1 km does (`LOCATION_TOO_CLOSE`)'),
           },
+        },
+      },
+      '/locations/{id}/readings': {
+        get: {
+          summary:
+            "A location's stored hours over [from, to) (at most 366 days) as columns: the platform's European AQI, the reported one, and the pollutants asked for",
+          parameters: [...parameters(z.object({ id: locationId }), 'path'), ...parameters(timelineQuery, 'query')],
+          responses: {
+            '200': answer(
+              '{location, from, to, method, hours, european_aqi, reported_european_aqi, pollutants}',
+              timelineAnswer,
+            ),
+            '400': invalid,
+            '404': error('no location with this id: `UNKNOWN_LOCATION`'),
+            '422': error(windowRules(366)),
+          },
+        },
+      },
+      '/locations/{id}/forecasts': {
+        get: {
+          summary:
+            'The champion forecast made at each hour of [from, to) (at most 31 days) that has the history its features need, beside the index then reported at its target hour',
+          parameters: [
+            ...parameters(z.object({ id: locationId }), 'path'),
+            ...parameters(forecastSeriesQuery, 'query'),
+          ],
+          responses: {
+            '200': answer(
+              '{location, from, to, model, forecasts: [{at, target, predicted, actual}]}',
+              forecastSeriesAnswer,
+            ),
+            '400': invalid,
+            '404': error('no location with this id (`UNKNOWN_LOCATION`), or no champion of that horizon (`NO_MODEL`)'),
+            '422': error(windowRules(31)),
+          },
+        },
+      },
+      '/quality/reports': {
+        get: {
+          summary: 'Data-quality verdicts (checkDataQuality), newest window first, with each check and the run link',
+          parameters: parameters(qualityReportsQuery, 'query'),
+          responses: {
+            '200': answer('{reports}', z.looseObject({ reports: z.array(qualityVerdict) })),
+            '400': invalid,
+          },
+        },
+      },
+      '/models/lineup': {
+        get: {
+          summary:
+            "The champion and challenger of each of the platform's registered models, with their runs' holdout figures and MLflow links",
+          responses: { '200': answer('{models}', z.looseObject({ models: z.array(modelLineup) })) },
+        },
+      },
+      '/models/promotions': {
+        get: {
+          summary: 'The promotion audit: approvals, rejections, expiries, gate rejections and rollbacks, newest first',
+          parameters: parameters(promotionsQuery, 'query'),
+          responses: {
+            '200': answer('{promotions}', z.looseObject({ promotions: z.array(storedPromotion) })),
+            '400': invalid,
+          },
+        },
+      },
+      '/approvals': {
+        get: {
+          summary:
+            'The training runs awaiting a decision (decide with POST /pipelines/{id}/approval), with their promotion status',
+          responses: { '200': answer('{approvals}', z.looseObject({ approvals: z.array(pendingApproval) })) },
+        },
+      },
+      '/events': {
+        get: {
+          summary:
+            'Server-sent events from Kafka as they arrive: `reading` (a stored hour, from aqi.transformed), `anomaly` (from sensors.anomalies), `status` ({live}); the stream stays open',
+          responses: {
+            '200': {
+              description:
+                'text/event-stream: `event: reading` data {type, location, at, european_aqi, band, storedAt}; `event: anomaly` data {type, id, sensorId, anomalyType, measurement?, severity, at}; `event: status` data {live}, sent first and at each change',
+              content: { 'text/event-stream': { schema: { type: 'string' } } },
+            },
+          },
+        },
+      },
+      '/links': {
+        get: {
+          summary: 'The Temporal Web UI, MLflow and Airflow (with its DAGs) this platform runs with',
+          responses: { '200': answer('{temporal, mlflow, airflow}', uiLinks) },
         },
       },
       '/locations/{id}': {
@@ -462,6 +638,30 @@ export function openApiDocument(maxBatchRows: number) {
             ),
             '400': invalid,
             '404': error('no sensor with this id has been seen: `UNKNOWN_SENSOR`'),
+          },
+        },
+      },
+      '/sensors/readings/latest': {
+        get: {
+          summary:
+            "Each active sensor's newest reading with its QC flags and its European AQI (EEA 2024 bands, the raw values), for the map",
+          responses: {
+            '200': answer(
+              '{method, readings}',
+              z.looseObject({ method: z.string(), readings: z.array(latestSensorReading) }),
+            ),
+          },
+        },
+      },
+      '/sensors/{id}/readings': {
+        get: {
+          summary: "One sensor's stored readings over [from, to) (at most 7 days) as columns, with each one's QC flags",
+          parameters: [...parameters(z.object({ id: sensorId }), 'path'), ...parameters(sensorReadingsQuery, 'query')],
+          responses: {
+            '200': answer('{sensorId, from, to, times, pm2_5, pm10, no2, qc_flags}', sensorSeries),
+            '400': invalid,
+            '404': error('no sensor with this id has been seen: `UNKNOWN_SENSOR`'),
+            '422': error(windowRules(7)),
           },
         },
       },

@@ -6,6 +6,7 @@ import { Partitioners } from 'kafkajs';
 
 import { closeOnSignals } from '../adapters/http/graceful-shutdown';
 import { createKafka } from '../adapters/kafka/client';
+import { createLiveFeed } from '../adapters/kafka/live-feed';
 import { createLogger, type Logger } from '../adapters/logger';
 import { createMlflowClient } from '../adapters/mlflow/client';
 import { createForecastHistory } from '../adapters/postgres/latest-history';
@@ -60,6 +61,9 @@ async function run(): Promise<void> {
 
   // What /forecast predicts for real hours goes to the prediction log (live accuracy), written in batches.
   const predictions = createPredictionRecorder({ write: (rows) => logPredictions(pool, rows, 'api'), logger });
+  const liveFeed = createLiveFeed({ kafka: createKafka(config, logger), logger });
+  liveFeed.start();
+  const temporalFor = () => Promise.resolve(temporalClient);
   const app = createApp({
     logger,
     models,
@@ -73,6 +77,12 @@ async function run(): Promise<void> {
     sensors: { pool, publish: sensorPublisher(config, logger) },
     incidents: { pool, config, temporal: () => Promise.resolve(temporalClient) },
     monitoring: { pool },
+    timeline: { pool },
+    quality: { pool, config },
+    promotions: { pool, mlflow, config, temporal: temporalFor },
+    liveFeed,
+    links: config,
+    dashboard: true,
     readiness: {
       model: () => {
         if (!models.get(predictModel)) throw new Error(`no champion of ${predictModel} loaded yet`);
@@ -96,6 +106,8 @@ async function run(): Promise<void> {
 
   closeOnSignals(server, logger, {
     name: 'api',
+    // The event streams never end by themselves: ended first, so the drain does not wait for them.
+    interrupt: () => liveFeed.stop(),
     release: async () => {
       models.stop();
       await predictions.flush();

@@ -9,7 +9,13 @@ import type { Logger } from '../logger';
 export function closeOnSignals(
   server: Server,
   logger: Logger,
-  options: { name: string; release?: () => Promise<unknown>; graceMs?: number },
+  options: {
+    name: string;
+    /** Ends what never finishes by itself (open event streams), before the drain waits for requests. */
+    interrupt?: () => Promise<unknown>;
+    release?: () => Promise<unknown>;
+    graceMs?: number;
+  },
 ): void {
   let closing = false;
   const shutdown = (signal: string) => {
@@ -24,6 +30,7 @@ export function closeOnSignals(
         process.exit(0);
       });
     });
+    void options.interrupt?.();
     server.closeIdleConnections();
     setTimeout(() => process.exit(1), options.graceMs ?? 10_000).unref();
   };

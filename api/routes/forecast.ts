@@ -112,7 +112,8 @@ export function forecastRoutes(deps: {
   return router;
 }
 
-function championFor(store: ModelStore, hours: number): LoadedModel {
+/** The champion forecasting `hours` ahead; 404 naming the served horizons when there is none. */
+export function championFor(store: ModelStore, hours: number): LoadedModel {
   const served = store.get(modelNameFor('forecast', hours));
   if (served) return served;
   const horizons = store

@@ -2,12 +2,15 @@ import { Router } from 'express';
 import type pg from 'pg';
 import { z } from 'zod';
 
+import { latestSensorReadings, sensorReadingSeries } from '../../adapters/postgres/sensor-readings';
 import { listBaselines, listCalibrations } from '../../adapters/postgres/sensor-rollup';
 import { listSensorAnomalies } from '../../adapters/postgres/sensor-stream';
 import { findSensor, listSensors } from '../../adapters/postgres/sensors';
 import type { ApiKey } from '../../config';
+import { withWindowRules, windowShape } from '../../core/dashboard/window';
 import { sensorId, sensorReading, type SensorReading } from '../../core/sensors/reading';
 import { sensorStatuses } from '../../core/sensors/registry';
+import { sensorEuropeanAqi, sensorIndexMethod } from '../../core/sensors/sensor-index';
 import { requirePermission } from '../middleware/api-key';
 
 import { invalidBody, requireJson } from './predict';
@@ -21,6 +24,8 @@ export const sensorReadingsBody = z.union([
   z.strictObject({ readings: z.array(sensorReading).min(1).max(maxReadingsPerRequest) }),
 ]);
 export const sensorListQuery = z.strictObject({ status: z.enum(sensorStatuses).optional() });
+/** The query of GET /sensors/{id}/readings: at most 7 days (a sensor may report every minute). */
+export const sensorReadingsQuery = withWindowRules(z.strictObject(windowShape), 7);
 
 function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
   const parsed = schema.safeParse(value);
@@ -51,6 +56,14 @@ export function sensorRoutes(deps: {
     await deps.publish(readings);
     res.status(202).json({ accepted: readings.length });
   });
+  router.get('/sensors/readings/latest', async (_req, res) => {
+    // The index is computed per reading for the map's colours; the raw values stay beside it.
+    const latest = (await latestSensorReadings(deps.pool)).map((r) => ({
+      ...r,
+      europeanAqi: sensorEuropeanAqi(r.measurements),
+    }));
+    res.json({ method: sensorIndexMethod, readings: latest });
+  });
   router.get('/sensors', async (req, res) => {
     res.json({ sensors: await listSensors(deps.pool, parse(sensorListQuery, req.query)) });
   });
@@ -65,6 +78,12 @@ export function sensorRoutes(deps: {
     // Calibration is a property of the unit (its latest 7- and 30-day fits, judged against EPA's targets),
     // shown beside its anomalies; the baseline is what drift is judged from.
     res.json({ sensor, anomalies, calibration: { latest: calibrations, baselines } });
+  });
+  router.get('/sensors/:id/readings', async (req, res) => {
+    const id = parse(sensorId, req.params.id);
+    const window = parse(sensorReadingsQuery, req.query);
+    await findSensor(deps.pool, id);
+    res.json({ sensorId: id, ...window, ...(await sensorReadingSeries(deps.pool, id, window)) });
   });
   return router;
 }

@@ -1,0 +1,39 @@
+import type { Client } from '@temporalio/client';
+
+import type { Config } from '../../config';
+import { promotionStatusQuery, trainingPipeline, type PromotionStatus } from '../../workflows/training-pipeline';
+
+import { workflowUrl } from './client';
+
+/** A training run waiting for a person's decision, as its promotionStatus query tells it. */
+export interface PendingApproval {
+  workflowId: string;
+  url: string;
+  startedAt: string;
+  status?: PromotionStatus;
+}
+
+/** How long one run's promotionStatus query may take before the run is listed without it. */
+const statusQueryTimeoutMs = 3000;
+
+/**
+ * The running training pipelines whose `PipelineStage` search attribute says `awaiting_approval` (what the
+ * Web UI lists with the same query), each with its status: the version, its holdout evaluation, the deadline.
+ */
+export async function listPendingApprovals(client: Client, config: Config, limit = 50): Promise<PendingApproval[]> {
+  const query = `WorkflowType = "${trainingPipeline.name}" AND ExecutionStatus = "Running" AND PipelineStage = "awaiting_approval"`;
+  const found: { workflowId: string; startedAt: string }[] = [];
+  for await (const run of client.workflow.list({ query, pageSize: limit })) {
+    found.push({ workflowId: run.workflowId, startedAt: run.startTime.toISOString() });
+    if (found.length >= limit) break;
+  }
+  return Promise.all(
+    found.map(async ({ workflowId, startedAt }) => {
+      const handle = client.workflow.getHandle<typeof trainingPipeline>(workflowId);
+      const status = await client.connection
+        .withDeadline(Date.now() + statusQueryTimeoutMs, () => handle.query(promotionStatusQuery))
+        .catch(() => undefined);
+      return { workflowId, url: workflowUrl(config, workflowId), startedAt, ...(status ? { status } : {}) };
+    }),
+  );
+}
