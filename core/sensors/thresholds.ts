@@ -96,11 +96,6 @@ const general = {
   stepMinRelativeChange: share,
   /** Step change: the levels must differ by more than this many robust sd (of the window before). */
   stepK: positive,
-  /**
-   * Step change: the same for a change of at least `stepMinRelativeChange` of the larger level (a sensor
-   * losing or gaining that share of its signal at once): at most `stepK`.
-   */
-  stepRelativeK: positive,
   /** Step change: readings on each side of the change point that must carry most of the change. */
   stepSharpReadings: z.number().int().min(1),
   /** Step change: the share of the jump those few readings must carry. */
@@ -255,8 +250,6 @@ export const defaultDetectorThresholds: DetectorThresholds = {
    * so 3 sd is many standard errors; `stepMinChange` is usually the binding limit.
    */
   stepK: 3,
-  /** As `stepK` until measured otherwise. */
-  stepRelativeK: 3,
   /** 5 readings on each side of the change point (platform choice). */
   stepSharpReadings: 5,
   /** They must carry 60 % of the jump: a step happens between two readings, not over half an hour (platform choice). */

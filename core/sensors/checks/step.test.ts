@@ -6,7 +6,6 @@ const minute = 60_000;
 const limits: StepLimits = {
   readings: 20,
   k: 4,
-  relativeK: 4,
   minChange: 3,
   minRelativeChange: 1,
   sharpReadings: 4,

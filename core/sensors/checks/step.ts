@@ -28,8 +28,6 @@ import { SlidingWindow } from './sliding-window';
 export interface StepLimits {
   readings: number;
   k: number;
-  /** `k` for a change of at least `minRelativeChange` of the larger level. */
-  relativeK: number;
   minChange: number;
   /** Share of the larger level that is enough when it is below `minChange`. */
   minRelativeChange: number;
@@ -100,16 +98,15 @@ export class StepCheck {
       return this.confirm(changeAt);
     }
     if (!this.before.full) return undefined;
-    const { floor } = this.limits;
+    const { k, floor } = this.limits;
     const levelBefore = this.before.median();
     const levelAfter = this.after.median();
     const change = levelAfter - levelBefore;
     const minChange = this.minChangeBetween(levelBefore, levelAfter);
-    const kHere = this.kBetween(levelBefore, levelAfter);
     // The floor bounds the robust sd from below: a change within it cannot pass, and needs no MAD.
-    if (Math.abs(change) <= Math.max(minChange, kHere * floorSd(levelBefore, floor))) return undefined;
+    if (Math.abs(change) <= Math.max(minChange, k * floorSd(levelBefore, floor))) return undefined;
     const sd = flooredSd(this.before.mad(levelBefore), levelBefore, floor);
-    if (Math.abs(change) <= Math.max(minChange, kHere * sd)) return undefined;
+    if (Math.abs(change) <= Math.max(minChange, k * sd)) return undefined;
     const changeAt = this.changePoint();
     if (this.count - changeAt >= m) return this.confirm(changeAt);
     this.pendingAt = changeAt;
@@ -141,13 +138,6 @@ export class StepCheck {
   private minChangeBetween(a: number, b: number): number {
     const { minChange, minRelativeChange } = this.limits;
     return Math.min(minChange, minRelativeChange * Math.max(Math.abs(a), Math.abs(b)));
-  }
-
-  /** `relativeK` when the levels differ by `minRelativeChange` of the larger one or more, else `k`. */
-  private kBetween(a: number, b: number): number {
-    const { k, relativeK, minRelativeChange } = this.limits;
-    const larger = Math.max(Math.abs(a), Math.abs(b));
-    return larger > 0 && Math.abs(b - a) >= minRelativeChange * larger ? Math.min(k, relativeK) : k;
   }
 
   private slice(from: number, to: number): number[] {
@@ -202,7 +192,7 @@ export class StepCheck {
   }
 
   private confirm(changeAt: number): Step | undefined {
-    const { readings: m, sharpness, floor } = this.limits;
+    const { readings: m, k, sharpness, floor } = this.limits;
     const before = trend(this.slice(changeAt - m, changeAt));
     const after = trend(this.slice(changeAt, changeAt + m));
     // Both lines extended to the change point: M readings after the older one's start, at the newer one's.
@@ -210,10 +200,7 @@ export class StepCheck {
     const levelAfter = after.at(0);
     const jump = levelAfter - levelBefore;
     const sd = Math.max(noiseSd(this.slice(changeAt - m, changeAt)), floorSd(levelBefore, floor));
-    const threshold = Math.max(
-      this.minChangeBetween(levelBefore, levelAfter),
-      this.kBetween(levelBefore, levelAfter) * sd,
-    );
+    const threshold = Math.max(this.minChangeBetween(levelBefore, levelAfter), k * sd);
     if (Math.abs(jump) <= threshold || Math.sign(jump) * this.sharpJump(changeAt) < sharpness * Math.abs(jump)) {
       return undefined;
     }

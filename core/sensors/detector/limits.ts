@@ -63,7 +63,6 @@ export function checkLimits(t: DetectorThresholds): CheckLimits {
       step: {
         readings: t.stepReadings,
         k: t.stepK,
-        relativeK: t.stepRelativeK,
         minChange: m.stepMinChange,
         minRelativeChange: t.stepMinRelativeChange,
         sharpReadings: t.stepSharpReadings,
