@@ -135,6 +135,7 @@ describe('typeMet', () => {
     falseAlarmsOnCleanDays: 0,
     falseAlarmsPerCleanSensorDay: 0,
     delaySeconds: { median: 0, p95: 0 },
+    detections: [],
     ...over,
   });
 

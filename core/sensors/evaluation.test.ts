@@ -61,6 +61,9 @@ describe('event-level evaluation', () => {
     expect(result.byType.spike.delaySeconds).toEqual({ median: 60, p95: 60 });
     expect(result.byType.step.delaySeconds.median).toBe(20 * 60);
     expect(result.overall).toMatchObject({ labels: 2, detected: 2, falsePositives: 0 });
+    // Each detection names the anomaly that found it by its place in the input.
+    expect(result.byType.step.detections).toEqual([{ anomalyIndex: 1, delaySeconds: 20 * 60 }]);
+    expect(result.byType.spike.detections).toEqual([{ anomalyIndex: 0, delaySeconds: 60 }]);
   });
 
   it('when one fault is reported twice, then it counts one true positive and the second is redundant, not false', () => {

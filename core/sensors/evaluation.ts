@@ -85,6 +85,11 @@ export interface Score {
   falseAlarmsOnCleanDays: number;
   falseAlarmsPerCleanSensorDay: number | null;
   delaySeconds: { median: number | null; p95: number | null };
+  /**
+   * Each detected label's delay with the anomaly that found it (its index in the input's `anomalies`), for
+   * targets that depend on the anomaly.
+   */
+  detections: { anomalyIndex: number; delaySeconds: number }[];
 }
 
 export interface Evaluation {
@@ -166,6 +171,7 @@ interface Tally {
   atFaultEnd: number;
   falseAlarmsOnCleanDays: number;
   delays: number[];
+  detections: { anomalyIndex: number; delaySeconds: number }[];
 }
 
 const emptyTally = (): Tally => ({
@@ -178,6 +184,7 @@ const emptyTally = (): Tally => ({
   atFaultEnd: 0,
   falseAlarmsOnCleanDays: 0,
   delays: [],
+  detections: [],
 });
 
 function score(tally: Tally, cleanSensorDays: number): Score {
@@ -195,6 +202,7 @@ function score(tally: Tally, cleanSensorDays: number): Score {
     falseAlarmsOnCleanDays: tally.falseAlarmsOnCleanDays,
     falseAlarmsPerCleanSensorDay: ratio(tally.falseAlarmsOnCleanDays, cleanSensorDays),
     delaySeconds: { median: percentile(delays, 50), p95: percentile(delays, 95) },
+    detections: tally.detections,
   };
 }
 
@@ -214,6 +222,7 @@ export function evaluateDetections(input: EvaluationInput): Evaluation {
     overall.labels++;
   }
 
+  const indexOf = new Map(input.anomalies.map((anomaly, i) => [anomaly, i]));
   const ordered = [...input.anomalies].sort(
     (a, b) => detectionMs(a) - detectionMs(b) || Date.parse(a.window.start) - Date.parse(b.window.start),
   );
@@ -247,6 +256,7 @@ export function evaluateDetections(input: EvaluationInput): Evaluation {
       for (const t of [tallies[open.label.type], overall]) {
         t.detected++;
         t.delays.push(delay);
+        t.detections.push({ anomalyIndex: indexOf.get(anomaly) as number, delaySeconds: delay });
       }
     } else if (candidates.length > 0) {
       tally.redundant++;
