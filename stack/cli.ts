@@ -17,6 +17,7 @@ import { configFromEnvironment } from '../config/runtime';
 import { formatReport } from '../core/doctor';
 import { describeError } from '../core/errors';
 
+import { backfilledDag } from './airflow-cli';
 import { appProcesses, appStatus } from './app-processes';
 import { airflowAdminUser, airflowEnvironment, airflowVenv } from './services/airflow';
 import { createStack } from './stack';
@@ -182,15 +183,28 @@ async function withClients<T>(config: Config, body: (client: Client, pool: Pool)
   }
 }
 
-/** `airflow …` with this stack's Airflow environment; installs the venv on first use. */
+/**
+ * `airflow …` with this stack's Airflow environment; installs the venv on first use. Airflow 3 never runs
+ * the backfill of a paused DAG (its runs wait, queued), and the stack creates DAGs paused while Airflow's
+ * schedules are on: so `backfill create` unpauses the DAG it names first, and says so.
+ */
 async function runAirflowCli(config: Config, args: string[]): Promise<number> {
   const stack = createStack(config, say);
   await stack.services.airflow.install();
-  const result = spawnSync(path.join(airflowVenv(stack.layout), 'bin', 'airflow'), args, {
-    stdio: 'inherit',
-    env: airflowEnvironment(config, stack.layout),
-  });
-  return result.status ?? 1;
+  const airflow = (argv: string[]) =>
+    spawnSync(path.join(airflowVenv(stack.layout), 'bin', 'airflow'), argv, {
+      stdio: 'inherit',
+      env: airflowEnvironment(config, stack.layout),
+    }).status ?? 1;
+  const dagId = backfilledDag(args);
+  if (dagId !== undefined) {
+    say(
+      `unpausing ${dagId}: Airflow runs no backfill of a paused DAG (its schedule runs too; \`npm run airflow -- dags pause ${dagId}\` pauses it again)`,
+    );
+    const unpaused = airflow(['dags', 'unpause', dagId]);
+    if (unpaused !== 0) return unpaused;
+  }
+  return airflow(args);
 }
 
 function describe(s: Record<string, string | boolean>): string {

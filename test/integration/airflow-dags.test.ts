@@ -7,11 +7,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { connectTemporal } from '../../adapters/temporal/client';
 import { repoRoot } from '../../config/runtime';
 import { stackLayout } from '../../stack/layout';
 import { airflowEnvironment, airflowService, airflowVenv } from '../../stack/services/airflow';
 
-import { testConfig } from './test-env';
+import { testConfig, testProcessEnv } from './test-env';
 
 const config = testConfig();
 const layout = stackLayout(config);
@@ -66,4 +67,77 @@ describe('Airflow DAGs (pytest against the real Airflow and Temporal)', () => {
     expect(counts.tests).toBeGreaterThan(0);
     expect(counts).toEqual({ tests: counts.tests, failures: 0, errors: 0, skipped: 0 });
   });
+});
+
+/** The README's block "One run, and a backfill", one shell command per line (continuations joined, comments dropped). */
+function readmeAirflowCommands(): string[] {
+  const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+  const block = /One run, and a backfill[^\n]*\n+```bash\n([\s\S]*?)```/.exec(readme)?.[1];
+  if (block === undefined) throw new Error('README.md has no "One run, and a backfill" bash block');
+  return block
+    .replace(/\\\n\s*/g, '')
+    .split('\n')
+    .map((line) => line.replace(/\s+#.*$/, '').trim())
+    .filter((line) => line.length > 0);
+}
+
+/** `airflow-aqi_hourly-2024-03-14T0000--2024-03-14T0100`: the id the DAG gives an hourly interval. */
+function hourlyWorkflowId(start: Date): string {
+  const compact = (d: Date) => d.toISOString().slice(0, 16).replace(':', '');
+  return `airflow-aqi_hourly-${compact(start)}--${compact(new Date(start.getTime() + 3_600_000))}`;
+}
+
+describe("the README's Airflow commands", () => {
+  it(
+    'when run as written with aqi_hourly paused, then the test run and every backfilled hour complete their workflow',
+    async () => {
+      const env = { ...airflowEnvironment(config, layout) };
+      const paused = spawnSync(path.join(airflowVenv(layout), 'bin', 'airflow'), ['dags', 'pause', 'aqi_hourly'], {
+        env,
+        encoding: 'utf8',
+      });
+      expect(paused.status).toBe(0);
+      const commands = readmeAirflowCommands();
+
+      for (const command of commands) {
+        const done = spawnSync('bash', ['-c', command], {
+          cwd: repoRoot,
+          env: testProcessEnv(),
+          encoding: 'utf8',
+          timeout: 10 * 60_000,
+          maxBuffer: 64 * 1024 * 1024,
+        });
+        if (done.status !== 0)
+          throw new Error(`${command} exited with ${String(done.status)}:\n${done.stdout}\n${done.stderr}`);
+      }
+
+      expect(commands).toHaveLength(2);
+      const hours = [
+        new Date('2024-03-06T05:00:00Z'),
+        ...Array.from({ length: 6 }, (_, h) => new Date(Date.parse('2024-03-14T00:00:00Z') + h * 3_600_000)),
+      ];
+      const temporal = await connectTemporal(config);
+      const statuses: Record<string, string> = {};
+      const deadline = Date.now() + 10 * 60_000;
+      for (const hour of hours) {
+        const id = hourlyWorkflowId(hour);
+        for (;;) {
+          const status = await temporal.workflow
+            .getHandle(id)
+            .describe()
+            .then((d) => d.status.name)
+            .catch(() => 'NOT_STARTED');
+          statuses[id] = status;
+          if (status !== 'RUNNING' && status !== 'NOT_STARTED') break;
+          if (Date.now() > deadline) break;
+          await new Promise((resolve) => setTimeout(resolve, 2000));
+        }
+      }
+      await temporal.connection.close();
+      spawnSync(path.join(airflowVenv(layout), 'bin', 'airflow'), ['dags', 'pause', 'aqi_hourly'], { env });
+
+      expect(Object.values(statuses)).toEqual(hours.map(() => 'COMPLETED'));
+    },
+    25 * 60_000,
+  );
 });
