@@ -3,6 +3,7 @@ import type { ActivityRepositories } from '../../activities/repositories';
 import { deliveredTargets, recordAlertDelivery } from './alert-deliveries';
 import { recordIncidentStep } from './incidents';
 import { findLocations } from './locations';
+import { findPoorAirHours } from './poor-air';
 import { latestStoredHourOf, saveMonitoringReport, versionDriftVerdicts } from './monitoring-reports';
 import { describeDatabase, recordPlatformCheck } from './platform-checks';
 import type { Pool } from './pool';
@@ -72,5 +73,6 @@ export function createPostgresRepositories(pool: Pool): ActivityRepositories {
       recordHoldout: (holdout) => recordHoldout(pool, holdout),
     },
     retraining: { claim: (input) => claimRetraining(pool, input) },
+    airQuality: { poorHours: (input) => findPoorAirHours(pool, input) },
   };
 }
