@@ -1,5 +1,5 @@
-import { alert } from './alert';
 import { isPoorOrWorse, poorAirAlerts, type PoorAirHour } from './air-quality-alerts';
+import { alert } from './alert';
 
 const at = '2025-01-01T00:05:00Z';
 const observed = (hour: string, europeanAqi: number, locationId = 'lyon'): PoorAirHour => ({
