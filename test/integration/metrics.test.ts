@@ -5,8 +5,8 @@ import { parseMetricSamples, sampleSum } from '../../adapters/metrics/samples';
 import { createPool } from '../../adapters/postgres/pool';
 import { connectTemporal } from '../../adapters/temporal/client';
 import { startOrJoin } from '../../adapters/temporal/start-or-join';
-import { dataQualityWorkflowId } from '../../core/ingestion/workflow-ids';
-import { checkDataQuality } from '../../workflows/check-data-quality';
+import { ingestHistoryWorkflowId } from '../../core/ingestion/workflow-ids';
+import { ingestHistory } from '../../workflows/ingest-history';
 import { promqlQueries, sqlQueries } from '../support/monitoring-queries';
 import { metricReferences, scrapeMetrics, scrapeServes } from '../support/promql-metrics';
 
@@ -17,7 +17,7 @@ import { testConfig } from './test-env';
  * stack, each at its own port (Prometheus's jobs). A labelled prom-client metric declares its family
  * (`# TYPE`) before its first event, which counts; the Temporal SDK's exporter shows a metric only once it
  * has a value, so the test first makes the events the queries need that the stack's start may not have
- * made: a workflow that fails in an activity (a data-quality check of a window without readings).
+ * made: a workflow that fails in an activity (a backfill of 2019, which the replay source refuses).
  * The dashboards' SQL runs against the stack's database with Grafana's time macro over Lyon 2024.
  */
 const config = testConfig();
@@ -43,22 +43,24 @@ async function scrape(url: string): Promise<string> {
 
 beforeAll(async () => {
   client = await connectTemporal(config);
-  const from = '2022-03-01T00:00:00Z';
-  const to = '2022-03-02T00:00:00Z';
-  const { handle } = await startOrJoin(client, config, checkDataQuality, dataQualityWorkflowId(['paris'], from, to), {
-    locationIds: ['paris'],
+  const from = '2019-01-01T00:00:00Z';
+  const to = '2019-01-01T23:00:00Z';
+  const { handle } = await startOrJoin(client, config, ingestHistory, ingestHistoryWorkflowId(['lyon'], from, to), {
+    locationIds: ['lyon'],
     from,
     to,
   });
   const failure = await handle.result().catch((err: unknown) => err);
-  if (!(failure instanceof WorkflowFailedError)) throw new Error('the empty window was expected to fail its check');
+  if (!(failure instanceof WorkflowFailedError)) throw new Error('the replay source was expected to refuse 2019');
   // The worker's exporter reports what its core has recorded; the failed run's counters reach it within a
   // scrape or two, so scrape until they are there.
   for (let attempt = 0; ; attempt++) {
     scrapes = Object.fromEntries(
       await Promise.all(Object.entries(endpoints).map(async ([job, url]) => [job, await scrape(url)] as const)),
     );
-    if (scrapeServes(scrapes.worker ?? '', 'temporal_workflow_failed_total') || attempt === 20) break;
+    const worker = scrapes.worker ?? '';
+    const counted = ['temporal_workflow_failed_total', 'temporal_activity_execution_failed_total'];
+    if (counted.every((name) => scrapeServes(worker, name)) || attempt === 20) break;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 });
@@ -68,7 +70,7 @@ afterAll(async () => {
 });
 
 describe('metrics of the processes', () => {
-  it('when each process is scraped, then it serves its own metrics, the failed check counted by the worker', () => {
+  it('when each process is scraped, then it serves its own metrics, the refused backfill counted by the worker', () => {
     const worker = parseMetricSamples(scrapes.worker ?? '');
 
     expect(scrapes.api).toContain('aqi_api_request_duration_seconds');
@@ -76,10 +78,10 @@ describe('metrics of the processes', () => {
     expect(scrapes.detector).toContain('aqi_detector_records_total');
     expect(scrapes.trainer).toContain('temporal_num_pollers');
     expect(
-      sampleSum(worker, 'temporal_workflow_failed_total', { workflow_type: 'checkDataQuality' }),
+      sampleSum(worker, 'temporal_workflow_failed_total', { workflow_type: 'ingestHistory' }),
     ).toBeGreaterThanOrEqual(1);
     expect(
-      sampleSum(worker, 'temporal_activity_execution_failed_total', { activity_type: 'assessDataQuality' }),
+      sampleSum(worker, 'temporal_activity_execution_failed_total', { activity_type: 'planHistorySource' }),
     ).toBeGreaterThanOrEqual(1);
   });
 
