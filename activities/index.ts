@@ -1,3 +1,4 @@
+import { createAirQualityAlertActivities } from './air-quality-alerts';
 import { createAlertActivities } from './alerts';
 import { createDoctorActivities, type DoctorDeps } from './doctor';
 import { createIncidentActivities, type IncidentActivityDeps } from './incidents';
@@ -30,6 +31,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createIngestionActivities(deps),
     ...createQualityActivities(deps),
     ...createAlertActivities(deps),
+    ...createAirQualityAlertActivities(deps),
     ...createIncidentActivities(deps),
     ...createSensorRollupActivities(deps),
     ...createTrainingActivities(deps),

@@ -5,6 +5,7 @@ import type { RawPayload } from '../adapters/postgres/raw-payloads';
 import type { ReadingToStore, StoreResult } from '../adapters/postgres/readings-store';
 import type { RetrainClaim, RetrainClaimInput } from '../adapters/postgres/retraining-triggers';
 import type { MeasuredVariable, Reading } from '../core/air-quality/reading';
+import type { PoorAirHour } from '../core/alerts/air-quality-alerts';
 import type { AlertKind } from '../core/alerts/alert';
 import type { DoctorReport } from '../core/doctor';
 import type { Location } from '../core/locations/location';
@@ -200,6 +201,12 @@ export interface PredictionLogRepository {
   recordHoldout(holdout: ModelHoldout): Promise<void>;
 }
 
+/** The stored air a person should hear about (readings and the prediction log). */
+export interface AirQualityRepository {
+  /** Observed hours of the window and forecasts made from them whose European AQI is above `above`. */
+  poorHours(input: { locationIds: readonly string[]; from: string; to: string; above: number }): Promise<PoorAirHour[]>;
+}
+
 /** The retraining ledger (migration 0017): one claim per trigger, a cooldown per model. */
 export interface RetrainingRepository {
   claim(input: RetrainClaimInput): Promise<RetrainClaim>;
@@ -219,4 +226,5 @@ export interface ActivityRepositories {
   monitoring: MonitoringRepository;
   predictionLog: PredictionLogRepository;
   retraining: RetrainingRepository;
+  airQuality: AirQualityRepository;
 }

@@ -177,6 +177,9 @@ describe('planRetraining', () => {
     });
 
     expect(few.action).toBe('none');
+    expect(few.degraded).toBeUndefined();
+    expect(enough.degraded).toMatchObject({ maeMargin: 0.25, accuracy: { horizonHours: 24, mae: 8 } });
+    expect(lenient.degraded).toBeUndefined();
     expect(enough).toMatchObject({
       action: 'start',
       workflowId: 'retrain-aqi-eaqi-forecast-24h-v3-live-accuracy-20241225T00Z',
@@ -196,5 +199,33 @@ describe('planRetraining', () => {
     });
 
     expect(plan).toEqual({ action: 'none', why: expect.stringContaining('no recipe tags') });
+  });
+
+  it('when live MAE is degraded but there is no recipe to retrain, then nothing starts and the degradation is still told', async () => {
+    const { activities, report } = setUp();
+    const newest = await report('monitor-1', '2024-12-25T00:00:00Z', false);
+
+    const plan = await inActivityOf('monitor-1')(activities.planRetraining, {
+      champion: { ...champion, tags: {} },
+      report: newest,
+      accuracy: [
+        {
+          modelName: champion.modelName,
+          modelVersion: '3',
+          horizonHours: 0,
+          from: '2024-12-18T00:00:00Z',
+          to: '2024-12-25T00:00:00Z',
+          resolved: 100,
+          hours: 100,
+          pending: 0,
+          mae: 9,
+          holdoutMae: 6,
+          ratio: 1.5,
+        },
+      ],
+    });
+
+    expect(plan.action).toBe('none');
+    expect(plan.degraded?.summary).toContain('worse than the holdout by more than 25 %');
   });
 });

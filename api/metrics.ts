@@ -12,8 +12,8 @@ import type { ModelStore } from './models/model-store';
  * The API's Prometheus metrics, one registry per app (tests build several apps in one process):
  * request latency by route, predictions by model version, the served versions, and Node process metrics;
  * with a cluster link, summed over every API process. With `monitoring`, the newest stored drift report of
- * each model and the live accuracy of each version as gauges (the worker, which writes them, serves no
- * metrics): read at each scrape.
+ * each model and the live accuracy of each version as gauges, read from PostgreSQL (where the worker writes
+ * them) at each scrape.
  */
 export function createApiMetrics(store: ModelStore, cluster?: ClusterLink, monitoring?: { pool: pg.Pool }) {
   const registry = new Registry();

@@ -43,7 +43,9 @@ export interface Config {
   /** When the monitor's evidence starts a retrain (RETRAIN_*; core/monitoring/retraining/policy.ts). */
   retraining: { maeMargin: number; minHours: number; driftWindows: number; cooldownMs: number };
   /** The anomaly detector of sensors.raw: threshold overrides (JSON text, lateness included), incidents. */
-  sensors: { thresholds: string; incidentEscalateAfter: string; readingsTopic: string; detectorMetricsPort: number };
+  sensors: { thresholds: string; incidentEscalateAfter: string; readingsTopic: string };
+  /** The ports each process serves its Prometheus metrics on (the API serves its own at API_PORT /metrics). */
+  metrics: { workerPort: number; trainerPort: number; streamPort: number; detectorPort: number };
   airflow: { port: number; logServerPort: number; url: string; adminPassword: string; schedules: boolean };
   gitCommit?: string;
   source: {
@@ -169,7 +171,12 @@ function assemble(v: Raw): Config {
       thresholds: req('SENSOR_DETECTOR_THRESHOLDS'),
       incidentEscalateAfter: req('SENSOR_INCIDENT_ESCALATE_AFTER'),
       readingsTopic: req('SENSOR_READINGS_TOPIC'),
-      detectorMetricsPort: req('DETECTOR_METRICS_PORT'),
+    },
+    metrics: {
+      workerPort: req('WORKER_METRICS_PORT'),
+      trainerPort: req('TRAINER_METRICS_PORT'),
+      streamPort: req('STREAM_METRICS_PORT'),
+      detectorPort: req('DETECTOR_METRICS_PORT'),
     },
     airflow: {
       port: req('AIRFLOW_PORT'),

@@ -8,6 +8,8 @@ import { parseAlertTargets } from '../core/alerts/targets';
  */
 const port = z.coerce.number().int().min(1).max(65535);
 const text = z.string().min(1);
+/** A process's Prometheus endpoint; 0 picks a free port (tests, a second instance on one machine). */
+const metricsPort = z.coerce.number().int().min(0).max(65535);
 
 /** What an API key may be allowed to do: one permission per family of changing routes. */
 export const apiPermissions = ['pipelines', 'approve', 'models', 'locations', 'sensors', 'incidents'] as const;
@@ -142,10 +144,25 @@ export const variables = {
     'sensors.raw',
     'Where POST /sensors/readings sends readings (the detector reads sensors.raw; another topic keeps them apart, e.g. for a contract fuzz)',
   ),
+  WORKER_METRICS_PORT: variable(
+    metricsPort,
+    '9464',
+    "Port of the pipeline worker's Prometheus metrics (Temporal SDK's workflow and activity metrics; GET /metrics)",
+  ),
+  TRAINER_METRICS_PORT: variable(
+    metricsPort,
+    '9465',
+    "Port of the training worker's Prometheus metrics (Temporal SDK's activity metrics; GET /metrics)",
+  ),
   DETECTOR_METRICS_PORT: variable(
-    z.coerce.number().int().min(0).max(65535),
+    metricsPort,
     '9466',
     "Port of the anomaly detector's Prometheus metrics (GET /metrics; 0 picks a free one)",
+  ),
+  STREAM_METRICS_PORT: variable(
+    metricsPort,
+    '9467',
+    "Port of the stream processor's Prometheus metrics (GET /metrics; 0 picks a free one)",
   ),
   SENSOR_INCIDENT_ESCALATE_AFTER: variable(
     z.string().regex(/^\d+(ms|s|m|h|d)$/, 'a duration such as 30m or 10s'),

@@ -11,7 +11,7 @@ import { fetchReplayHoldings } from '../adapters/open-meteo/replay-holdings';
 import { createPool } from '../adapters/postgres/pool';
 import { createPostgresRepositories } from '../adapters/postgres/repositories';
 import { workflowUrl } from '../adapters/temporal/client';
-import { installTemporalLogging } from '../adapters/temporal/logging';
+import { installTemporalRuntime } from '../adapters/temporal/runtime';
 import { configFromEnvironment, gitCommit } from '../config/runtime';
 import { AppError, describeError } from '../core/errors';
 import { resolveDetectorThresholds, type DetectorThresholds } from '../core/sensors/thresholds';
@@ -23,7 +23,7 @@ import { resolveDetectorThresholds, type DetectorThresholds } from '../core/sens
 async function run(): Promise<void> {
   const config = configFromEnvironment();
   const logger = createLogger('pipeline-worker', config.logLevel);
-  installTemporalLogging(logger);
+  installTemporalRuntime({ logger, metrics: { host: config.bindHost, port: config.metrics.workerPort } });
   // The daily sensor rollup judges drift and neighbours with the detector's thresholds.
   let thresholds: DetectorThresholds;
   try {

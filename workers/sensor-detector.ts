@@ -33,7 +33,7 @@ async function run(): Promise<void> {
   const metrics = createDetectorMetrics();
   const metricsServer = serveMetrics(metrics.registry, {
     host: config.bindHost,
-    port: config.sensors.detectorMetricsPort,
+    port: config.metrics.detectorPort,
     logger,
   });
   let temporal: Promise<Client> | undefined;

@@ -3,7 +3,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { createTrainingComputeActivities } from '../activities';
 import { createLogger } from '../adapters/logger';
 import { createMlflowClient } from '../adapters/mlflow/client';
-import { installTemporalLogging } from '../adapters/temporal/logging';
+import { installTemporalRuntime } from '../adapters/temporal/runtime';
 import { configFromEnvironment } from '../config/runtime';
 
 /**
@@ -14,7 +14,7 @@ import { configFromEnvironment } from '../config/runtime';
 async function run(): Promise<void> {
   const config = configFromEnvironment();
   const logger = createLogger('training-worker', config.logLevel);
-  installTemporalLogging(logger);
+  installTemporalRuntime({ logger, metrics: { host: config.bindHost, port: config.metrics.trainerPort } });
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   try {
     const worker = await Worker.create({

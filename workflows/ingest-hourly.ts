@@ -7,14 +7,21 @@
  *   3. Score (live accuracy): every champion predicts from the stored hours into the prediction log, and
  *      predictions waiting for these hours get their actuals. Behind `patched('live-accuracy')`; a scoring
  *      that fails is reported in the result, never fails the ingest.
- *   4. Return the counts.
+ *   4. Tell people (behind `patched('poor-air-alerts')`) of every observed hour of the window and every
+ *      forecast made from it at "poor" or worse: one alert per location, kind, day and band. A lookup that
+ *      fails is logged, never fails the ingest.
+ *   5. Return the counts.
  */
 import { log, patched, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
 
+import type { AirQualityAlertActivities } from '../activities/air-quality-alerts';
 import type { IngestionActivities } from '../activities/ingestion';
 import type { LiveAccuracyActivities, ScoringOutcome } from '../activities/live-accuracy';
+import { poorAirAlerts } from '../core/alerts/air-quality-alerts';
 import { parseHour, toHourString } from '../core/ingestion/chunks';
 import { searchAttributes } from '../temporal/search-attributes';
+
+import { tell } from './alerting';
 
 export interface IngestHourlyInput {
   locationIds: string[];
@@ -52,6 +59,12 @@ const { scoreStoredHours } = proxyActivities<LiveAccuracyActivities>({
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumAttempts: 3 },
 });
 
+// One query over the window's readings and prediction log: seconds at most.
+const { findPoorAir } = proxyActivities<AirQualityAlertActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumAttempts: 5 },
+});
+
 export async function ingestHourly(input: IngestHourlyInput): Promise<IngestHourlyResult> {
   const hour = input.hour ?? (await latestSourceHour({ locationIds: input.locationIds }));
   const to = toHourString(parseHour(hour, 'hour'));
@@ -65,12 +78,29 @@ export async function ingestHourly(input: IngestHourlyInput): Promise<IngestHour
   const { published, expected } = await publishRawReadings({ locationIds: input.locationIds, from, to });
   const { persisted } = await awaitReadingsPersisted({ expected });
   if (!patched('live-accuracy')) return { from, to, published, persisted };
+  let result: IngestHourlyResult;
   try {
     const scoring = await scoreStoredHours({ locationIds: input.locationIds, from, to });
-    return { from, to, published, persisted, scoring };
+    result = { from, to, published, persisted, scoring };
   } catch (err) {
-    const scoringError = err instanceof Error ? (err.cause instanceof Error ? err.cause : err).message : String(err);
+    const scoringError = causeOf(err);
     log.warn('live-accuracy scoring failed; the hour is stored', { scoringError });
-    return { from, to, published, persisted, scoringError };
+    result = { from, to, published, persisted, scoringError };
   }
+  if (patched('poor-air-alerts')) await tellPoorAir(input.locationIds, from, to);
+  return result;
 }
+
+async function tellPoorAir(locationIds: string[], from: string, to: string): Promise<void> {
+  let hours;
+  try {
+    hours = await findPoorAir({ locationIds, from, to });
+  } catch (err) {
+    log.warn('poor-air lookup failed; the hour is stored', { error: causeOf(err) });
+    return;
+  }
+  for (const alert of poorAirAlerts(hours, new Date().toISOString())) await tell(alert);
+}
+
+const causeOf = (err: unknown): string =>
+  err instanceof Error ? (err.cause instanceof Error ? err.cause : err).message : String(err);

@@ -10,7 +10,9 @@
  *   5. Retrain on evidence (behind `patched('retrain-on-evidence')`): live MAE worse than the holdout, or
  *      dataset drift in the last disjoint windows, claims a retrain (one per model within the cooldown) and
  *      starts `trainingPipeline` on the latest windows as a child it does not wait for (the run still meets
- *      the evaluation gate and a person's approval), or joins the one already claimed.
+ *      the evaluation gate and a person's approval), or joins the one already claimed. A live MAE beyond the
+ *      margin also alerts people (behind `patched('accuracy-alert')`, once per version and horizon), whether
+ *      or not a retrain follows.
  * The result carries the verdicts (dataset, prediction, target drift), the live accuracy, the report id and
  * what became of the evidence.
  */
@@ -28,7 +30,7 @@ import {
 
 import type { ChampionRef, DriftReportOutcome, MonitoringActivities } from '../activities/monitoring';
 import type { RetrainingActivities } from '../activities/retraining';
-import { modelDriftAlert } from '../core/alerts/pipeline-alerts';
+import { accuracyDegradedAlert, modelDriftAlert } from '../core/alerts/pipeline-alerts';
 import type { LiveAccuracy } from '../core/monitoring/accuracy/live-accuracy';
 import type { RetrainingOverrides } from '../core/monitoring/retraining/policy';
 import { searchAttributes } from '../temporal/search-attributes';
@@ -191,6 +193,22 @@ async function retrainOnEvidence(
     ...(outcome.accuracy === undefined ? {} : { accuracy: outcome.accuracy }),
     ...(overrides === undefined ? {} : { overrides }),
   });
+  if (patched('accuracy-alert') && plan.degraded !== undefined) {
+    const { accuracy, summary, maeMargin } = plan.degraded;
+    await tell(
+      accuracyDegradedAlert({
+        workflowId: workflowInfo().workflowId,
+        modelName: champion.modelName,
+        version: champion.version,
+        horizonHours: accuracy.horizonHours,
+        ...(accuracy.ratio === undefined ? {} : { ratio: accuracy.ratio }),
+        maeMargin,
+        summary,
+        ...(outcome.links.html === undefined ? {} : { reportUrl: outcome.links.html }),
+        at: new Date().toISOString(),
+      }),
+    );
+  }
   if (plan.action === 'none') return { action: 'none', why: plan.why };
   const { trigger } = plan;
   let started = false;

@@ -6,6 +6,7 @@ import { findLocations } from './locations';
 import { latestStoredHourOf, saveMonitoringReport, versionDriftVerdicts } from './monitoring-reports';
 import { describeDatabase, recordPlatformCheck } from './platform-checks';
 import type { Pool } from './pool';
+import { findPoorAirHours } from './poor-air';
 import { logPredictions, recordHoldout, resolveActuals, tallyPredictions } from './prediction-log';
 import { recordPromotion } from './promotions';
 import { loadQualityRows, saveQualityReport } from './quality';
@@ -72,5 +73,6 @@ export function createPostgresRepositories(pool: Pool): ActivityRepositories {
       recordHoldout: (holdout) => recordHoldout(pool, holdout),
     },
     retraining: { claim: (input) => claimRetraining(pool, input) },
+    airQuality: { poorHours: (input) => findPoorAirHours(pool, input) },
   };
 }

@@ -126,3 +126,41 @@ export function modelDriftAlert(input: {
     workflowId: input.workflowId,
   };
 }
+
+/**
+ * A champion's live MAE is worse than its holdout's by more than the retraining margin (the rule of
+ * core/monitoring/retraining): one alert per model version and horizon, told by the monitor that first sees it.
+ */
+export function accuracyDegradedAlert(input: {
+  workflowId: string;
+  modelName: string;
+  version: string;
+  horizonHours: number;
+  ratio?: number;
+  maeMargin: number;
+  summary: string;
+  reportUrl?: string;
+  at: string;
+}): PipelineAlert {
+  const times = input.ratio === undefined ? '' : ` (${input.ratio.toFixed(2)}× the holdout MAE)`;
+  return {
+    key: `accuracy:${input.modelName}:${input.version}:+${input.horizonHours}h`,
+    kind: 'model_degraded',
+    severity: 'warning',
+    title: cutTo(`${input.modelName} version ${input.version}: live accuracy degraded${times}`, 200),
+    text: cutTo(
+      `${input.summary}. Above the retraining margin of ${Math.round(input.maeMargin * 100)} %: ` +
+        'a retrain is planned when the champion has its recipe and none ran within the cooldown.',
+      3000,
+    ),
+    links: input.reportUrl === undefined ? [] : [{ label: 'Drift report', url: input.reportUrl }],
+    facts: {
+      model: input.modelName,
+      version: input.version,
+      horizon: `+${input.horizonHours} h`,
+      ...(input.ratio === undefined ? {} : { 'live / holdout MAE': Number(input.ratio.toFixed(2)) }),
+    },
+    at: input.at,
+    workflowId: input.workflowId,
+  };
+}

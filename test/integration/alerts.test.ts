@@ -4,7 +4,9 @@ import { createPool } from '../../adapters/postgres/pool';
 import { connectTemporal } from '../../adapters/temporal/client';
 import { actOnIncident } from '../../adapters/temporal/incidents';
 import { startOrJoin } from '../../adapters/temporal/start-or-join';
+import { ingestHourlyWorkflowId } from '../../core/ingestion/workflow-ids';
 import { sensorIncidentWorkflowId } from '../../core/sensors/incident';
+import { ingestHourly } from '../../workflows/ingest-hourly';
 import { sensorIncident } from '../../workflows/sensor-incident';
 import type { ReceivedWebhook } from '../support/webhook-receiver';
 
@@ -84,6 +86,32 @@ describe('alerts from the real worker to a local webhook receiver (ALERT_WEBHOOK
     expect(rows.find((r) => r.outcome === 'gave_up')?.reason).toContain('HTTP 404');
     expect(rows.map((r) => r.target_id).join(' ')).not.toContain('http');
     await pool.end();
+    await temporal.connection.close();
+  });
+
+  it('poor air in Lyon on 2024-12-31, observed and forecast by the champions, is told once per kind, day and band however often the hours are ingested', async () => {
+    const temporal = await connectTemporal(config);
+    // npm start's stack has ingested 23:00 already (before its champions existed); 22:00 looks back over
+    // the same evening, now with champions forecasting the next day.
+    const hour = '2024-12-31T22:00:00Z';
+    const { handle } = await startOrJoin(temporal, config, ingestHourly, ingestHourlyWorkflowId(['lyon'], hour), {
+      locationIds: ['lyon'],
+      hour,
+    });
+    await handle.result();
+    const [observed] = await untilReceived(
+      (h) => h.path === '/alerts' && keyOf(h)?.startsWith('air-poor:observed:lyon:2024-12-31:') === true,
+    );
+    await untilReceived((h) => h.path === '/alerts' && keyOf(h)?.startsWith('air-poor:forecast:lyon:') === true);
+    const keys = (await received())
+      .filter((h) => h.path === '/alerts' && keyOf(h)?.startsWith('air-poor:') === true)
+      .map((h) => keyOf(h));
+
+    expect(observed?.body).toMatchObject({
+      kind: 'air_quality_poor',
+      facts: { location: 'lyon', band: expect.stringMatching(/poor/) },
+    });
+    expect(keys.length).toBe(new Set(keys).size);
     await temporal.connection.close();
   });
 });

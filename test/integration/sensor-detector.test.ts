@@ -182,7 +182,7 @@ const uniquePrefix = () => `D${randomBytes(3).toString('hex').toUpperCase()}`;
 
 /** The stack's detector's metrics (DETECTOR_METRICS_PORT), as samples. */
 async function detectorMetrics() {
-  const response = await fetch(`http://${config.bindHost}:${String(config.sensors.detectorMetricsPort)}/metrics`);
+  const response = await fetch(`http://${config.bindHost}:${String(config.metrics.detectorPort)}/metrics`);
   expect(response.status).toBe(200);
   return parseMetricSamples(await response.text());
 }

@@ -34,6 +34,9 @@ export function testStackPorts(offset: number) {
     REPLAY_PORT: port(18122),
     AIRFLOW_PORT: port(18080),
     AIRFLOW_LOG_SERVER_PORT: port(18766),
+    WORKER_METRICS_PORT: port(19461),
+    TRAINER_METRICS_PORT: port(19462),
+    STREAM_METRICS_PORT: port(19463),
     DETECTOR_METRICS_PORT: port(19464),
   };
 }

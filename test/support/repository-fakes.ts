@@ -438,6 +438,7 @@ export function fakeRepositories(overrides: Partial<ActivityRepositories> = {}):
     monitoring: fakeMonitoring().repository,
     predictionLog: fakePredictionLog().repository,
     retraining: fakeRetraining().repository,
+    airQuality: { poorHours: () => Promise.resolve([]) },
     ...overrides,
   };
 }

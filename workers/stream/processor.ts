@@ -18,8 +18,8 @@ import { pauseBeforeRetry } from '../batch-retry';
 import { toDeadLetter } from './dead-letter';
 import { decodeRawReading } from './decode';
 import { createKnownLocations } from './known-locations';
-import { createStreamMetrics, type StreamTotals } from './metrics';
 import { storeIndexed } from './store';
+import { createThroughputLog, type StreamTotals } from './throughput-log';
 import { indexNewReadings } from './transform';
 
 /**
@@ -47,6 +47,26 @@ export interface StreamProcessorDeps {
   metricsIntervalMs?: number;
   /** Called when kafkajs gives up on the consumer (a crash it does not restart from). */
   onFatalError?: (error: Error) => void;
+  /** Told what each chunk did (the process's Prometheus metrics). */
+  observer?: StreamObserver;
+}
+
+/** What a committed chunk did, for metrics. */
+export interface StreamChunkReport extends StreamTotals {
+  topic: string;
+  partition: number;
+  /** Records of the partition after the chunk not fetched yet (Kafka's high watermark − next offset). */
+  lag: number;
+  /** From the first decode to the offsets' commit. */
+  seconds: number;
+  /** From the chunk's oldest record's Kafka timestamp to the offsets' commit. */
+  storedAfterSeconds: number;
+}
+
+export interface StreamObserver {
+  chunkCommitted(report: StreamChunkReport): void;
+  /** A chunk failed: nothing committed, the batch is fetched again. */
+  chunkFailed(report: { topic: string; partition: number }): void;
 }
 
 export interface StreamProcessor {
@@ -64,7 +84,7 @@ export function createStreamProcessor(deps: StreamProcessorDeps): StreamProcesso
   const maxMessages = deps.batch?.maxMessages ?? 5000;
   const pause = { initialMs: deps.retryPause?.initialMs ?? 1000, maxMs: deps.retryPause?.maxMs ?? 30_000 };
   const knownLocations = createKnownLocations(pool);
-  const metrics = createStreamMetrics(logger, deps.metricsIntervalMs);
+  const metrics = createThroughputLog(logger, deps.metricsIntervalMs);
   const producer: Producer = kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
@@ -137,11 +157,13 @@ export function createStreamProcessor(deps: StreamProcessorDeps): StreamProcesso
       if (!payload.isRunning() || payload.isStale()) return;
       const chunk = batch.messages.slice(i, i + maxMessages);
       const last = (chunk[chunk.length - 1] as KafkaMessage).offset;
+      const started = performance.now();
       let result: StreamTotals;
       try {
         result = await processChunk(batch.topic, batch.partition, chunk, payload.heartbeat);
       } catch (err) {
         failures += 1;
+        deps.observer?.chunkFailed({ topic: batch.topic, partition: batch.partition });
         if (err instanceof AppError && err.code === 'UNKNOWN_LOCATION') knownLocations.forget();
         logger.warn(
           {
@@ -162,6 +184,15 @@ export function createStreamProcessor(deps: StreamProcessorDeps): StreamProcesso
       await payload.heartbeat();
       const lag = Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(last) - 1n));
       metrics.record({ ...result, topic: batch.topic, partition: batch.partition, lag });
+      const oldest = Math.min(...chunk.map((record) => Number(record.timestamp)));
+      deps.observer?.chunkCommitted({
+        ...result,
+        topic: batch.topic,
+        partition: batch.partition,
+        lag,
+        seconds: (performance.now() - started) / 1000,
+        storedAfterSeconds: Math.max(0, (Date.now() - oldest) / 1000),
+      });
     }
   }
 
