@@ -1,6 +1,15 @@
+import { accuracyCells, championAccuracy } from './accuracy';
 import { getJson, postJson } from './api';
 import { h, link, showError } from './dom';
-import { approvalsAnswer, approvalTaken, driftAnswer, lineupAnswer, promotionsAnswer, type Links } from './schemas';
+import {
+  accuracyAnswer,
+  approvalsAnswer,
+  approvalTaken,
+  driftAnswer,
+  lineupAnswer,
+  promotionsAnswer,
+  type Links,
+} from './schemas';
 
 const figure = (metrics: Record<string, number>, name: string) => {
   const value = metrics[name];
@@ -8,12 +17,13 @@ const figure = (metrics: Record<string, number>, name: string) => {
 };
 
 /**
- * The models: each one's champion and challenger with their holdout error against the baseline, the
- * training runs waiting for a decision (approve or reject with the API key), the champions' drift verdicts
+ * The models: each one's champion and challenger with their holdout error against the baseline, each
+ * champion's live error per horizon beside its holdout error (GET /monitoring/accuracy), the training runs waiting for a decision (approve or reject with the API key), the champions' drift verdicts
  * with their reports, and the promotion audit.
  */
 export function modelsView(root: HTMLElement, links: Links) {
   const lineupBox = h('div');
+  const accuracyBox = h('div');
   const approvalsBox = h('div');
   const driftBox = h('div');
   const auditBox = h('div');
@@ -29,6 +39,8 @@ export function modelsView(root: HTMLElement, links: Links) {
     ),
     h('h3', {}, 'Champion and challenger'),
     lineupBox,
+    h('h3', {}, 'Live accuracy of the champions (last 7 days of predictions)'),
+    accuracyBox,
     h('h3', {}, 'Waiting for approval'),
     approvalsBox,
     h('h3', {}, 'Drift verdicts ', link(links.airflow.dags.monitoring ?? links.airflow.ui, 'Airflow aqi_monitoring')),
@@ -38,7 +50,10 @@ export function modelsView(root: HTMLElement, links: Links) {
   );
 
   async function drawLineup(): Promise<void> {
-    const { models } = await getJson('/models/lineup', lineupAnswer);
+    const [{ models }, { accuracy }] = await Promise.all([
+      getJson('/models/lineup', lineupAnswer),
+      getJson('/monitoring/accuracy', accuracyAnswer),
+    ]);
     const cell = (v: (typeof models)[number]['champion']) =>
       v
         ? h(
@@ -58,6 +73,38 @@ export function modelsView(root: HTMLElement, links: Links) {
           h('tr', { 'data-model': m.name }, h('td', {}, m.name), cell(m.champion), cell(m.challenger)),
         ),
       ),
+    );
+    const rows = championAccuracy(models, accuracy);
+    accuracyBox.replaceChildren(
+      rows.length === 0
+        ? h('p', { class: 'muted' }, 'no champion yet')
+        : h(
+            'table',
+            { 'data-testid': 'live-accuracy' },
+            h(
+              'tr',
+              {},
+              h('th', {}, 'model'),
+              h('th', {}, 'horizon'),
+              h('th', {}, 'live MAE'),
+              h('th', {}, 'holdout MAE'),
+              h('th', {}, 'live / holdout'),
+              h('th', {}, 'over'),
+            ),
+            ...rows.map((r) => {
+              const cells = accuracyCells(r);
+              return h(
+                'tr',
+                { 'data-model': r.model, 'data-version': r.version, 'data-horizon': r.live?.horizonHours },
+                h('td', {}, `${r.model} v${r.version}`),
+                h('td', {}, cells.horizon),
+                h('td', { 'data-cell': 'live-mae' }, cells.liveMae),
+                h('td', { 'data-cell': 'holdout-mae' }, cells.holdoutMae),
+                h('td', { 'data-cell': 'ratio', class: (r.ratio ?? 0) > 1 ? 'worse' : undefined }, cells.ratio),
+                h('td', { class: 'muted' }, cells.basis),
+              );
+            }),
+          ),
     );
   }
 

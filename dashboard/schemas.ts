@@ -91,6 +91,23 @@ const version = z.object({
 export const lineupAnswer = z.object({
   models: z.array(z.object({ name: z.string(), champion: z.optional(version), challenger: z.optional(version) })),
 });
+export const accuracyAnswer = z.object({
+  accuracy: z.array(
+    z.object({
+      modelName: z.string(),
+      modelVersion: z.string(),
+      horizonHours: z.number(),
+      from: z.string(),
+      to: z.string(),
+      resolved: z.number(),
+      hours: z.number(),
+      pending: z.number(),
+      mae: z.optional(z.number()),
+      holdoutMae: z.optional(z.number()),
+      ratio: z.optional(z.number()),
+    }),
+  ),
+});
 export const approvalsAnswer = z.object({
   approvals: z.array(
     z.object({

@@ -126,6 +126,63 @@ describe('the dashboard in Chromium', () => {
     expect(removed.status).toBe(200);
   });
 
+  it("when the models view opens, then each champion's live MAE per horizon shows beside its holdout MAE, as GET /monitoring/accuracy reports them", async () => {
+    // A forecast for a real hour goes to the prediction log (flushed within a second): the +24 h champion has a row.
+    const forecast = await callApi('GET', '/forecast?location=lyon&hours=24&at=2024-12-30T23:00:00Z');
+    expect(forecast.status).toBe(200);
+    const forecaster = forecast.body.model as { name: string; version: string };
+    await until('the forecast in GET /monitoring/accuracy', async () => {
+      const { body } = await callApi(
+        'GET',
+        `/monitoring/accuracy?model=${forecaster.name}&version=${forecaster.version}`,
+      );
+      return (body.accuracy as unknown[]).length > 0 || undefined;
+    });
+    await openView('models');
+    await page.waitForSelector('[data-testid="live-accuracy"]');
+    const shown = await page.$$eval('[data-testid="live-accuracy"] tr[data-model]', (rows) =>
+      rows.map((row) => ({
+        model: row.getAttribute('data-model'),
+        version: row.getAttribute('data-version'),
+        horizon: row.getAttribute('data-horizon'),
+        liveMae: row.querySelector('[data-cell="live-mae"]')?.textContent,
+        holdoutMae: row.querySelector('[data-cell="holdout-mae"]')?.textContent,
+      })),
+    );
+    const lineup = (await callApi('GET', '/models/lineup')).body.models as {
+      name: string;
+      champion?: { version: string; holdout: Record<string, number> };
+    }[];
+    const { accuracy } = (await callApi('GET', '/monitoring/accuracy')).body as {
+      accuracy: { modelName: string; modelVersion: string; horizonHours: number; mae?: number; holdoutMae?: number }[];
+    };
+    const fixed = (v: number | undefined) => (v === undefined ? '—' : v.toFixed(2));
+    type Row = { model: string; version: string; horizon: string | null; liveMae: string; holdoutMae: string };
+    const expected = lineup.flatMap(({ name, champion }): Row[] => {
+      if (!champion) return [];
+      const holdout = champion.holdout.test_mae;
+      const logged = accuracy
+        .filter((a) => a.modelName === name && a.modelVersion === champion.version)
+        .sort((a, b) => a.horizonHours - b.horizonHours);
+      if (logged.length === 0) {
+        return [{ model: name, version: champion.version, horizon: null, liveMae: '—', holdoutMae: fixed(holdout) }];
+      }
+      return logged.map((a) => ({
+        model: name,
+        version: champion.version,
+        horizon: String(a.horizonHours),
+        liveMae: fixed(a.mae),
+        holdoutMae: fixed(a.holdoutMae ?? holdout),
+      }));
+    });
+
+    expect(expected).toContainEqual(
+      expect.objectContaining({ model: forecaster.name, version: forecaster.version, horizon: '24' }),
+    );
+    expect(shown).toEqual(expected);
+    expect(consoleErrors).toEqual([]);
+  });
+
   it('when a pending challenger is approved in the page, then it is promoted: the champion alias moves to it in MLflow', async () => {
     const started = await callApi(
       'POST',

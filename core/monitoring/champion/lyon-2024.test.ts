@@ -1,21 +1,23 @@
-import { readFileSync } from 'node:fs';
-
-import { uniformInt } from 'pure-rand/distribution/uniformInt';
-import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
-
-import { bundledExports } from '../../../config/bundled-data';
-import { parseOpenMeteoCsv } from '../../air-quality/open-meteo/csv';
-import { formatObservedAt, type Reading } from '../../air-quality/reading';
-import { buildExamples, featureSpecFor } from '../../ml/features';
-import { trainingParams, trainModel, type Model } from '../../ml/models';
+import {
+  lyonMonth as month,
+  lyonWeek as week,
+  lyonYear as year,
+  monitoredReferenceRows,
+  pmShifted,
+  sampledHours as sampled,
+  trainLyonChampion,
+} from '../../../test/support/lyon-drift-cases';
+import type { Reading } from '../../air-quality/reading';
+import type { Model } from '../../ml/models';
 
 import { championDriftReport, type ChampionDriftReport } from './report';
-import { currentRows, currentWindow, referenceRows } from './rows';
+import { currentRows } from './rows';
 import { monitoringSettings } from './settings';
 
 /**
  * The issue's acceptance checks on the bundled Lyon 2024 export (Open-Meteo.com, CAMS, CC BY 4.0), with the
- * instant model as the champion and the whole year as its training snapshot.
+ * instant model as the champion and the whole year as its training snapshot (test/support/lyon-drift-cases.ts,
+ * shared with the test holding these verdicts to Evidently's: lyon-2024-evidently.test.ts).
  *
  * With Evidently's defaults a reference above 1,000 rows is judged by the normed Wasserstein distance
  * (≥ 0.1), whose sampling noise at a week's 168 rows is of that size: a week drawn at random from the
@@ -23,54 +25,15 @@ import { monitoringSettings } from './settings';
  * monitoring"); at 30 days (720 rows) in none of 200. So "no drift on the snapshot's own rows" is checked on
  * 30-day windows, and the PM shift on weeks as a detection rate against the same weeks unshifted.
  */
-const year = parseOpenMeteoCsv(readFileSync(bundledExports.lyon2024, 'utf8'));
-const snapshot = [{ locationId: 'lyon', readings: year }];
-const week = currentWindow('2025-03-08T00:00:00Z', 7);
-const month = currentWindow('2025-03-08T00:00:00Z', 30);
-
-/** The window's hours, each drawn at random from the snapshot (seeded xoroshiro128+). */
-function sampled(window: { from: string; to: string }, seed: number): Reading[] {
-  const start = Date.parse(window.from);
-  const hours = (Date.parse(window.to) - start) / 3_600_000;
-  const rng = xoroshiro128plus(seed);
-  // Seeded from 32 bits, the generator's first outputs are weak: skip them (as the simulator does).
-  for (let i = 0; i < 32; i += 1) uniformInt(rng, 0, 1);
-  return Array.from({ length: hours }, (_, hour) => {
-    const drawn = year[uniformInt(rng, 0, year.length - 1)] as Reading;
-    return { ...drawn, observedAt: formatObservedAt(start + hour * 3_600_000) };
-  });
-}
-
-/** PM2.5 and PM10 × 1.4 on days 3 to 5 of a week (72 hours). */
-function pmShifted(hours: readonly Reading[]): Reading[] {
-  return hours.map((r, hour) => {
-    if (hour < 48 || hour >= 120) return r;
-    const { pm2_5, pm10 } = r.values;
-    return {
-      ...r,
-      values: {
-        ...r.values,
-        ...(pm2_5 == null ? {} : { pm2_5: pm2_5 * 1.4 }),
-        ...(pm10 == null ? {} : { pm10: pm10 * 1.4 }),
-      },
-    };
-  });
-}
-
 const seeds = Array.from({ length: 40 }, (_, i) => i + 1);
 
 describe('champion drift on Lyon 2024', () => {
   let model: Model;
-  let reference: ReturnType<typeof referenceRows>;
+  let reference: ReturnType<typeof monitoredReferenceRows>;
 
   beforeAll(() => {
-    const spec = featureSpecFor('instant', 0);
-    model = trainModel(
-      'random-forest',
-      buildExamples(snapshot, spec),
-      trainingParams.parse({ randomForest: { nEstimators: 10, maxSamples: 500 } }),
-    );
-    reference = referenceRows(snapshot, model);
+    model = trainLyonChampion();
+    reference = monitoredReferenceRows(model);
   });
 
   const report = (window: { from: string; to: string }, hours: Reading[]): ChampionDriftReport =>
