@@ -245,4 +245,20 @@ describe('the dashboard in Chromium', () => {
     expect(result).toMatchObject({ state: 'closed', closed: { reason: 'resolved', by: 'demo' } });
     expect(consoleErrors).toEqual([]);
   });
+
+  it('when the sensors view opens, then the map has a marker for each sensor the API lists as reporting', async () => {
+    const latest = await callApi('GET', '/sensors/readings/latest');
+    const reporting = (latest.body.readings as { sensorId: string }[]).map((r) => r.sensorId).sort();
+
+    await openView('sensors');
+    await page.waitForSelector('[data-testid="sensor-map"] circle[data-sensor]');
+    const markers = await page.$$eval('[data-testid="sensor-map"] circle[data-sensor]', (circles) =>
+      circles.map((c) => c.getAttribute('data-sensor') ?? ''),
+    );
+
+    // npm start (the suite's global setup) simulated DEMO_001..DEMO_006 around Lyon.
+    expect(reporting.length).toBeGreaterThanOrEqual(6);
+    expect(markers.sort()).toEqual(reporting);
+    expect(consoleErrors).toEqual([]);
+  });
 });
