@@ -16,23 +16,21 @@ import {
   loadPartitionOffset,
   loadPartitionState,
   pendingOutbox,
-  type CheckedReading,
   type OutboxMessage,
 } from '../../adapters/postgres/sensor-stream';
 import { listSensors } from '../../adapters/postgres/sensors';
 import { describeError } from '../../core/errors';
 import type { SensorAnomaly } from '../../core/sensors/anomaly';
 import { createDetectorState, type DetectorState } from '../../core/sensors/detector/detector-state';
-import type { DetectorOutput } from '../../core/sensors/detector/outputs';
 import { restoreFromCheckpoints } from '../../core/sensors/detector/restore-checkpoints';
-import type { ProcessedReading, SensorDeadLetter } from '../../core/sensors/messages';
+import type { SensorDeadLetter } from '../../core/sensors/messages';
 import type { SensorReading } from '../../core/sensors/reading';
 import type { DetectorThresholds } from '../../core/sensors/thresholds';
 import { pauseBeforeRetry } from '../batch-retry';
 import type { ConsumedRecord } from '../stream/dead-letter';
 
+import { chunkOutputs } from './chunk-outputs';
 import { decodeSensorRecord, toSensorDeadLetter } from './decode';
-import { incidentAnomalyTypes, incidentInput, incidentTargets } from './incidents';
 import { refreshedEvery } from './refreshed';
 
 /**
@@ -134,8 +132,6 @@ interface PartitionState {
 
 const maxMessagesPerSend = 500;
 const heartbeatEveryMs = 3000;
-const flagName = (flag: { type: string; measurement?: string }) =>
-  flag.measurement ? `${flag.type}:${flag.measurement}` : flag.type;
 
 export function createSensorDetector(deps: SensorDetectorDeps): SensorDetector {
   const { kafka, pool, logger, topics } = deps;
@@ -192,56 +188,6 @@ export function createSensorDetector(deps: SensorDetectorDeps): SensorDetector {
     return fresh;
   }
 
-  function messagesOf(
-    outputs: DetectorOutput[],
-    receivedAt: string,
-    letterFor: (reading: SensorReading, kind: SensorDeadLetter['kind'], reason: string) => SensorDeadLetter,
-  ) {
-    const readings: CheckedReading[] = [];
-    const anomalies: { anomaly: SensorAnomaly; closedAt?: string }[] = [];
-    const outbox: OutboxMessage[] = [];
-    let duplicates = 0;
-    let opened = 0;
-    let closed = 0;
-    for (const output of outputs) {
-      if (output.kind === 'reading') {
-        const flags = output.flags.map(flagName);
-        readings.push({ reading: output.reading, flags, receivedAt });
-        const processed: ProcessedReading = { ...output.reading, qc_flags: flags, received_at: receivedAt };
-        outbox.push({ target: topics.processed, key: output.reading.sensor_id, payload: JSON.stringify(processed) });
-      } else if (output.kind === 'anomaly_opened' || output.kind === 'anomaly_closed') {
-        const { anomaly } = output;
-        const closedAt = output.kind === 'anomaly_closed' ? output.closedAt : undefined;
-        anomalies.push({ anomaly, ...(closedAt ? { closedAt } : {}) });
-        outbox.push({ target: topics.anomalies, key: anomaly.sensor_id, payload: JSON.stringify(anomaly) });
-        if (closedAt) closed += 1;
-        else opened += 1;
-        if (incidentAnomalyTypes.includes(anomaly.type)) {
-          outbox.push(
-            closedAt
-              ? {
-                  target: incidentTargets.recovered,
-                  key: anomaly.id,
-                  payload: JSON.stringify({ anomalyId: anomaly.id, at: closedAt }),
-                }
-              : {
-                  target: incidentTargets.open,
-                  key: anomaly.id,
-                  payload: JSON.stringify(incidentInput(anomaly, deps.incidentEscalateAfter)),
-                },
-          );
-        }
-      } else if (output.kind === 'duplicate') {
-        duplicates += 1;
-      } else {
-        const kind = output.reason === 'too_late' ? 'late' : 'future';
-        const letter = letterFor(output.reading, kind, output.detail);
-        outbox.push({ target: topics.deadLetter, key: letter.key, payload: JSON.stringify(letter) });
-      }
-    }
-    return { readings, anomalies, outbox, duplicates, opened, closed };
-  }
-
   async function processChunk(topic: string, partition: number, records: KafkaMessage[]) {
     const started = performance.now();
     const current = await stateAt(topic, partition);
@@ -287,7 +233,12 @@ export function createSensorDetector(deps: SensorDetectorDeps): SensorDetector {
     };
     try {
       const outputs = current.state.ingest(valid, { now: receivedAt });
-      const out = messagesOf(outputs, receivedAt, letterFor);
+      const out = chunkOutputs(outputs, {
+        receivedAt,
+        topics,
+        incidentEscalateAfter: deps.incidentEscalateAfter,
+        letterFor,
+      });
       const rejected = new Set(outputs.flatMap((o) => (o.kind === 'rejected' ? [o.reading] : [])));
       const sightings = valid
         .filter((r) => !rejected.has(r))
