@@ -88,9 +88,11 @@ describe('live accuracy on the test stack', () => {
     expect(resolved).toMatchObject({ resolved: 1, pending: 0, hours: 1, holdoutMae });
     expect(resolved?.mae).toBeCloseTo(error, 9);
     expect(resolved?.ratio).toBeCloseTo(error / holdoutMae, 9);
-    // The instant champion scored the ingested hours themselves: their actuals were stored already.
-    const [nowcast] = await accuracyOf(`model=${instant}&to=2024-06-16T08:00:00Z&hours=3`);
-    expect(nowcast).toMatchObject({ resolved: 3, hours: 3, pending: 0 });
+    // The instant champion scored the ingested hours themselves: their actuals were stored already. Asked by
+    // the version that scored them: an earlier suite may have promoted another instant version since npm start.
+    const scoredBy = ingested.scoring?.models.find((m) => m.modelName === instant)?.version;
+    const [nowcast] = await accuracyOf(`model=${instant}&version=${scoredBy ?? ''}&to=2024-06-16T08:00:00Z&hours=3`);
+    expect(nowcast).toMatchObject({ modelVersion: scoredBy, resolved: 3, hours: 3, pending: 0 });
 
     const metrics = await (await fetch(`${config.api.url}/metrics`)).text();
     expect(metrics).toMatch(
