@@ -7,11 +7,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { createPool } from '../../adapters/postgres/pool';
 import { connectTemporal } from '../../adapters/temporal/client';
 import { repoRoot } from '../../config/runtime';
 import { stackLayout } from '../../stack/layout';
 import { airflowEnvironment, airflowService, airflowVenv } from '../../stack/services/airflow';
 
+import { until } from './api-calls';
 import { testConfig, testProcessEnv } from './test-env';
 
 const config = testConfig();
@@ -97,6 +99,26 @@ describe("the README's Airflow commands", () => {
         encoding: 'utf8',
       });
       expect(paused.status).toBe(0);
+      // Airflow takes one running backfill per DAG, and the scheduler closes a finished one on a later loop:
+      // the pytest backfill above may still hold aqi_hourly. Wait for it in Airflow's own database.
+      await until(
+        'no open backfill of aqi_hourly',
+        async () => {
+          const airflowDb = createPool(
+            { ...config, postgres: { ...config.postgres, database: config.postgres.airflowDatabase } },
+            { max: 1 },
+          );
+          try {
+            const open = await airflowDb.query(
+              `SELECT 1 FROM backfill WHERE dag_id = 'aqi_hourly' AND completed_at IS NULL`,
+            );
+            return open.rowCount === 0 ? true : undefined;
+          } finally {
+            await airflowDb.end();
+          }
+        },
+        { timeoutMs: 300_000, intervalMs: 2000 },
+      );
       const commands = readmeAirflowCommands();
 
       for (const command of commands) {
