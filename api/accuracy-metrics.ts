@@ -1,8 +1,10 @@
 import type pg from 'pg';
-import { Gauge, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 
 import { liveAccuracy } from '../adapters/postgres/prediction-log';
 import type { LiveAccuracy } from '../core/monitoring/accuracy/live-accuracy';
+
+import { scrapeReadGauges } from './scrape-gauges';
 
 /** The rolling window of the live-accuracy gauges: a week of target hours, as GET /monitoring/accuracy's default. */
 export const liveAccuracyGaugeHours = 168;
@@ -12,31 +14,11 @@ export const liveAccuracyGaugeHours = 168;
  * horizon, the rolling MAE, the hours it rests on, the holdout MAE and their ratio.
  */
 export function accuracyGauges(registry: Registry, pool: pg.Pool): void {
-  const labelNames = ['model', 'version', 'horizon'] as const;
-  // One read per scrape: the first gauge collected reads, the others reuse it.
-  let read: Promise<LiveAccuracy[]> | undefined;
-  const latest = () => {
-    read ??= liveAccuracy(pool, { hours: liveAccuracyGaugeHours })
-      .catch(() => [])
-      .finally(() => setImmediate(() => (read = undefined)));
-    return read;
-  };
-  const gauge = (name: string, help: string, value: (a: LiveAccuracy) => number | undefined) =>
-    new Gauge({
-      name,
-      help,
-      labelNames,
-      registers: [registry],
-      aggregator: 'max',
-      async collect() {
-        this.reset();
-        for (const a of await latest()) {
-          const v = value(a);
-          if (v !== undefined)
-            this.set({ model: a.modelName, version: a.modelVersion, horizon: String(a.horizonHours) }, v);
-        }
-      },
-    });
+  const gauge = scrapeReadGauges(registry, {
+    read: () => liveAccuracy(pool, { hours: liveAccuracyGaugeHours }),
+    labelNames: ['model', 'version', 'horizon'],
+    labelsOf: (a: LiveAccuracy) => ({ model: a.modelName, version: a.modelVersion, horizon: String(a.horizonHours) }),
+  });
   gauge(
     'aqi_live_mae',
     'Rolling MAE of the predictions logged for real hours (last week of resolved target hours)',

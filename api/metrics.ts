@@ -7,6 +7,7 @@ import { latestMonitoringReports } from '../adapters/postgres/monitoring-reports
 import { accuracyGauges } from './accuracy-metrics';
 import type { ClusterLink } from './cluster/ipc';
 import type { ModelStore } from './models/model-store';
+import { scrapeReadGauges } from './scrape-gauges';
 
 /**
  * The API's Prometheus metrics, one registry per app (tests build several apps in one process):
@@ -74,34 +75,11 @@ export type ApiMetrics = ReturnType<typeof createApiMetrics>;
 
 /** The newest drift report of each model (monitorChampion), by model and version; empty when none is stored. */
 function monitoringGauges(registry: Registry, pool: pg.Pool): void {
-  const labelNames = ['model', 'version'] as const;
-  // One report read serves every gauge of a scrape: the first gauge collected reads, the others reuse it.
-  let read: Promise<Awaited<ReturnType<typeof latestMonitoringReports>>> | undefined;
-  const latest = () => {
-    read ??= latestMonitoringReports(pool)
-      .catch(() => [])
-      .finally(() => setImmediate(() => (read = undefined)));
-    return read;
-  };
-  const gauge = (
-    name: string,
-    help: string,
-    value: (r: Awaited<ReturnType<typeof latest>>[number]) => number | undefined,
-  ) =>
-    new Gauge({
-      name,
-      help,
-      labelNames,
-      registers: [registry],
-      aggregator: 'max',
-      async collect() {
-        this.reset();
-        for (const report of await latest()) {
-          const v = value(report);
-          if (v !== undefined) this.set({ model: report.modelName, version: report.modelVersion }, v);
-        }
-      },
-    });
+  const gauge = scrapeReadGauges(registry, {
+    read: () => latestMonitoringReports(pool),
+    labelNames: ['model', 'version'],
+    labelsOf: (r) => ({ model: r.modelName, version: r.modelVersion }),
+  });
   const flag = (b: boolean | undefined) => (b === undefined ? undefined : b ? 1 : 0);
   gauge('aqi_monitoring_dataset_drift', 'Dataset drift in the newest drift report (1 drift, 0 none)', (r) =>
     flag(r.datasetDrift),
