@@ -101,6 +101,7 @@ export function approvalInstructions(config: Config, workflowId: string): string
     `Web UI: ${workflowUrl(config, workflowId)}  → "Send a Signal", name ${name}, input ${input}`,
     `CLI:    ${temporalCli(config)} workflow signal --address ${config.temporal.address} --namespace ${config.temporal.namespace} --workflow-id ${workflowId} --name ${name} --input '${input}'`,
     `        (or: npx airq approve ${workflowId} --approver your-name)`,
+    `Page:   ${config.api.dashboardUrl} → Models → pending approvals (with an API key of API_KEYS)`,
     `API:    curl -X POST ${config.api.url}/pipelines/${workflowId}/approval -H 'Authorization: Bearer <api key>' -H 'Content-Type: application/json' -d '{"decision":"approve","comment":"holdout looks right"}'`,
   ];
 }

@@ -55,10 +55,17 @@ export interface Config {
     replay: { port: number; dataDir: string; now: string };
   };
   /** Who hears about what needs a person: ALERT_WEBHOOKS (URLs are secrets) and the give-up attempt. */
-  alerts: { targets: AlertTarget[]; maxAttempts: number };
+  alerts: {
+    targets: AlertTarget[];
+    maxAttempts: number;
+    /** The embedded stack's alert inbox (`npm start`'s webhook when ALERT_WEBHOOKS is empty). */
+    inbox: { port: number; url: string };
+  };
   api: {
     port: number;
     url: string;
+    /** The dashboard's page, `<url>/dashboard/`. */
+    dashboardUrl: string;
     maxBatchRows: number;
     maxBody: string;
     workers: number;
@@ -191,10 +198,15 @@ function assemble(v: Raw): Config {
       url: stripSlash(req('AQI_SOURCE') === 'replay' ? `http://${host}:${req('REPLAY_PORT')}` : req('OPEN_METEO_URL')),
       replay: { port: req('REPLAY_PORT'), dataDir: req('REPLAY_DATA_DIR'), now: req('REPLAY_NOW') },
     },
-    alerts: { targets: parseAlertTargets(req('ALERT_WEBHOOKS')), maxAttempts: req('ALERT_MAX_ATTEMPTS') },
+    alerts: {
+      targets: parseAlertTargets(req('ALERT_WEBHOOKS')),
+      maxAttempts: req('ALERT_MAX_ATTEMPTS'),
+      inbox: { port: req('ALERT_INBOX_PORT'), url: `http://${host}:${req('ALERT_INBOX_PORT')}` },
+    },
     api: {
       port: apiPort,
       url: stripSlash(v.API_PUBLIC_URL ?? `http://${host}:${apiPort}`),
+      dashboardUrl: `${stripSlash(v.API_PUBLIC_URL ?? `http://${host}:${apiPort}`)}/dashboard/`,
       maxBatchRows: req('API_MAX_BATCH_ROWS'),
       maxBody: req('API_MAX_BODY'),
       workers: req('API_WORKERS'),

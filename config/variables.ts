@@ -208,6 +208,11 @@ export const variables = {
     'Alert targets: format=url entries (json, slack, discord) separated by commas; empty: the worker log only',
     { secret: true },
   ),
+  ALERT_INBOX_PORT: variable(
+    port,
+    '9470',
+    "Port of the embedded stack's alert inbox, a local webhook that shows the alerts it receives; npm start sends alerts there when ALERT_WEBHOOKS is empty",
+  ),
   ALERT_MAX_ATTEMPTS: variable(
     z.coerce.number().int().min(1).max(100),
     '6',

@@ -25,6 +25,19 @@ export interface AppProcess {
 
 const tsEntry = (file: string) => ['--import', 'tsx', path.join(repoRoot, file)];
 
+/**
+ * The environment the platform's processes start with: the caller's, plus, when ALERT_WEBHOOKS names no
+ * target, the stack's alert inbox as a generic JSON webhook, so alerts on embedded defaults reach a page a
+ * person can open (`npm start` prints it) instead of only the worker's log.
+ */
+export function appEnvironment(config: Config, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  if (config.alerts.targets.length > 0) return env;
+  return { ...env, ALERT_WEBHOOKS: `json=${config.alerts.inbox.url}/alerts` };
+}
+
+/** Whether the worker's alerts go to the stack's alert inbox (see `appEnvironment`). */
+export const alertsGoToInbox = (config: Config) => config.alerts.targets.length === 0;
+
 export function appProcesses(config: Config, layout: StackLayout): AppProcess[] {
   const pollerReady =
     (name: AppProcess['name'], taskQueue: string, type: 'workflow' | 'activity') => async (): Promise<boolean> => {
@@ -82,6 +95,7 @@ export function appProcesses(config: Config, layout: StackLayout): AppProcess[] 
           command: process.execPath,
           args: [...supervisor, ...state, '--', process.execPath, ...tsEntry(entry)],
           cwd: repoRoot,
+          env: appEnvironment(config),
         });
       }
       await waitUntilReady(name, isReady, {

@@ -18,7 +18,7 @@ import { formatReport } from '../core/doctor';
 import { describeError } from '../core/errors';
 
 import { backfilledDag } from './airflow-cli';
-import { appProcesses, appStatus } from './app-processes';
+import { alertsGoToInbox, appProcesses, appStatus } from './app-processes';
 import { airflowAdminUser, airflowEnvironment, airflowVenv } from './services/airflow';
 import { createStack } from './stack';
 
@@ -137,6 +137,11 @@ async function start(
   if (!doctor.report.healthy) return 1;
   say('running the pipeline on the bundled data…');
   const pipeline = await withClients(config, (client, pool) => runBundledPipeline(client, pool, config, say));
+  // The sensors before the models: while npm start waits for a person's approval, the dashboard already
+  // shows the simulated sensors and their anomalies.
+  say('simulating IoT sensors with faults for the anomaly detector…');
+  const sensors = await withClients(config, (_client, pool) => runBundledSensors(pool, config, say));
+  say(`dashboard: ${config.api.dashboardUrl} (Lyon's year, the forecast, the sensors; approvals with an API key)`);
   say('training the default models on the bundled data…');
   const training = await withClients(config, (client) =>
     runBundledTraining(client, config, say, { interactive: process.stdin.isTTY === true }),
@@ -153,8 +158,6 @@ async function start(
       return { healthy: false, lines: [`Drift reports: the monitor failed: ${describeError(err)}`] };
     }
   });
-  say('simulating IoT sensors with faults for the anomaly detector…');
-  const sensors = await withClients(config, (_client, pool) => runBundledSensors(pool, config, say));
   const status = await stack.status();
   console.log(`
 ${[...pipeline.lines, ...training.lines, ...monitoring.lines, ...sensors.lines].map((l) => `  ${l}`).join('\n')}
@@ -163,7 +166,9 @@ Air-quality platform is running (${((Date.now() - started) / 1000).toFixed(1)} s
   Temporal Web UI   ${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows
   Doctor run        ${doctor.url}
   MLflow UI         ${config.mlflow.url}
+  Dashboard         ${config.api.dashboardUrl}  (approve from it with an API key of API_KEYS)
   API               ${config.api.url}  (try ${config.api.url}/model, or POST ${config.api.url}/predict)
+  Alerts            ${alertsGoToInbox(config) ? `${config.alerts.inbox.url}  (the local alert inbox: ALERT_WEBHOOKS is empty)` : `${config.alerts.targets.map((t) => t.id).join(', ')} (ALERT_WEBHOOKS)`}
   PostgreSQL        ${String(status.postgres?.url ?? config.postgres.url)}
   Kafka             ${config.kafka.brokers.join(',')}
 ${withAirflow ? `  Airflow UI        ${config.airflow.url}  (login ${airflowAdminUser} / ${config.airflow.adminPassword}; DAGs aqi_history, aqi_hourly, aqi_quality, aqi_training)\n` : ''}  Logs              ${stack.layout.logsDir}

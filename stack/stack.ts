@@ -4,6 +4,7 @@ import type { Config } from '../config';
 
 import { stackLayout, type StackLayout } from './layout';
 import { airflowService } from './services/airflow';
+import { alertInboxService } from './services/alert-inbox';
 import { kafkaService } from './services/kafka';
 import { mlflowService } from './services/mlflow';
 import { postgresService } from './services/postgres';
@@ -20,6 +21,7 @@ export interface Stack {
     kafka: StackService;
     mlflow: StackService;
     replay: StackService;
+    alertInbox: StackService;
     airflow: StackService;
   };
   /** `withAirflow`: also Airflow 3 standalone over dags/ (optional: heavy, and only needed to schedule from Airflow). */
@@ -30,8 +32,8 @@ export interface Stack {
 
 /**
  * The embedded stack: installs (cached) and starts PostgreSQL, Temporal, Kafka, MLflow and, when the readings
- * come from it (AQI_SOURCE=replay), the Open-Meteo replay server; applies the database migrations, and stops
- * them again; Airflow too when asked. Starting twice is harmless: running services are kept.
+ * come from it (AQI_SOURCE=replay), the Open-Meteo replay server, and the alert inbox (a local webhook);
+ * applies the database migrations, and stops them again; Airflow too when asked. Starting twice is harmless: running services are kept.
  */
 export function createStack(config: Config, progress: Progress): Stack {
   const layout = stackLayout(config);
@@ -41,6 +43,7 @@ export function createStack(config: Config, progress: Progress): Stack {
     kafka: kafkaService(config, layout, progress),
     mlflow: mlflowService(config, layout, progress),
     replay: replayService(config, layout),
+    alertInbox: alertInboxService(config, layout),
     airflow: airflowService(config, layout, progress),
   };
   // What this configuration runs; `down` stops the replay server regardless, in case AQI_SOURCE changed meanwhile.
@@ -78,6 +81,7 @@ export function createStack(config: Config, progress: Progress): Stack {
         timed('temporal', () => services.temporal.start()),
         timed('kafka', () => services.kafka.start()),
         ...(wanted.includes(services.replay) ? [timed('replay', () => services.replay.start())] : []),
+        timed('alert inbox', () => services.alertInbox.start()),
       ]);
       // After the rest: its tasks talk to Temporal, and its start-up is CPU-heavy.
       if (options.withAirflow) await timed('airflow', () => services.airflow.start());
@@ -85,7 +89,12 @@ export function createStack(config: Config, progress: Progress): Stack {
     down: async () => {
       await services.airflow.stop();
       await services.mlflow.stop();
-      await Promise.all([services.kafka.stop(), services.temporal.stop(), services.replay.stop()]);
+      await Promise.all([
+        services.kafka.stop(),
+        services.temporal.stop(),
+        services.replay.stop(),
+        services.alertInbox.stop(),
+      ]);
       await services.postgres.stop();
     },
     status: async () => {

@@ -3,7 +3,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
+import { createWebhookSender } from '../../adapters/alerts/webhook';
 import { repoRoot } from '../../config/runtime';
+import { alert } from '../../core/alerts/alert';
+import { alertBody } from '../../core/alerts/payloads';
+import { parseAlertTargets } from '../../core/alerts/targets';
 
 import { stackCommand, testConfig, testEnv, testStateDir } from './test-env';
 
@@ -17,10 +21,9 @@ async function cli(...args: string[]) {
 
 const pids = () =>
   Object.fromEntries(
-    ['temporal', 'kafka', 'mlflow', 'replay', 'worker', 'trainer', 'stream', 'detector', 'api'].map((name) => [
-      name,
-      readFileSync(path.join(testStateDir, 'run', `${name}.pid`), 'utf8').trim(),
-    ]),
+    ['temporal', 'kafka', 'mlflow', 'replay', 'alert-inbox', 'worker', 'trainer', 'stream', 'detector', 'api'].map(
+      (name) => [name, readFileSync(path.join(testStateDir, 'run', `${name}.pid`), 'utf8').trim()],
+    ),
   );
 
 describe('embedded stack commands', () => {
@@ -42,6 +45,7 @@ describe('embedded stack commands', () => {
       worker: { up: true, restarts: expect.stringMatching(/^\d+$/) as unknown },
       stream: { groupId: 'aqi-stream-processor', up: true },
       replay: { url: `http://127.0.0.1:${testEnv.REPLAY_PORT}`, up: true },
+      'alert-inbox': { url: `http://127.0.0.1:${testEnv.ALERT_INBOX_PORT}`, up: true },
     });
   });
 
@@ -60,6 +64,28 @@ describe('embedded stack commands', () => {
     expect(ui.status).toBe(200);
     expect(mlflow.status).toBe(200);
     expect((await mlflow.text()).trim()).toBe('OK');
+  });
+
+  it('when the worker sender posts an alert to the stack alert inbox, then the inbox page and its file have it', async () => {
+    const key = `stack-test:${Date.now()}`;
+    const [target] = parseAlertTargets(`json=${config.alerts.inbox.url}/alerts`);
+    const sent = alert.parse({
+      key,
+      kind: 'pipeline_failed',
+      severity: 'critical',
+      title: 'stack test alert',
+      text: 'posted by stack.test.ts',
+      at: new Date().toISOString(),
+    });
+
+    await createWebhookSender({ timeoutMs: 5000 })(target!, alertBody('json', sent));
+
+    const listed = (await (await fetch(`${config.alerts.inbox.url}/alerts?limit=5`)).json()) as {
+      alerts: { alert: { key: string } }[];
+    };
+    expect(listed.alerts[0]?.alert.key).toBe(key);
+    expect(await (await fetch(config.alerts.inbox.url)).text()).toContain('stack test alert');
+    expect(readFileSync(path.join(testStateDir, 'logs', 'alert-inbox.jsonl'), 'utf8')).toContain(key);
   });
 
   it('when an unknown command is given, then it exits 2 with the usage', async () => {

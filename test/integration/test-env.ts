@@ -38,6 +38,7 @@ export function testStackPorts(offset: number) {
     TRAINER_METRICS_PORT: port(19462),
     STREAM_METRICS_PORT: port(19463),
     DETECTOR_METRICS_PORT: port(19464),
+    ALERT_INBOX_PORT: port(18974),
   };
 }
 
