@@ -128,6 +128,47 @@ describe('monitorChampion on the time-skipping test server', () => {
     });
   });
 
+  it('when live accuracy is worse than the holdout beyond the margin, then people are told once per version and horizon, even with no retrain', async () => {
+    const degraded = {
+      summary: 'live MAE 9.10 over 96 resolved hours is 1.40× the holdout MAE 6.50 (+0 h)',
+      maeMargin: 0.25,
+      accuracy: {
+        modelName: 'aqi-eaqi-instant',
+        modelVersion: '4',
+        horizonHours: 0,
+        from: '2024-12-25T00:00:00Z',
+        to: '2025-01-01T00:00:00Z',
+        resolved: 96,
+        hours: 96,
+        pending: 0,
+        mae: 9.1,
+        holdoutMae: 6.5,
+        ratio: 1.4,
+      },
+    };
+    const { activities, calls } = recording(fakes({ planRetraining: async () => ({ ...noRetrain, degraded }) }));
+
+    const result = await withWorkers(ts, activities, ({ taskQueue }) =>
+      ts.env.client.workflow.execute(monitorChampion, {
+        taskQueue,
+        workflowId: workflowIdFor('monitor-accuracy'),
+        args: [{ modelName: 'aqi-eaqi-instant' }],
+      }),
+    );
+
+    const told = calls.filter((c) => c.name === 'notify').map((c) => c.input as Record<string, unknown>);
+    expect(told.map((a) => a.kind)).toEqual(['model_degraded', 'model_degraded']);
+    expect(told[1]).toMatchObject({
+      key: 'accuracy:aqi-eaqi-instant:4:+0h',
+      severity: 'warning',
+      title: 'aqi-eaqi-instant version 4: live accuracy degraded (1.40× the holdout MAE)',
+      facts: { model: 'aqi-eaqi-instant', version: '4', horizon: '+0 h', 'live / holdout MAE': 1.4 },
+      links: [{ label: 'Drift report', url: 'http://mlflow/report.html' }],
+    });
+    expect(String(told[1]?.text)).toContain('Above the retraining margin of 25 %');
+    expect(result.retraining).toEqual(noRetrain);
+  });
+
   it('when the model has no champion, then a clear result and nothing opened', async () => {
     const { activities, calls } = recording(fakes({ findChampion: async () => null }));
 
