@@ -22,10 +22,10 @@ export async function runBundledTraining(
   client: Client,
   config: Config,
   say: (message: string) => void,
-  options: { interactive: boolean },
+  options: { interactive: boolean; requests?: readonly TrainingRequest[] },
 ): Promise<{ lines: string[]; healthy: boolean }> {
   const runs = await Promise.all(
-    defaultTrainingRequests.map(async (request) => {
+    (options.requests ?? defaultTrainingRequests).map(async (request) => {
       const run = await startTraining(client, config, request);
       say(`training ${run.workflowId} ${run.started ? '' : '(joined the existing run)'}\n  ${run.url}`);
       return run;
@@ -61,7 +61,9 @@ export async function runBundledTraining(
       }
     }
   } else if (pending.length > 0) {
-    say('waiting for your decision (Ctrl-C leaves the requests pending; the workflows keep waiting)');
+    say(
+      `waiting for your decision, from any of the above or the dashboard ${config.api.dashboardUrl} (Ctrl-C leaves the requests pending; the workflows keep waiting)`,
+    );
   }
 
   const lines: string[] = [];

@@ -10,15 +10,17 @@ import { createPool } from '../../adapters/postgres/pool';
 import { connectTemporal } from '../../adapters/temporal/client';
 import type { PipelineDescription } from '../../adapters/temporal/pipeline-runs';
 import { startOrJoin } from '../../adapters/temporal/start-or-join';
+import { runBundledTraining } from '../../cli/bundled-training';
 import type { RawReadingMessage } from '../../core/air-quality/messages';
 import { sensorIncidentWorkflowId } from '../../core/sensors/incident';
 import { topics } from '../../core/topics';
 import { modelNameFor } from '../../core/training/promotion';
+import { trainingRequest, trainingWorkflowId } from '../../core/training/request';
 import { incidentStatusQuery, sensorIncident } from '../../workflows/sensor-incident';
 import { launchChromium } from '../support/chromium';
 
 import { callApi, until } from './api-calls';
-import { testConfig } from './test-env';
+import { testConfig, testWebhookReceiver } from './test-env';
 
 /**
  * The dashboard in a real browser (Chromium from the npm package @sparticuz/chromium, driven by
@@ -183,36 +185,59 @@ describe('the dashboard in Chromium', () => {
     expect(consoleErrors).toEqual([]);
   });
 
-  it('when a pending challenger is approved in the page, then it is promoted: the champion alias moves to it in MLflow', async () => {
-    const started = await callApi(
-      'POST',
-      '/pipelines/training',
-      { kind: 'instant', params: { seed: 4242, randomForest: { nEstimators: 8, maxSamples: 400 } }, tolerance: 1 },
-      key,
-    );
-    expect(started.status).toBe(202);
-    const workflowId = String(started.body.workflowId);
-    const waiting = await until('awaiting_approval', async () => {
-      const described = (await callApi('GET', `/pipelines/${workflowId}`)).body as unknown as PipelineDescription;
-      return described.promotionStatus?.stage === 'awaiting_approval' ? described : undefined;
+  it('when a pending challenger that npm start waits for is approved in the page, then npm start goes on, the champion alias moves to it in MLflow, and the approval request reached the webhook', async () => {
+    const temporal = await connectTemporal(config);
+    const said: string[] = [];
+    const request = trainingRequest.parse({
+      kind: 'instant',
+      params: { seed: 4242, randomForest: { nEstimators: 8, maxSamples: 400 } },
+      tolerance: 1,
     });
-    const version = String(waiting.promotionStatus?.version);
-    // The list of pending approvals is Temporal's visibility, which follows the run within a moment.
-    await until('the run listed as pending', async () => {
-      const { body } = await callApi('GET', '/approvals');
-      return (body.approvals as { workflowId: string }[]).some((a) => a.workflowId === workflowId) || undefined;
+    const workflowId = trainingWorkflowId(request);
+    // npm start's own code, as in a terminal: it prints how to approve, then waits for anybody's decision.
+    const npmStart = runBundledTraining(temporal, config, (line) => said.push(line), {
+      interactive: true,
+      requests: [request],
     });
+    try {
+      await until(
+        'npm start waiting for a decision',
+        async () => said.some((line) => line.startsWith('waiting for your decision')) || undefined,
+      );
+      const waiting = (await callApi('GET', `/pipelines/${workflowId}`)).body as unknown as PipelineDescription;
+      const version = String(waiting.promotionStatus?.version);
+      // The list of pending approvals is Temporal's visibility, which follows the run within a moment.
+      await until('the run listed as pending', async () => {
+        const { body } = await callApi('GET', '/approvals');
+        return (body.approvals as { workflowId: string }[]).some((a) => a.workflowId === workflowId) || undefined;
+      });
 
-    await openView('models');
-    await page.click(`[data-testid="approve-${workflowId}"]`);
-    await page.waitForSelector(`[data-testid="approval-result-${workflowId}"]:has-text("approve")`);
-    const champion = await until('the champion alias on the approved version', async () => {
-      const current = await mlflow.getVersionByAlias(modelNameFor('instant', 0), 'champion');
-      return current?.version === version ? current : undefined;
-    });
+      await openView('models');
+      await page.click(`[data-testid="approve-${workflowId}"]`);
+      await page.waitForSelector(`[data-testid="approval-result-${workflowId}"]:has-text("approve")`);
+      const finished = await npmStart;
+      const champion = await until('the champion alias on the approved version', async () => {
+        const current = await mlflow.getVersionByAlias(modelNameFor('instant', 0), 'champion');
+        return current?.version === version ? current : undefined;
+      });
 
-    expect(await page.textContent(`[data-testid="approval-result-${workflowId}"]`)).toMatch(/^approve: /);
-    expect(champion.tags['aqi.workflow_id']).toBe(workflowId);
+      expect(await page.textContent(`[data-testid="approval-result-${workflowId}"]`)).toMatch(/^approve: /);
+      expect(said.join('\n')).toContain(`Page:   ${config.api.dashboardUrl}`);
+      expect(finished.healthy).toBe(true);
+      expect(finished.lines).toEqual([
+        expect.stringMatching(new RegExp(`^model aqi-eaqi-instant: promoted version ${version},`)),
+      ]);
+      expect(champion.tags['aqi.workflow_id']).toBe(workflowId);
+      const hooks = (await (await fetch(`http://127.0.0.1:${testWebhookReceiver.port}/received`)).json()) as {
+        path: string;
+        body: { key?: string };
+      }[];
+      expect(
+        hooks.filter((h) => h.path === '/alerts' && h.body.key === `approval:${workflowId}:${version}:pending`),
+      ).toHaveLength(1);
+    } finally {
+      await temporal.connection.close();
+    }
   });
 
   it("when an incident is acknowledged in the page, then the workflow's wait for a person ends (acknowledged by the key's name), and resolving it closes the run", async () => {
