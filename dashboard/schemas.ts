@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 
-/** What the page reads of each answer: the documented shapes (api/openapi.ts), only the fields it uses. */
+/** What the page reads of each answer: the documented shapes (api/openapi/), only the fields it uses. */
 const numbers = z.array(z.nullable(z.number()));
 const band = z.enum(['good', 'fair', 'moderate', 'poor', 'very poor', 'extremely poor']);
 
