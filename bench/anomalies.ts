@@ -56,7 +56,7 @@ Scenario:
   --mix JSON            fault mix: rates per sensor-day ('{"spike":0.5,"step":0.1}', others at their
                         defaults) or a whole FaultMix ('{"kind":"rates","perSensorDay":{…},
                         "cleanSensorFraction":0.25}' or '{"kind":"schedule","faults":[…]}')
-  --thresholds JSON     detector threshold overrides (core/sensors/thresholds.ts), for trying a change
+  --thresholds JSON     detector threshold overrides (core/sensors/thresholds/), for trying a change
   --list-false-positives  quality: print every anomaly that matched no label, with its likely cause
   --no-rollup           quality: the stream detector alone, without the daily batch (runDailyRollup over the
                         checked readings) that decides drift and neighbour disagreement

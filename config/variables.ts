@@ -137,7 +137,7 @@ export const variables = {
   SENSOR_DETECTOR_THRESHOLDS: variable(
     text,
     '{}',
-    "JSON overrides of the anomaly checks' thresholds and allowed lateness (core/sensors/thresholds.ts)",
+    "JSON overrides of the anomaly checks' thresholds and allowed lateness (core/sensors/thresholds/)",
   ),
   SENSOR_READINGS_TOPIC: variable(
     z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'a Kafka topic name'),

@@ -9,7 +9,7 @@ import { sensorId } from './reading';
  * event time the fault started, so a replay, a retry or a restarted detector finds the same anomaly again
  * (and the store and the incident workflow take it once) whatever the speed or order of processing.
  * `repeated_out_of_range` and `frequent_spikes` are sustained faults made of single-reading ones: out-of-range
- * readings, or spikes, of one measurement coming again and again (see `thresholds.ts`).
+ * readings, or spikes, of one measurement coming again and again (see `thresholds/`).
  */
 export const anomalyTypes = [
   'out_of_range',

@@ -1,8 +1,10 @@
-import { AppError } from '../errors';
+import { AppError } from '../../errors';
+import { checkLimits } from '../detector/limits';
+import { sensorMeasurementNames } from '../reading';
 
-import { checkLimits } from './detector/limits';
-import { sensorMeasurementNames } from './reading';
-import { defaultDetectorThresholds, detectorThresholds, resolveDetectorThresholds } from './thresholds';
+import { defaultDetectorThresholds } from './defaults';
+import { resolveDetectorThresholds } from './resolve';
+import { detectorThresholds } from './schema';
 
 describe('resolveDetectorThresholds', () => {
   it('when nothing is overridden, then the documented defaults apply and pass their own schema', () => {
