@@ -39,7 +39,7 @@ const downloaded = z.object({ Dir: z.string().min(1) });
 /**
  * Builds `prometheus` and `promtool` once into `<tools>/prometheus-<version>/bin` (a second call costs one
  * file read). Everything Go downloads or caches stays in `<tools>/prometheus-<version>.build`, removed once
- * the binaries are in place: a few minutes on two cores, about 2 GB while building. The module's go.mod has
+ * the binaries are in place: a few minutes on two cores, about 4 GB while building. The module's go.mod has
  * `replace` directives, which `go install …@version` refuses, so the downloaded module is built as the main
  * module, as its own Makefile does; without the `builtinassets` tag there is no web UI, only the HTTP API.
  */
