@@ -14,7 +14,7 @@ export interface Config {
   toolsDir: string;
   logLevel: Raw['LOG_LEVEL'] & string;
   bindHost: string;
-  tools: { python: string; java: string };
+  tools: { python: string; java: string; go: string };
   temporal: {
     address: string;
     namespace: string;
@@ -133,7 +133,7 @@ function assemble(v: Raw): Config {
     toolsDir: req('AQI_TOOLS_DIR'),
     logLevel: req('LOG_LEVEL'),
     bindHost: host,
-    tools: { python: req('AQI_PYTHON'), java: req('AQI_JAVA') },
+    tools: { python: req('AQI_PYTHON'), java: req('AQI_JAVA'), go: req('AQI_GO') },
     temporal: {
       address: v.TEMPORAL_ADDRESS ?? `${host}:${req('TEMPORAL_GRPC_PORT')}`,
       namespace: req('TEMPORAL_NAMESPACE'),

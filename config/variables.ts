@@ -28,7 +28,11 @@ function variable<T extends z.ZodType>(
 
 export const variables = {
   AQI_STATE_DIR: variable(text, '.stack', 'Runtime state of the embedded stack: data, logs, pid files'),
-  AQI_TOOLS_DIR: variable(text, '.tools', 'Installed tools shared by every stack: Python venvs, Kafka jars'),
+  AQI_TOOLS_DIR: variable(
+    text,
+    '.tools',
+    'Installed tools shared by every stack: Python venvs, Kafka jars, Prometheus',
+  ),
   LOG_LEVEL: variable(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']),
     'info',
@@ -37,6 +41,7 @@ export const variables = {
   BIND_HOST: variable(text, '127.0.0.1', 'Interface the embedded services listen on'),
   AQI_PYTHON: variable(text, 'python3', 'Python 3.11+ used to create the Temporal CLI, MLflow and other tool venvs'),
   AQI_JAVA: variable(text, 'java', 'Java 17+ that runs the Kafka broker'),
+  AQI_GO: variable(text, 'go', 'Go 1.23+ that builds Prometheus for the integration tests (once, into AQI_TOOLS_DIR)'),
 
   TEMPORAL_GRPC_PORT: variable(port, '7233', 'Temporal frontend gRPC port (dev server)'),
   TEMPORAL_UI_PORT: variable(port, '8233', 'Temporal Web UI port (dev server)'),

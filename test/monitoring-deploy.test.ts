@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 
 import { variables } from '../config/variables';
+import { prometheusVersion } from '../stack/tools/prometheus';
 
 import {
   alertRules,
@@ -17,10 +18,11 @@ import {
 import { metricReferences } from './support/promql-metrics';
 
 /**
- * No Docker engine runs here, so the Prometheus and Grafana configuration (deploy/) is checked statically:
- * it parses, Prometheus scrapes each process at the port its configuration defaults to, every panel uses a
- * provisioned data source, every query names something. That the metrics exist is checked against the
- * real processes by test/integration/metrics.test.ts.
+ * No Docker engine runs here, so the compose side of the Prometheus and Grafana configuration (deploy/) is
+ * checked statically: it parses, Prometheus scrapes each process at the port its configuration defaults to,
+ * every panel uses a provisioned data source, every query names something. That the metrics exist is
+ * checked against the real processes by test/integration/metrics.test.ts, and test/integration/prometheus.test.ts
+ * runs the same Prometheus release over them with these rules and the dashboards' queries.
  */
 const repoRoot = path.resolve(__dirname, '..');
 
@@ -30,10 +32,14 @@ interface ScrapeConfig {
 }
 
 const compose = parse(readFileSync(path.join(repoRoot, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
-  services: Record<string, { volumes?: string[] }>;
+  services: Record<string, { image?: string; volumes?: string[] }>;
 };
 
 describe('deploy/prometheus', () => {
+  it('when compose deploys Prometheus, then it is the release the integration tests build and run', () => {
+    expect(compose.services.prometheus?.image).toBe(`prom/prometheus:v${prometheusVersion}`);
+  });
+
   it('when Prometheus scrapes, then each process is a job at the metrics port its configuration defaults to', () => {
     const config = readYaml(path.join(deployDir, 'prometheus', 'prometheus.yml')) as {
       rule_files: string[];

@@ -3,14 +3,16 @@ import { once } from 'node:events';
 import { existsSync, rmSync } from 'node:fs';
 
 import { repoRoot } from '../../config/runtime';
+import { describeError } from '../../core/errors';
+import { ensurePrometheus } from '../../stack/tools/prometheus';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 
-import { stackCommand, testEnv, testStateDir, testWebhookReceiver } from './test-env';
+import { stackCommand, testConfig, testEnv, testStateDir, testWebhookReceiver } from './test-env';
 
 /**
  * Starts a fresh test stack exactly as `npm start` does (stack, migrations, worker, API, doctor) on the
  * test ports, and the webhook receiver the worker's alerts go to. A stack left over by an interrupted run is
- * stopped and its state wiped first.
+ * stopped and its state wiped first. Meanwhile Prometheus is built, the first time only (prometheus.test.ts).
  */
 export default async function globalSetup(): Promise<void> {
   Object.assign(process.env, testEnv);
@@ -23,8 +25,13 @@ export default async function globalSetup(): Promise<void> {
     await run('stop');
     rmSync(testStateDir, { recursive: true, force: true });
   }
+  // A failed build is prometheus.test.ts's failure (it builds again and says why), not the whole suite's.
+  const prometheus = ensurePrometheus(testConfig(), (message) => console.log(`\n[integration] ${message}`)).catch(
+    (err: unknown) => console.log(`\n[integration] Prometheus not built: ${describeError(err)}`),
+  );
   try {
     await run('start');
+    await prometheus;
   } catch (err) {
     // Jest skips the teardown when the setup fails: stop what did start, so nothing is left running.
     await run('stop');

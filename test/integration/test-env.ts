@@ -17,8 +17,8 @@ if (!Number.isInteger(offset) || offset < 0 || offset > 9000) {
 }
 /**
  * The test stack's ports shifted by `offset` (the bench's scratch stacks use them too). Every base port,
- * the webhook receiver's 18977 included, ends in its own two digits, so two stacks whose offsets are
- * different multiples of 100 never want the same port.
+ * the webhook receiver's 18977 and Prometheus's 19088 included, ends in its own two digits, so two stacks
+ * whose offsets are different multiples of 100 never want the same port.
  */
 export function testStackPorts(offset: number) {
   const port = (base: number) => String(base + offset);
@@ -71,6 +71,9 @@ export const testEnv = {
 
 /** The suite's webhook receiver (see `webhook-receiver.ts`): its port and how each path answers. */
 export const testWebhookReceiver = { port: 18977 + offset, answers: { '/gone': 404 } };
+
+/** The Prometheus that prometheus.test.ts runs over the test stack (deploy/prometheus's rules, these targets). */
+export const testPrometheusPort = 19088 + offset;
 
 export const testStateDir = path.resolve(repoRoot, testEnv.AQI_STATE_DIR);
 

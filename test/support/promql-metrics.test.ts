@@ -1,4 +1,4 @@
-import { metricFamily, metricReferences, scrapeServes } from './promql-metrics';
+import { labelReferences, metricFamily, metricReferences, scrapeServes } from './promql-metrics';
 
 describe('metricReferences', () => {
   it('when an expression aggregates a rate over a histogram, then only the bucket series is a metric', () => {
@@ -20,6 +20,21 @@ describe('metricReferences', () => {
 
   it('when an expression has no metric, then nothing is found', () => {
     expect(metricReferences('vector(1) + 2.5e3')).toEqual([]);
+  });
+});
+
+describe('labelReferences', () => {
+  it('when an expression selects, groups and matches on labels, then each label name is found once, strings ignored', () => {
+    const labels = labelReferences(
+      'histogram_quantile(0.95, sum by (le, route) (rate(x_bucket{status=~"5..", job!="a"}[5m]))) ' +
+        'and on (model, version) group_left(alias) y{label="by (fake) {z=1}"} unless ignoring(route) z',
+    );
+
+    expect(labels.sort()).toEqual(['alias', 'job', 'label', 'le', 'model', 'route', 'status', 'version']);
+  });
+
+  it('when an expression names no label, then nothing is found', () => {
+    expect(labelReferences('sum(rate(x_total[$__rate_interval])) / 2')).toEqual([]);
   });
 });
 

@@ -61,6 +61,23 @@ export function metricReferences(expr: string): MetricReference[] {
   return found;
 }
 
+/**
+ * The label names an expression relies on: those its selectors match on and those its aggregations and
+ * vector matches group by (`by`, `without`, `on`, `ignoring`, `group_left`/`group_right` lists). A name
+ * the series do not carry selects nothing or groups everything into one, silently.
+ */
+export function labelReferences(expr: string): string[] {
+  const cleaned = expr.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, '""');
+  const names = new Set<string>();
+  for (const [, list = ''] of cleaned.matchAll(/\b(?:by|without|on|ignoring|group_left|group_right)\s*\(([^)]*)\)/g)) {
+    for (const name of list.split(',')) if (name.trim() !== '') names.add(name.trim());
+  }
+  for (const [, matchers = ''] of cleaned.matchAll(/\{([^}]*)\}/g)) {
+    for (const [, name = ''] of matchers.matchAll(/([a-zA-Z_]\w*)\s*(?:=~|!~|!=|=)/g)) names.add(name);
+  }
+  return [...names];
+}
+
 /** The family a series name belongs to: a histogram's or summary's `_bucket`, `_sum`, `_count` are its own. */
 export function metricFamily(name: string): string {
   return name.replace(/_(bucket|sum|count)$/, '');

@@ -1,5 +1,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+import { anomalyTypes } from '../../core/sensors/anomaly';
+import { sensorDeadLetterKinds } from '../../core/sensors/messages';
+
 import type { DetectorObserver } from './processor';
 
 const stageBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -41,6 +44,11 @@ export function createDetectorMetrics(): { registry: Registry; observer: Detecto
     labelNames: ['type', 'event'] as const,
     registers,
   });
+  // Every type and event, and every kind, exported at 0 from the start: increase() and rate() take a series'
+  // first sample as its starting point, so a series that appeared with its first event would hide that event
+  // from the dashboards and the AnomaliesSpike rule (deploy/prometheus/alerts.test.yml).
+  for (const type of anomalyTypes) for (const event of ['opened', 'closed']) anomalies.inc({ type, event }, 0);
+  for (const kind of sensorDeadLetterKinds) deadLetters.inc({ kind }, 0);
   const chunkSeconds = new Histogram({
     name: 'aqi_detector_chunk_stage_seconds',
     help: "Time a chunk spends in each stage: state (load or check it), decode, check (the core), store (the chunk's transaction)",
