@@ -11,7 +11,7 @@ import type { Config } from '../config';
 import { configFromEnvironment } from '../config/runtime';
 import { describeError } from '../core/errors';
 import { parseHour, toHourString } from '../core/ingestion/chunks';
-import { ingestHourlyWorkflowId } from '../core/ingestion/workflow-ids';
+import { ingestHourlyWorkId } from '../core/work-ids/work-ids';
 import type { checkDataQuality } from '../workflows/check-data-quality';
 import {
   ingestHistoryProgressQuery,
@@ -167,7 +167,7 @@ async function backfill(client: Client, config: Config, values: Record<string, s
 async function ingestHour(client: Client, config: Config, values: Record<string, string | boolean | undefined>) {
   const locationIds = await locationIdsOf(config, values);
   const hour = hourArg(values.hour as string | undefined, 'hour');
-  const handle = await start(client, config, ingestHourly, ingestHourlyWorkflowId(locationIds, hour), {
+  const handle = await start(client, config, ingestHourly, ingestHourlyWorkId(locationIds, hour), {
     locationIds,
     hour,
   });

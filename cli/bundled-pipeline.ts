@@ -8,7 +8,7 @@ import { startOrJoin } from '../adapters/temporal/start-or-join';
 import type { Config } from '../config';
 import { describeError } from '../core/errors';
 import { toHourString } from '../core/ingestion/chunks';
-import { dataQualityWorkflowId, ingestHistoryWorkflowId, ingestHourlyWorkflowId } from '../core/ingestion/workflow-ids';
+import { dataQualityWorkId, ingestHistoryWorkId, ingestHourlyWorkId } from '../core/work-ids/work-ids';
 import { checkDataQuality } from '../workflows/check-data-quality';
 import { ingestHistory, ingestHistoryProgressQuery } from '../workflows/ingest-history';
 import { ingestHourly } from '../workflows/ingest-hourly';
@@ -82,7 +82,7 @@ export async function runBundledPipeline(
   const { backfills, now } = await plannedBackfills(config, await listLocations(pool));
 
   for (const b of backfills) {
-    const id = ingestHistoryWorkflowId(b.locationIds, b.from, b.to);
+    const id = ingestHistoryWorkId(b.locationIds, b.from, b.to);
     say(`backfilling ${b.locationIds.join(', ')} ${b.from} .. ${b.to} (${id})`);
     const { handle } = await startOrJoin(client, config, ingestHistory, id, b);
     const progress = setInterval(() => {
@@ -99,7 +99,7 @@ export async function runBundledPipeline(
 
   const current = backfills.filter((b) => b.from <= now && now <= b.to).flatMap((b) => b.locationIds);
   if (current.length > 0) {
-    const id = ingestHourlyWorkflowId(current, now);
+    const id = ingestHourlyWorkId(current, now);
     say(`ingesting the replay clock's latest hour ${now} through Kafka (${id})`);
     const { handle } = await startOrJoin(client, config, ingestHourly, id, { locationIds: current, hour: now });
     const result = await handle.result();
@@ -110,7 +110,7 @@ export async function runBundledPipeline(
 
   for (const b of backfills) {
     const to = toHourString(Date.parse(b.to) + 3600_000);
-    const id = dataQualityWorkflowId(b.locationIds, b.from, to);
+    const id = dataQualityWorkId(b.locationIds, b.from, to);
     say(`checking data quality of ${b.locationIds.join(', ')} ${b.from} .. ${b.to}`);
     const { handle } = await startOrJoin(client, config, checkDataQuality, id, {
       locationIds: b.locationIds,

@@ -2,7 +2,8 @@ import { connectTemporal, workflowUrl } from '../adapters/temporal/client';
 import { startOrJoin } from '../adapters/temporal/start-or-join';
 import type { Config } from '../config';
 import { AppError } from '../core/errors';
-import { dayBefore, dayMs, dayStartMs, rollupSettleMs, sensorDailyRollupWorkflowId } from '../core/sensors/rollup-day';
+import { dayBefore, dayMs, dayStartMs, rollupSettleMs } from '../core/sensors/rollup-day';
+import { sensorDailyRollupWorkId } from '../core/work-ids/work-ids';
 import { sensorDailyRollup, type SensorDailyRollupResult } from '../workflows/sensor-daily-rollup';
 
 type Values = Record<string, string | boolean | undefined>;
@@ -24,7 +25,7 @@ export async function rollupSensorDay(config: Config, values: Values, now = Date
   }
   const client = await connectTemporal(config);
   try {
-    const workflowId = sensorDailyRollupWorkflowId(day);
+    const workflowId = sensorDailyRollupWorkId(day);
     const { handle, started } = await startOrJoin(client, config, sensorDailyRollup, workflowId, { day });
     const progress = values.json === true ? console.error : console.log;
     progress(

@@ -2,9 +2,10 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type Wor
 
 import type { Config } from '../../config';
 import { AppError, describeError } from '../../core/errors';
-import { dataQualityWorkflowId, ingestHistoryWorkflowId } from '../../core/ingestion/workflow-ids';
 import { admitDecision, type ApprovalDecision } from '../../core/training/promotion';
-import { trainingWorkflowId, type TrainingRequest } from '../../core/training/request';
+import type { TrainingRequest } from '../../core/training/request';
+import { trainingWorkId } from '../../core/work-ids/training';
+import { dataQualityWorkId, ingestHistoryWorkId } from '../../core/work-ids/work-ids';
 import { checkDataQuality } from '../../workflows/check-data-quality';
 import { ingestHistory } from '../../workflows/ingest-history';
 import {
@@ -42,7 +43,7 @@ export function trainingInput(config: Config, request: TrainingRequest): Trainin
 }
 
 export async function startTraining(client: Client, config: Config, request: TrainingRequest) {
-  const workflowId = trainingWorkflowId(request);
+  const workflowId = trainingWorkId(request);
   const run = await startOrJoin(client, config, trainingPipeline, workflowId, trainingInput(config, request));
   return { ...run, workflowId, url: workflowUrl(config, workflowId) };
 }
@@ -53,7 +54,7 @@ export async function startBackfill(
   input: { locationIds: string[]; from: string; to: string; dryRun?: boolean; maxParallelChunks?: number },
 ): Promise<StartedPipeline> {
   const workflowId =
-    ingestHistoryWorkflowId(input.locationIds, input.from, input.to) + (input.dryRun ? '-dry-run' : '');
+    ingestHistoryWorkId(input.locationIds, input.from, input.to) + (input.dryRun ? '-dry-run' : '');
   const { started } = await startOrJoin(client, config, ingestHistory, workflowId, input);
   return { workflowId, started, url: workflowUrl(config, workflowId) };
 }
@@ -63,7 +64,7 @@ export async function startQualityCheck(
   config: Config,
   input: { locationIds: string[]; from: string; to: string },
 ): Promise<StartedPipeline> {
-  const workflowId = dataQualityWorkflowId(input.locationIds, input.from, input.to);
+  const workflowId = dataQualityWorkId(input.locationIds, input.from, input.to);
   const { started } = await startOrJoin(client, config, checkDataQuality, workflowId, input);
   return { workflowId, started, url: workflowUrl(config, workflowId) };
 }
