@@ -14,6 +14,17 @@ export interface WorkTrigger {
   at: string;
 }
 
+/** A trigger stamped now (the starters' clock; a Schedule's starter uses the workflow's). */
+export function triggerNow(source: TriggerSource, detail: string, now = Date.now()): WorkTrigger {
+  return { source, detail, at: new Date(now).toISOString() };
+}
+
+/** What a starter says it did: started the run, joined the running one, or found the work done. */
+export function startOutcome(run: { started: boolean; completedRun?: string }, workflowId: string): string {
+  if (run.completedRun !== undefined) return `already done by run ${run.completedRun} of ${workflowId}`;
+  return `${run.started ? 'started' : 'joined the existing run of'} ${workflowId}`;
+}
+
 /** A signal's payload comes from any client (a Python starter, the Web UI): only a well-formed trigger counts. */
 export function parseTrigger(payload: unknown): WorkTrigger | undefined {
   if (payload === null || typeof payload !== 'object') return undefined;
