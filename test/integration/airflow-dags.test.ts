@@ -59,6 +59,7 @@ function runPytest(file: string): { status: number | null; output: string; repor
 describe('Airflow DAGs (pytest against the real Airflow and Temporal)', () => {
   test.each([
     ['the workflow ids and inputs each run asks for', 'test_runs.py'],
+    ['the shared work-id cases: Python writes the ids TypeScript writes', 'test_work_ids.py'],
     ['the DagBag imports every DAG without touching Temporal', 'test_dagbag.py'],
     ['dag.test() of each DAG lands its rows or report, once', 'test_dags.py'],
     ['a two-day aqi_hourly backfill: one workflow per interval, none the second time', 'test_backfill.py'],

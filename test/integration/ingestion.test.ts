@@ -7,11 +7,7 @@ import { createPool } from '../../adapters/postgres/pool';
 import { createPostgresRepositories } from '../../adapters/postgres/repositories';
 import { connectTemporal } from '../../adapters/temporal/client';
 import { startOrJoin } from '../../adapters/temporal/start-or-join';
-import {
-  dataQualityWorkId,
-  ingestHistoryWorkId,
-  ingestHourlyWorkId,
-} from '../../core/work-ids/work-ids';
+import { dataQualityWorkId, ingestHistoryWorkId, ingestHourlyWorkId } from '../../core/work-ids/work-ids';
 import { checkDataQuality } from '../../workflows/check-data-quality';
 import { ingestHistory, ingestHistoryProgressQuery } from '../../workflows/ingest-history';
 import { ingestHourly } from '../../workflows/ingest-hourly';
@@ -118,17 +114,11 @@ describe('ingestHistory (backfill)', () => {
   it('when the range is outside the data the source holds, then the run fails at once without retrying', async () => {
     const badFrom = '2019-01-01T00:00:00Z';
     const badTo = '2019-01-01T23:00:00Z';
-    const { handle } = await startOrJoin(
-      client,
-      config,
-      ingestHistory,
-      ingestHistoryWorkId(['lyon'], badFrom, badTo),
-      {
-        locationIds: ['lyon'],
-        from: badFrom,
-        to: badTo,
-      },
-    );
+    const { handle } = await startOrJoin(client, config, ingestHistory, ingestHistoryWorkId(['lyon'], badFrom, badTo), {
+      locationIds: ['lyon'],
+      from: badFrom,
+      to: badTo,
+    });
 
     const error = await handle.result().catch((err: unknown) => err);
 
