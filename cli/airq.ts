@@ -32,7 +32,9 @@ import { smoke } from './smoke';
 const help = `Usage: airq <command> [options]      (npx airq … or npm run airq -- …)
 
 Operator commands: most start a Temporal workflow (or join the one already doing that work, since ids
-are derived from the work) and print its Temporal Web UI link; promotions and smoke only read.
+are derived from the work: an hour Airflow or a schedule asked for is the same run, which records each
+trigger) and print its Temporal Web UI link; work already completed is not run again ("already done by
+run …"); promotions and smoke only read.
 
 Commands:
   locations     list | add <id> --name <name> --lat <lat> --lon <lon> [--force] | remove <id> [--purge]
