@@ -35,7 +35,7 @@ export function platformSchedules(config: Config, locationIds: readonly string[]
       // Five past the hour, when the source has published the hour before.
       spec: { cronExpressions: ['5 * * * *'] },
       action: starter('aqi-hourly-ingest', 'ingestHourly'),
-      memo: { description: 'ingest the hour before (or the source\'s newest) of every location through Kafka' },
+      memo: { description: "ingest the hour before (or the source's newest) of every location through Kafka" },
       ...common,
     },
     {

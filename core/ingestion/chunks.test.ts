@@ -1,5 +1,6 @@
-import { hoursIn, planHistoryChunks } from './chunks';
 import { ingestHistoryWorkId, ingestHourlyWorkId } from '../work-ids/work-ids';
+
+import { hoursIn, planHistoryChunks } from './chunks';
 
 describe('backfill chunk plan', () => {
   it('when a year is planned for three locations, then it is one chunk per location and month covering every hour once', () => {

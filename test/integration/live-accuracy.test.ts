@@ -6,9 +6,9 @@ import { createPool } from '../../adapters/postgres/pool';
 import { connectTemporal } from '../../adapters/temporal/client';
 import { startOrJoin } from '../../adapters/temporal/start-or-join';
 import { runMonitor } from '../../cli/monitor';
-import { ingestHourlyWorkId } from '../../core/work-ids/work-ids';
 import type { LiveAccuracy } from '../../core/monitoring/accuracy/live-accuracy';
 import { modelNameFor } from '../../core/training/promotion';
+import { ingestHourlyWorkId } from '../../core/work-ids/work-ids';
 import { ingestHourly } from '../../workflows/ingest-hourly';
 
 import { callApi, until } from './api-calls';
