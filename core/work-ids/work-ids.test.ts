@@ -1,4 +1,5 @@
-import { readSharedCases, workIdOf } from './shared-cases';
+import { readSharedCases, workIdOf } from '../../test/support/work-id-cases';
+
 import { trainingWorkId } from './training';
 import { ingestHourlyWorkId } from './work-ids';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 
 import { z } from 'zod';
 
-import { trainingWorkId, type TrainingWork } from './training';
+import { trainingWorkId, type TrainingWork } from '../../core/work-ids/training';
 import {
   dataQualityWorkId,
   ingestHistoryWorkId,
@@ -11,10 +11,10 @@ import {
   latestMonitorWorkId,
   monitorChampionsWorkId,
   sensorDailyRollupWorkId,
-} from './work-ids';
+} from '../../core/work-ids/work-ids';
 
 /** The cases both sides are held to (test/fixtures/work-ids/cases.json; dags/tests/test_work_ids.py reads it too). */
-export const sharedCasesFile = path.join(__dirname, '..', '..', 'test', 'fixtures', 'work-ids', 'cases.json');
+export const sharedCasesFile = path.join(__dirname, '..', 'fixtures', 'work-ids', 'cases.json');
 
 const sharedCase = z.object({
   note: z.string(),
