@@ -8,6 +8,7 @@ import { createMonitoringActivities, type MonitoringDeps } from './monitoring';
 import { createQualityActivities } from './quality';
 import type { ActivityRepositories } from './repositories';
 import { createRetrainingActivities, type RetrainingDeps } from './retraining';
+import { createScheduledWorkActivities } from './scheduled-work';
 import { createSensorRollupActivities, type SensorRollupDeps } from './sensor-rollup';
 import { createTrainingActivities, createTrainingComputeActivities, type TrainingDeps } from './training';
 
@@ -38,6 +39,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createMonitoringActivities(deps),
     ...createLiveAccuracyActivities(deps),
     ...createRetrainingActivities(deps),
+    ...createScheduledWorkActivities(deps),
   };
 }
 

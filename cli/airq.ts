@@ -11,7 +11,8 @@ import type { Config } from '../config';
 import { configFromEnvironment } from '../config/runtime';
 import { describeError } from '../core/errors';
 import { parseHour, toHourString } from '../core/ingestion/chunks';
-import { ingestHourlyWorkflowId } from '../core/ingestion/workflow-ids';
+import { startOutcome, triggerNow, type WorkTrigger } from '../core/work-ids/trigger';
+import { ingestHourlyWorkId } from '../core/work-ids/work-ids';
 import type { checkDataQuality } from '../workflows/check-data-quality';
 import {
   ingestHistoryProgressQuery,
@@ -31,7 +32,9 @@ import { smoke } from './smoke';
 const help = `Usage: airq <command> [options]      (npx airq … or npm run airq -- …)
 
 Operator commands: most start a Temporal workflow (or join the one already doing that work, since ids
-are derived from the work) and print its Temporal Web UI link; promotions and smoke only read.
+are derived from the work: an hour Airflow or a schedule asked for is the same run, which records each
+trigger) and print its Temporal Web UI link; work already completed is not run again ("already done by
+run …"); promotions and smoke only read.
 
 Commands:
   locations     list | add <id> --name <name> --lat <lat> --lon <lon> [--force] | remove <id> [--purge]
@@ -106,17 +109,20 @@ async function start<I, R>(
   workflow: WorkflowOfInput<I, R>,
   workflowId: string,
   input: NoInfer<I>,
+  trigger: WorkTrigger,
 ): Promise<WorkflowHandle<WorkflowOfInput<I, R>>> {
-  const { handle, started } = await startOrJoin(client, config, workflow, workflowId, input);
-  console.log(
-    `${started ? 'started' : 'joined the existing run of'} ${workflowId}\n  ${workflowUrl(config, workflowId)}`,
-  );
-  return handle;
+  const run = await startOrJoin(client, config, workflow, workflowId, input, trigger);
+  console.log(`${startOutcome(run, workflowId)}\n  ${workflowUrl(config, workflowId)}`);
+  return run.handle;
 }
+
+/** airq as a trigger: the command and who ran it (--actor, else the login). */
+const cliTrigger = (command: string, values: Record<string, string | boolean | undefined>): WorkTrigger =>
+  triggerNow('cli', `airq ${command} by ${cliActor(values)}`);
 
 /** Prints a run started through the shared pipeline-runs functions and returns its handle, typed by its workflow. */
 function announce<W extends Workflow>(client: Client, run: StartedPipeline): WorkflowHandle<W> {
-  console.log(`${run.started ? 'started' : 'joined the existing run of'} ${run.workflowId}\n  ${run.url}`);
+  console.log(`${startOutcome(run, run.workflowId)}\n  ${run.url}`);
   return client.workflow.getHandle<W>(run.workflowId);
 }
 
@@ -131,13 +137,18 @@ async function backfill(client: Client, config: Config, values: Record<string, s
   const from = hourArg(values.from as string | undefined, 'from');
   const to = hourArg(values.to as string | undefined, 'to', true);
   const dryRun = values['dry-run'] === true;
-  const run = await startBackfill(client, config, {
-    locationIds,
-    from,
-    to,
-    dryRun,
-    ...(values.parallel ? { maxParallelChunks: Number(values.parallel) } : {}),
-  });
+  const run = await startBackfill(
+    client,
+    config,
+    {
+      locationIds,
+      from,
+      to,
+      dryRun,
+      ...(values.parallel ? { maxParallelChunks: Number(values.parallel) } : {}),
+    },
+    cliTrigger('backfill', values),
+  );
   const handle = announce<typeof ingestHistory>(client, run);
   const result = handle.result();
   const interactive = process.stdout.isTTY;
@@ -167,10 +178,14 @@ async function backfill(client: Client, config: Config, values: Record<string, s
 async function ingestHour(client: Client, config: Config, values: Record<string, string | boolean | undefined>) {
   const locationIds = await locationIdsOf(config, values);
   const hour = hourArg(values.hour as string | undefined, 'hour');
-  const handle = await start(client, config, ingestHourly, ingestHourlyWorkflowId(locationIds, hour), {
-    locationIds,
-    hour,
-  });
+  const handle = await start(
+    client,
+    config,
+    ingestHourly,
+    ingestHourlyWorkId(locationIds, hour),
+    { locationIds, hour },
+    cliTrigger('ingest-hour', values),
+  );
   console.log(JSON.stringify(await handle.result()));
 }
 
@@ -181,7 +196,7 @@ async function quality(client: Client, config: Config, values: Record<string, st
   const to = toHourString(Date.parse(hourArg(values.to as string | undefined, 'to', true)) + 3600_000);
   const handle = announce<typeof checkDataQuality>(
     client,
-    await startQualityCheck(client, config, { locationIds, from, to }),
+    await startQualityCheck(client, config, { locationIds, from, to }, cliTrigger('quality', values)),
   );
   try {
     const outcome = await handle.result();

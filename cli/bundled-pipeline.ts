@@ -8,7 +8,8 @@ import { startOrJoin } from '../adapters/temporal/start-or-join';
 import type { Config } from '../config';
 import { describeError } from '../core/errors';
 import { toHourString } from '../core/ingestion/chunks';
-import { dataQualityWorkflowId, ingestHistoryWorkflowId, ingestHourlyWorkflowId } from '../core/ingestion/workflow-ids';
+import { triggerNow } from '../core/work-ids/trigger';
+import { dataQualityWorkId, ingestHistoryWorkId, ingestHourlyWorkId } from '../core/work-ids/work-ids';
 import { checkDataQuality } from '../workflows/check-data-quality';
 import { ingestHistory, ingestHistoryProgressQuery } from '../workflows/ingest-history';
 import { ingestHourly } from '../workflows/ingest-hourly';
@@ -68,6 +69,9 @@ async function plannedBackfills(
   return { backfills: [...byRange.values()], now: hour(held.now) };
 }
 
+/** `npm start` as a trigger, naming its step. */
+const bundled = (step: string) => triggerNow('start', `npm start: bundled pipeline, ${step}`);
+
 export async function runBundledPipeline(
   client: Client,
   pool: Pool,
@@ -82,9 +86,9 @@ export async function runBundledPipeline(
   const { backfills, now } = await plannedBackfills(config, await listLocations(pool));
 
   for (const b of backfills) {
-    const id = ingestHistoryWorkflowId(b.locationIds, b.from, b.to);
+    const id = ingestHistoryWorkId(b.locationIds, b.from, b.to);
     say(`backfilling ${b.locationIds.join(', ')} ${b.from} .. ${b.to} (${id})`);
-    const { handle } = await startOrJoin(client, config, ingestHistory, id, b);
+    const { handle } = await startOrJoin(client, config, ingestHistory, id, b, bundled('backfill'));
     const progress = setInterval(() => {
       void handle
         .query(ingestHistoryProgressQuery)
@@ -99,9 +103,10 @@ export async function runBundledPipeline(
 
   const current = backfills.filter((b) => b.from <= now && now <= b.to).flatMap((b) => b.locationIds);
   if (current.length > 0) {
-    const id = ingestHourlyWorkflowId(current, now);
+    const id = ingestHourlyWorkId(current, now);
     say(`ingesting the replay clock's latest hour ${now} through Kafka (${id})`);
-    const { handle } = await startOrJoin(client, config, ingestHourly, id, { locationIds: current, hour: now });
+    const input = { locationIds: current, hour: now };
+    const { handle } = await startOrJoin(client, config, ingestHourly, id, input, bundled('latest hour'));
     const result = await handle.result();
     lines.push(
       `hourly ${current.join('+')} ${now}: ${result.published} published, ${result.persisted} stored  ${workflowUrl(config, id)}`,
@@ -110,13 +115,10 @@ export async function runBundledPipeline(
 
   for (const b of backfills) {
     const to = toHourString(Date.parse(b.to) + 3600_000);
-    const id = dataQualityWorkflowId(b.locationIds, b.from, to);
+    const id = dataQualityWorkId(b.locationIds, b.from, to);
     say(`checking data quality of ${b.locationIds.join(', ')} ${b.from} .. ${b.to}`);
-    const { handle } = await startOrJoin(client, config, checkDataQuality, id, {
-      locationIds: b.locationIds,
-      from: b.from,
-      to,
-    });
+    const input = { locationIds: b.locationIds, from: b.from, to };
+    const { handle } = await startOrJoin(client, config, checkDataQuality, id, input, bundled('quality'));
     try {
       const q = await handle.result();
       lines.push(`quality ${b.locationIds.join('+')}: ${q.verdict} (report ${q.reportId})  ${workflowUrl(config, id)}`);

@@ -4,6 +4,7 @@ import { sendApproval, startTraining, untilDecisionPoint } from '../adapters/tem
 import type { Config } from '../config';
 import { AppError, describeError } from '../core/errors';
 import { trainingRequest, type TrainingRequest } from '../core/training/request';
+import { startOutcome, triggerNow } from '../core/work-ids/trigger';
 
 import { approvalInstructions } from './models';
 
@@ -26,8 +27,8 @@ export async function runBundledTraining(
 ): Promise<{ lines: string[]; healthy: boolean }> {
   const runs = await Promise.all(
     (options.requests ?? defaultTrainingRequests).map(async (request) => {
-      const run = await startTraining(client, config, request);
-      say(`training ${run.workflowId} ${run.started ? '' : '(joined the existing run)'}\n  ${run.url}`);
+      const run = await startTraining(client, config, request, triggerNow('start', 'npm start: bundled training'));
+      say(`training: ${startOutcome(run, run.workflowId)}\n  ${run.url}`);
       return run;
     }),
   );

@@ -12,6 +12,7 @@ import type { Config } from '../config';
 import { repoRoot } from '../config/runtime';
 import { AppError } from '../core/errors';
 import { trainingRequest } from '../core/training/request';
+import { startOutcome, triggerNow } from '../core/work-ids/trigger';
 import { rollbackModel } from '../workflows/rollback-model';
 import {
   approvePromotionSignal,
@@ -21,6 +22,8 @@ import {
   type trainingPipeline,
   type TrainingPipelineResult,
 } from '../workflows/training-pipeline';
+
+import { cliActor } from './locations';
 
 type Values = Record<string, string | boolean | undefined>;
 type Evaluation = NonNullable<PromotionStatus['evaluation']>;
@@ -120,8 +123,9 @@ export async function train(client: Client, config: Config, values: Values): Pro
     console.error(parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n'));
     return 2;
   }
-  const { workflowId, handle, started, url } = await startTraining(client, config, parsed.data);
-  say(`${started ? 'started' : 'joined the existing run of'} ${workflowId}\n  ${url}`);
+  const run = await startTraining(client, config, parsed.data, triggerNow('cli', `airq train by ${cliActor(values)}`));
+  const { workflowId, handle, url } = run;
+  say(`${startOutcome(run, workflowId)}\n  ${url}`);
   const status = await untilDecisionPoint(handle, (s) =>
     say(`  stage: ${s.stage}${s.version ? ` (${s.modelName} version ${s.version})` : ''}`),
   );

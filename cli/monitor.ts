@@ -5,8 +5,12 @@ import { startOrJoin } from '../adapters/temporal/start-or-join';
 import type { Config } from '../config';
 import { AppError } from '../core/errors';
 import { parseHour, toHourString } from '../core/ingestion/chunks';
+import { triggerNow, type WorkTrigger } from '../core/work-ids/trigger';
+import { latestMonitorWorkId, monitorChampionsWorkId } from '../core/work-ids/work-ids';
 import { monitorChampion, type MonitorChampionInput, type MonitorChampionResult } from '../workflows/monitor-champion';
 import { monitorChampions, type MonitorChampionsInput } from '../workflows/monitor-champions';
+
+import { cliActor } from './locations';
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -41,12 +45,13 @@ export async function runMonitor(
   config: Config,
   input: MonitorChampionsInput & { modelName?: string },
   now = Date.now(),
+  trigger?: WorkTrigger,
 ): Promise<{ workflowId: string; url: string; results: MonitorChampionResult[]; failed: string[]; lines: string[] }> {
   const { modelName, ...options } = input;
   if (modelName !== undefined) {
     const workflowId = `monitor-${modelName}-${stamp(now)}`;
     const args: MonitorChampionInput = { ...options, modelName };
-    const { handle } = await startOrJoin(client, config, monitorChampion, workflowId, args);
+    const { handle } = await startOrJoin(client, config, monitorChampion, workflowId, args, trigger);
     const result = await handle.result();
     return {
       workflowId,
@@ -56,8 +61,12 @@ export async function runMonitor(
       lines: reportLines([result]),
     };
   }
-  const workflowId = `monitor-champions-${stamp(now)}`;
-  const { handle } = await startOrJoin(client, config, monitorChampions, workflowId, options);
+  // A window (`to`) is shared work (the schedule and Airflow name it alike); "the newest hours" is new each time.
+  const workflowId =
+    options.to === undefined
+      ? latestMonitorWorkId(stamp(now))
+      : monitorChampionsWorkId(options.windowDays ?? 7, options.to);
+  const { handle } = await startOrJoin(client, config, monitorChampions, workflowId, options, trigger);
   const { reports, failed } = await handle.result();
   const lines = [
     ...(reports.length === 0 && failed.length === 0 ? ['no model has a champion yet: nothing to monitor'] : []),
@@ -80,11 +89,17 @@ export async function monitorCommand(client: Client, config: Config, values: Val
     throw new AppError('INVALID_ARGUMENT', '--days: a whole number of days from 1 to 90', { httpStatus: 400 });
   }
   const to = typeof values.to === 'string' ? toHourString(parseHour(values.to, '--to')) : undefined;
-  const run = await runMonitor(client, config, {
-    ...(typeof values.model === 'string' ? { modelName: values.model } : {}),
-    ...(days === undefined ? {} : { windowDays: days }),
-    ...(to === undefined ? {} : { to }),
-  });
+  const run = await runMonitor(
+    client,
+    config,
+    {
+      ...(typeof values.model === 'string' ? { modelName: values.model } : {}),
+      ...(days === undefined ? {} : { windowDays: days }),
+      ...(to === undefined ? {} : { to }),
+    },
+    Date.now(),
+    triggerNow('cli', `airq monitor by ${cliActor(values)}`),
+  );
   if (values.json === true) {
     console.log(
       JSON.stringify({ workflowId: run.workflowId, url: run.url, reports: run.results, failed: run.failed }, null, 2),

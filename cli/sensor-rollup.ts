@@ -2,8 +2,12 @@ import { connectTemporal, workflowUrl } from '../adapters/temporal/client';
 import { startOrJoin } from '../adapters/temporal/start-or-join';
 import type { Config } from '../config';
 import { AppError } from '../core/errors';
-import { dayBefore, dayMs, dayStartMs, rollupSettleMs, sensorDailyRollupWorkflowId } from '../core/sensors/rollup-day';
+import { dayBefore, dayMs, dayStartMs, rollupSettleMs } from '../core/sensors/rollup-day';
+import { startOutcome, triggerNow } from '../core/work-ids/trigger';
+import { sensorDailyRollupWorkId } from '../core/work-ids/work-ids';
 import { sensorDailyRollup, type SensorDailyRollupResult } from '../workflows/sensor-daily-rollup';
+
+import { cliActor } from './locations';
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -24,12 +28,12 @@ export async function rollupSensorDay(config: Config, values: Values, now = Date
   }
   const client = await connectTemporal(config);
   try {
-    const workflowId = sensorDailyRollupWorkflowId(day);
-    const { handle, started } = await startOrJoin(client, config, sensorDailyRollup, workflowId, { day });
+    const workflowId = sensorDailyRollupWorkId(day);
+    const trigger = triggerNow('cli', `airq sensors rollup by ${cliActor(values)}`);
+    const run = await startOrJoin(client, config, sensorDailyRollup, workflowId, { day }, trigger);
+    const { handle } = run;
     const progress = values.json === true ? console.error : console.log;
-    progress(
-      `${started ? 'started' : 'joined the existing run of'} ${workflowId}\n  ${workflowUrl(config, workflowId)}`,
-    );
+    progress(`${startOutcome(run, workflowId)}\n  ${workflowUrl(config, workflowId)}`);
     const result = await handle.result();
     console.log(values.json === true ? JSON.stringify(result, null, 2) : summary(result));
     return 0;

@@ -16,6 +16,7 @@ import type { Config } from '../config';
 import { configFromEnvironment } from '../config/runtime';
 import { formatReport } from '../core/doctor';
 import { describeError } from '../core/errors';
+import { triggerNow } from '../core/work-ids/trigger';
 
 import { backfilledDag } from './airflow-cli';
 import { alertsGoToInbox, appProcesses, appStatus } from './app-processes';
@@ -149,7 +150,7 @@ async function start(
   say('monitoring each champion for drift (its training snapshot against the last 7 stored days)…');
   const monitoring = await withClients(config, async (client) => {
     try {
-      const run = await runMonitor(client, config, {});
+      const run = await runMonitor(client, config, {}, Date.now(), triggerNow('start', 'npm start: champion monitor'));
       return {
         healthy: run.failed.length === 0,
         lines: [`Drift reports (${run.url}):`, ...run.lines.map((l) => `  ${l}`)],

@@ -16,4 +16,6 @@ export const searchAttributes = {
   /** The sensor of an incident: `AqiPipeline = "sensorIncident" AND PipelineStage != "closed"` lists the open ones. */
   sensor: defineSearchAttributeKey('AqiSensor', SearchAttributeType.KEYWORD),
   anomalyType: defineSearchAttributeKey('AqiAnomalyType', SearchAttributeType.KEYWORD),
+  /** Who asked for the work (airflow, schedule, cli, api, start): `AqiTrigger = "airflow"` lists Airflow's. */
+  trigger: defineSearchAttributeKey('AqiTrigger', SearchAttributeType.KEYWORD_LIST),
 } as const;

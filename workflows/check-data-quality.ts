@@ -16,6 +16,7 @@ import { parseHour, toHourString } from '../core/ingestion/chunks';
 import { searchAttributes } from '../temporal/search-attributes';
 
 import { tell } from './alerting';
+import { recordTriggers } from './work-triggers';
 
 export interface CheckDataQualityInput {
   locationIds: string[];
@@ -38,6 +39,7 @@ const { assessDataQuality } = proxyActivities<QualityActivities>({
 });
 
 export async function checkDataQuality(input: CheckDataQualityInput): Promise<QualityOutcome> {
+  recordTriggers();
   const window =
     input.from !== undefined && input.to !== undefined
       ? { from: input.from, to: input.to }

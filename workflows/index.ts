@@ -9,3 +9,4 @@ export { sensorIncident } from './sensor-incident';
 export { sensorDailyRollup } from './sensor-daily-rollup';
 export { monitorChampion } from './monitor-champion';
 export { monitorChampions } from './monitor-champions';
+export { startScheduledWork } from './start-scheduled-work';

@@ -22,6 +22,8 @@ import type { ChunkResult, IngestionActivities, SourcePlan } from '../activities
 import { planHistoryChunks, type HistoryChunk } from '../core/ingestion/chunks';
 import { searchAttributes } from '../temporal/search-attributes';
 
+import { recordTriggers } from './work-triggers';
+
 export interface IngestHistoryInput {
   locationIds: string[];
   /** First hour, inclusive (ISO, whole UTC hour). */
@@ -67,6 +69,7 @@ const { ingestHistoryChunk } = proxyActivities<IngestionActivities>({
 });
 
 export async function ingestHistory(input: IngestHistoryInput): Promise<IngestHistoryResult> {
+  recordTriggers();
   const plan = input.carried?.remaining ?? planHistoryChunks(input.locationIds, input.from, input.to);
   const progress: IngestHistoryProgress = input.carried?.progress ?? {
     chunksTotal: plan.length,

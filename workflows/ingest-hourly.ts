@@ -22,6 +22,7 @@ import { parseHour, toHourString } from '../core/ingestion/chunks';
 import { searchAttributes } from '../temporal/search-attributes';
 
 import { tell } from './alerting';
+import { recordTriggers } from './work-triggers';
 
 export interface IngestHourlyInput {
   locationIds: string[];
@@ -66,6 +67,7 @@ const { findPoorAir } = proxyActivities<AirQualityAlertActivities>({
 });
 
 export async function ingestHourly(input: IngestHourlyInput): Promise<IngestHourlyResult> {
+  recordTriggers();
   const hour = input.hour ?? (await latestSourceHour({ locationIds: input.locationIds }));
   const to = toHourString(parseHour(hour, 'hour'));
   const from = toHourString(parseHour(to, 'hour') - (input.lookbackHours ?? 2) * 3600_000);

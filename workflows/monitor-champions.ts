@@ -9,6 +9,7 @@ import type { MonitoringActivities } from '../activities/monitoring';
 import { searchAttributes } from '../temporal/search-attributes';
 
 import { monitorChampion, type MonitorChampionInput, type MonitorChampionResult } from './monitor-champion';
+import { recordTriggers } from './work-triggers';
 
 export type MonitorChampionsInput = Omit<MonitorChampionInput, 'modelName'>;
 
@@ -23,6 +24,7 @@ const { listChampions } = proxyActivities<MonitoringActivities>({
 });
 
 export async function monitorChampions(input: MonitorChampionsInput = {}): Promise<MonitorChampionsResult> {
+  recordTriggers();
   upsertSearchAttributes([{ key: searchAttributes.pipeline, value: 'monitorChampions' }]);
   const result: MonitorChampionsResult = { reports: [], failed: [] };
   for (const modelName of await listChampions()) {

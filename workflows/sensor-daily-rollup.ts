@@ -31,6 +31,7 @@ import { dayBefore, dayMs, dayStartMs, rollupSettleMs } from '../core/sensors/ro
 import { searchAttributes } from '../temporal/search-attributes';
 
 import { faultRecoveredSignal, sensorIncident } from './sensor-incident';
+import { recordTriggers } from './work-triggers';
 
 export interface SensorDailyRollupInput {
   /** The UTC day, `YYYY-MM-DD`; default the day before the workflow's start. */
@@ -59,6 +60,7 @@ const { computeSensorHourlyMeans, runSensorDailyChecks } = proxyActivities<Senso
 });
 
 export async function sensorDailyRollup(input: SensorDailyRollupInput = {}): Promise<SensorDailyRollupResult> {
+  recordTriggers();
   const day = input.day ?? dayBefore(Date.now());
   let dayStart: number;
   try {

@@ -52,6 +52,7 @@ import { searchAttributes } from '../temporal/search-attributes';
 
 import { tell } from './alerting';
 import { checkDataQuality } from './check-data-quality';
+import { recordTriggers } from './work-triggers';
 
 export interface TrainingPipelineInput {
   kind: 'instant' | 'forecast';
@@ -140,6 +141,7 @@ const { deployToApi } = proxyActivities<TrainingActivities>({
 });
 
 export async function trainingPipeline(input: TrainingPipelineInput): Promise<TrainingPipelineResult> {
+  recordTriggers();
   // Alerts sent beside the work (the approval request, its reminder), never in its way: an approval that
   // comes while one is still being delivered is taken at once. The run ends once they are through.
   const alerts: Promise<void>[] = [];

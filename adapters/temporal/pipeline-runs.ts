@@ -2,9 +2,11 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type Wor
 
 import type { Config } from '../../config';
 import { AppError, describeError } from '../../core/errors';
-import { dataQualityWorkflowId, ingestHistoryWorkflowId } from '../../core/ingestion/workflow-ids';
 import { admitDecision, type ApprovalDecision } from '../../core/training/promotion';
-import { trainingWorkflowId, type TrainingRequest } from '../../core/training/request';
+import type { TrainingRequest } from '../../core/training/request';
+import { trainingWorkId } from '../../core/work-ids/training';
+import type { WorkTrigger } from '../../core/work-ids/trigger';
+import { dataQualityWorkId, ingestHistoryWorkId } from '../../core/work-ids/work-ids';
 import { checkDataQuality } from '../../workflows/check-data-quality';
 import { ingestHistory } from '../../workflows/ingest-history';
 import {
@@ -28,6 +30,8 @@ import { answeredWithin, defaultUpdateWaitMs } from './update-wait';
 export interface StartedPipeline {
   workflowId: string;
   started: boolean;
+  /** The run that had already done this work: nothing new started. */
+  completedRun?: string;
   url: string;
 }
 
@@ -41,9 +45,10 @@ export function trainingInput(config: Config, request: TrainingRequest): Trainin
   };
 }
 
-export async function startTraining(client: Client, config: Config, request: TrainingRequest) {
-  const workflowId = trainingWorkflowId(request);
-  const run = await startOrJoin(client, config, trainingPipeline, workflowId, trainingInput(config, request));
+export async function startTraining(client: Client, config: Config, request: TrainingRequest, trigger?: WorkTrigger) {
+  const workflowId = trainingWorkId(request);
+  const input = trainingInput(config, request);
+  const run = await startOrJoin(client, config, trainingPipeline, workflowId, input, trigger);
   return { ...run, workflowId, url: workflowUrl(config, workflowId) };
 }
 
@@ -51,21 +56,35 @@ export async function startBackfill(
   client: Client,
   config: Config,
   input: { locationIds: string[]; from: string; to: string; dryRun?: boolean; maxParallelChunks?: number },
+  trigger?: WorkTrigger,
 ): Promise<StartedPipeline> {
-  const workflowId =
-    ingestHistoryWorkflowId(input.locationIds, input.from, input.to) + (input.dryRun ? '-dry-run' : '');
-  const { started } = await startOrJoin(client, config, ingestHistory, workflowId, input);
-  return { workflowId, started, url: workflowUrl(config, workflowId) };
+  const workflowId = ingestHistoryWorkId(input.locationIds, input.from, input.to, input.dryRun === true);
+  const run = await startOrJoin(client, config, ingestHistory, workflowId, input, trigger);
+  return startedPipeline(config, workflowId, run);
 }
 
 export async function startQualityCheck(
   client: Client,
   config: Config,
   input: { locationIds: string[]; from: string; to: string },
+  trigger?: WorkTrigger,
 ): Promise<StartedPipeline> {
-  const workflowId = dataQualityWorkflowId(input.locationIds, input.from, input.to);
-  const { started } = await startOrJoin(client, config, checkDataQuality, workflowId, input);
-  return { workflowId, started, url: workflowUrl(config, workflowId) };
+  const workflowId = dataQualityWorkId(input.locationIds, input.from, input.to);
+  const run = await startOrJoin(client, config, checkDataQuality, workflowId, input, trigger);
+  return startedPipeline(config, workflowId, run);
+}
+
+function startedPipeline(
+  config: Config,
+  workflowId: string,
+  run: { started: boolean; completedRun?: string },
+): StartedPipeline {
+  return {
+    workflowId,
+    started: run.started,
+    ...(run.completedRun === undefined ? {} : { completedRun: run.completedRun }),
+    url: workflowUrl(config, workflowId),
+  };
 }
 
 export interface PipelineDescription {

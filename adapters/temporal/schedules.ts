@@ -7,75 +7,59 @@ import {
 } from '@temporalio/client';
 
 import type { Config } from '../../config';
-import { checkDataQuality } from '../../workflows/check-data-quality';
-import { ingestHourly } from '../../workflows/ingest-hourly';
-import { monitorChampions } from '../../workflows/monitor-champions';
-import { sensorDailyRollup } from '../../workflows/sensor-daily-rollup';
+import type { ScheduledWorkKind } from '../../core/work-ids/scheduled';
+import { startScheduledWork } from '../../workflows/start-scheduled-work';
 
 /**
- * The platform's recurring runs, replacing cron: each schedule starts a workflow without an explicit window.
- * Actions name the workflow function, and `satisfies` checks their args against its input.
+ * The platform's recurring runs, replacing cron. Each schedule starts `startScheduledWork`, which derives
+ * the window from the scheduled time and starts (or joins) the work under the work's own id, the one
+ * Airflow and airq use for the same window (a schedule's own workflow id gets its time appended). The
+ * starter ends once the work is started, so overlap is decided by the work ids: the same window is one
+ * run, whoever asks; two windows may run side by side.
  */
 export function platformSchedules(config: Config, locationIds: readonly string[]): ScheduleOptions[] {
   const common = {
-    // A run still going when the next one is due is let finish; the next is skipped, not stacked.
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
   } as const;
+  const starter = (scheduleId: string, work: ScheduledWorkKind) =>
+    ({
+      type: 'startWorkflow',
+      workflowType: startScheduledWork,
+      taskQueue: config.temporal.taskQueue,
+      workflowId: `scheduled-${scheduleId}`,
+      args: [{ work, scheduleId, locationIds: [...locationIds], taskQueue: config.temporal.taskQueue }],
+    }) satisfies ScheduleOptionsStartWorkflowAction<typeof startScheduledWork>;
   return [
     {
       scheduleId: 'aqi-hourly-ingest',
       // Five past the hour, when the source has published the hour before.
       spec: { cronExpressions: ['5 * * * *'] },
-      action: {
-        type: 'startWorkflow',
-        workflowType: ingestHourly,
-        taskQueue: config.temporal.taskQueue,
-        workflowId: 'scheduled-ingest-hourly',
-        args: [{ locationIds: [...locationIds] }],
-      } satisfies ScheduleOptionsStartWorkflowAction<typeof ingestHourly>,
-      memo: { description: 'ingest the latest hour of every location through Kafka' },
+      action: starter('aqi-hourly-ingest', 'ingestHourly'),
+      memo: { description: "ingest the hour before (or the source's newest) of every location through Kafka" },
       ...common,
     },
     {
       scheduleId: 'aqi-daily-quality',
       spec: { cronExpressions: ['30 0 * * *'] },
-      action: {
-        type: 'startWorkflow',
-        workflowType: checkDataQuality,
-        taskQueue: config.temporal.taskQueue,
-        workflowId: 'scheduled-quality',
-        args: [{ locationIds: [...locationIds] }],
-      } satisfies ScheduleOptionsStartWorkflowAction<typeof checkDataQuality>,
-      memo: { description: 'check the data quality of the last 24 hours' },
+      action: starter('aqi-daily-quality', 'checkDataQuality'),
+      memo: { description: 'check the data quality of the UTC day before' },
       ...common,
     },
     {
       scheduleId: 'aqi-sensor-daily-rollup',
       // 01:15 UTC: yesterday's late readings (5 min of lateness) and its last reference hour (ingested at
-      // 00:05) are in; the workflow takes the day before its start.
+      // 00:05) are in; the starter takes the day before the scheduled time.
       spec: { cronExpressions: ['15 1 * * *'] },
-      action: {
-        type: 'startWorkflow',
-        workflowType: sensorDailyRollup,
-        taskQueue: config.temporal.taskQueue,
-        workflowId: 'scheduled-sensor-daily-rollup',
-        args: [{}],
-      } satisfies ScheduleOptionsStartWorkflowAction<typeof sensorDailyRollup>,
+      action: starter('aqi-sensor-daily-rollup', 'sensorDailyRollup'),
       memo: { description: "sensors' hourly means, calibration, drift and neighbour checks of yesterday" },
       // A missed night (the server down) is still worth rolling up the next morning.
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
     },
     {
       scheduleId: 'aqi-champion-monitor',
-      // 02:00 UTC: after the hourly ingest of midnight and the rollup, on the last 7 days of stored hours.
+      // 02:00 UTC: after the hourly ingest of midnight and the rollup, on the 7 days before midnight.
       spec: { cronExpressions: ['0 2 * * *'] },
-      action: {
-        type: 'startWorkflow',
-        workflowType: monitorChampions,
-        taskQueue: config.temporal.taskQueue,
-        workflowId: 'scheduled-monitor-champions',
-        args: [{}],
-      } satisfies ScheduleOptionsStartWorkflowAction<typeof monitorChampions>,
+      action: starter('aqi-champion-monitor', 'monitorChampions'),
       memo: { description: "each champion's drift report: its training snapshot against the last 7 days" },
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
     },

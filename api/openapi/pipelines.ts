@@ -6,10 +6,18 @@ import { approvalBody, backfillBody, qualityBody } from '../routes/pipelines';
 import { error, forbidden, invalid, unauthenticated } from './errors';
 import { answer, json, secured } from './schema';
 
-const startedRun = z.looseObject({ workflowId: z.string(), started: z.boolean(), url: z.string() });
+const startedRun = z.looseObject({
+  workflowId: z.string(),
+  started: z.boolean(),
+  completedRun: z.string().optional().describe('set when the work had already completed: the run that did it'),
+  url: z.string(),
+});
 /** The 202 of a pipeline start, linked to the status of the run it names (for clients and stateful tests). */
 const started = {
-  ...answer('the run started or joined: {workflowId, started, url}', startedRun),
+  ...answer(
+    'the run started or joined, or the run that had already done the work: {workflowId, started, completedRun?, url}',
+    startedRun,
+  ),
   links: { status: { operationId: 'pipelineStatus', parameters: { id: '$response.body#/workflowId' } } },
 };
 

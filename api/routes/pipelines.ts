@@ -12,6 +12,7 @@ import {
 import type { ApiKey, Config } from '../../config';
 import { isoHour, trainingRequest } from '../../core/training/request';
 import { crossField, textOfAtMost } from '../../core/validation';
+import { triggerNow, type WorkTrigger } from '../../core/work-ids/trigger';
 import { requirePermission } from '../middleware/api-key';
 
 import { invalidBody, requireJson } from './predict';
@@ -35,6 +36,11 @@ function parse<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
   return parsed.data;
 }
 
+/** The API as a trigger: the route and the calling key's name (who started or joined the run). */
+function apiTrigger(route: string, locals: Record<string, unknown>): WorkTrigger {
+  return triggerNow('api', `POST ${route} by ${String(locals.caller ?? 'unknown key')}`);
+}
+
 /**
  * Pipeline control: start backfills, trainings and quality checks (202 with the workflow id and its Web UI
  * link; the same request again joins the same run), read a run's status, and decide on a challenger (the
@@ -51,17 +57,24 @@ export function pipelineRoutes(deps: {
 
   router.post('/pipelines/backfill', canStart, requireJson, async (req, res) => {
     const input = parse(backfillBody, req.body);
-    res.status(202).json(await startBackfill(await deps.temporal(), config, input));
+    res.status(202).json(await startBackfill(await deps.temporal(), config, input, apiTrigger(req.path, res.locals)));
   });
   router.post('/pipelines/quality', canStart, requireJson, async (req, res) => {
     // [from, to) like the workflow: `to` is the first hour not checked.
     const input = parse(qualityBody, req.body);
-    res.status(202).json(await startQualityCheck(await deps.temporal(), config, input));
+    res
+      .status(202)
+      .json(await startQualityCheck(await deps.temporal(), config, input, apiTrigger(req.path, res.locals)));
   });
   router.post('/pipelines/training', canStart, requireJson, async (req, res) => {
     const request = parse(trainingRequest, req.body);
-    const run = await startTraining(await deps.temporal(), config, request);
-    res.status(202).json({ workflowId: run.workflowId, started: run.started, url: run.url });
+    const run = await startTraining(await deps.temporal(), config, request, apiTrigger(req.path, res.locals));
+    res.status(202).json({
+      workflowId: run.workflowId,
+      started: run.started,
+      ...(run.completedRun === undefined ? {} : { completedRun: run.completedRun }),
+      url: run.url,
+    });
   });
   router.get('/pipelines/:id', async (req, res) => {
     res.json(await describePipeline(await deps.temporal(), config, String(req.params.id)));

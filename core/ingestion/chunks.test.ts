@@ -1,5 +1,6 @@
+import { ingestHistoryWorkId, ingestHourlyWorkId } from '../work-ids/work-ids';
+
 import { hoursIn, planHistoryChunks } from './chunks';
-import { ingestHistoryWorkflowId, ingestHourlyWorkflowId } from './workflow-ids';
 
 describe('backfill chunk plan', () => {
   it('when a year is planned for three locations, then it is one chunk per location and month covering every hour once', () => {
@@ -32,21 +33,21 @@ describe('backfill chunk plan', () => {
 
 describe('workflow ids', () => {
   it('when the same work is asked twice in any location order, then the id is the same', () => {
-    expect(ingestHistoryWorkflowId(['paris', 'lyon'], '2024-01-01T00:00:00Z', '2024-12-31T23:00:00Z')).toBe(
-      ingestHistoryWorkflowId(['lyon', 'paris', 'lyon'], '2024-01-01T00:00:00Z', '2024-12-31T23:00:00Z'),
+    expect(ingestHistoryWorkId(['paris', 'lyon'], '2024-01-01T00:00:00Z', '2024-12-31T23:00:00Z')).toBe(
+      ingestHistoryWorkId(['lyon', 'paris', 'lyon'], '2024-01-01T00:00:00Z', '2024-12-31T23:00:00Z'),
     );
-    expect(ingestHourlyWorkflowId(['lyon'], '2024-01-01T05:00:00Z')).toBe('ingest-hourly-lyon-2024-01-01T05');
+    expect(ingestHourlyWorkId(['lyon'], '2024-01-01T05:00:00Z')).toBe('ingest-hourly-lyon-2024-01-01T05');
   });
 
   it("when many or long location ids are asked, then the id stays far below Temporal's 1000 bytes and still tells sets apart", () => {
     const many = Array.from({ length: 60 }, (_, i) => `place-number-${i}-with-a-long-name`);
-    const id = ingestHistoryWorkflowId(many, '2024-01-01T00:00:00Z', '2024-12-31T23:00:00Z');
+    const id = ingestHistoryWorkId(many, '2024-01-01T00:00:00Z', '2024-12-31T23:00:00Z');
     expect(id.length).toBeLessThan(300);
     expect(id).toMatch(
       /^ingest-history-place-number-0-with-a-long-name-and-59-more-[0-9a-f]{8}-2024-01-01T00-2024-12-31T23$/,
     );
-    expect(ingestHistoryWorkflowId([...many].reverse(), '2024-01-01T00:00:00Z', '2024-12-31T23:00:00Z')).toBe(id);
-    expect(ingestHistoryWorkflowId(many.slice(1), '2024-01-01T00:00:00Z', '2024-12-31T23:00:00Z')).not.toBe(id);
-    expect(ingestHourlyWorkflowId(['a'.repeat(5000)], '2024-01-01T05:00:00Z').length).toBeLessThan(300);
+    expect(ingestHistoryWorkId([...many].reverse(), '2024-01-01T00:00:00Z', '2024-12-31T23:00:00Z')).toBe(id);
+    expect(ingestHistoryWorkId(many.slice(1), '2024-01-01T00:00:00Z', '2024-12-31T23:00:00Z')).not.toBe(id);
+    expect(ingestHourlyWorkId(['a'.repeat(5000)], '2024-01-01T05:00:00Z').length).toBeLessThan(300);
   });
 });

@@ -42,6 +42,3 @@ export function dayWindow(day: string): { from: string; to: string } {
   const start = dayStartMs(day);
   return { from: new Date(start).toISOString(), to: new Date(start + dayMs).toISOString() };
 }
-
-/** The workflow id of a day's rollup started by airq or the API: one rollup per day, joined when asked twice. */
-export const sensorDailyRollupWorkflowId = (day: string): string => `sensor-daily-rollup-${day}`;

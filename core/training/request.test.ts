@@ -1,8 +1,9 @@
 import { z } from 'zod';
 
 import { onlyCrossFieldIssues } from '../validation';
+import { trainingWorkId } from '../work-ids/training';
 
-import { isoHour, trainingRequest, trainingWorkflowId } from './request';
+import { isoHour, trainingRequest } from './request';
 
 describe('training requests', () => {
   it('when only the kind is given, then the bundled-data defaults fill the rest', () => {
@@ -33,9 +34,9 @@ describe('training requests', () => {
     const a = trainingRequest.parse({ kind: 'forecast', params: { nEstimators: 20, seed: 1 } });
     const b = trainingRequest.parse({ kind: 'forecast', params: { seed: 1, nEstimators: 20 } });
     const c = trainingRequest.parse({ kind: 'forecast', params: { seed: 2, nEstimators: 20 } });
-    expect(trainingWorkflowId(a)).toBe(trainingWorkflowId(b));
-    expect(trainingWorkflowId(a)).not.toBe(trainingWorkflowId(c));
-    expect(trainingWorkflowId(a)).toMatch(/^train-aqi-eaqi-forecast-24h-2025-01-01-[0-9a-f]{8}$/);
+    expect(trainingWorkId(a)).toBe(trainingWorkId(b));
+    expect(trainingWorkId(a)).not.toBe(trainingWorkId(c));
+    expect(trainingWorkId(a)).toMatch(/^train-aqi-eaqi-forecast-24h-2025-01-01-[0-9a-f]{12}$/);
   });
 
   it('when the windows are only out of order, then every issue is a cross-field one (the API answers 422, not 400)', () => {

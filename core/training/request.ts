@@ -1,9 +1,6 @@
 import { z } from 'zod';
 
-import { fnv1a } from '../fnv1a';
 import { calendarDate, crossField } from '../validation';
-
-import { modelNameFor } from './promotion';
 
 /**
  * An ISO UTC instant on the hour, as every pipeline window is given (`2024-12-01T00:00:00Z`). The pattern
@@ -57,31 +54,3 @@ export const trainingRequest = z
   .meta({ if: { properties: { kind: { const: 'instant' } } }, then: { not: { required: ['horizonHours'] } } })
   .transform((r) => ({ ...r, ...(r.kind === 'forecast' ? { horizonHours: r.horizonHours ?? 24 } : {}) }));
 export type TrainingRequest = z.output<typeof trainingRequest>;
-
-/**
- * The workflow id of a training request: derived from everything that shapes the model, so the same
- * request joins the run already doing it and a different one (other params, other window) starts anew.
- */
-export function trainingWorkflowId(request: TrainingRequest): string {
-  const name = modelNameFor(request.kind, request.horizonHours ?? 0);
-  const shape = JSON.stringify([
-    request.algorithm,
-    sortKeys(request.params),
-    [...request.locationIds].sort(),
-    request.trainFrom,
-    request.validationFrom,
-    request.testFrom,
-    request.testTo,
-  ]);
-  return `train-${name}-${request.testTo.slice(0, 10)}-${fnv1a(shape)}`;
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.entries(value as Record<string, unknown>)
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([k, v]) => [k, sortKeys(v)]),
-  );
-}

@@ -10,7 +10,7 @@ from airflow.sdk.exceptions import AirflowException
 
 from aqi_airflow.runs import RunWindow, WorkflowRequest
 from aqi_airflow.settings import TemporalSettings, temporal_settings
-from aqi_airflow.temporal_calls import connect, settle, start_or_join
+from aqi_airflow.temporal_calls import StartOutcome, airflow_trigger, connect, settle, start_or_join
 from aqi_airflow.trigger import TemporalWorkflowTrigger
 
 RequestBuilder = Callable[[RunWindow, dict[str, Any], TemporalSettings], WorkflowRequest]
@@ -30,7 +30,7 @@ def run_window(context: Any) -> RunWindow:
 class TemporalWorkflowOperator(BaseOperator):
     """
     Builds the run's workflow request (`build(window, params, settings)`), starts the workflow or joins the
-    one with the same id, waits up to `inline_seconds` for it, then defers to the triggerer until it closes (wait_for="completion") or, for a
+    one with the same id (signal-with-start of `triggeredBy`: the run records this DAG run as a trigger), waits up to `inline_seconds` for it, then defers to the triggerer until it closes (wait_for="completion") or, for a
     training pipeline, until it awaits approval (wait_for="approval"). The task fails with the workflow's own
     failure message; its return value (XCom) holds the workflow id, its Web UI link and its result.
     """
@@ -64,11 +64,13 @@ class TemporalWorkflowOperator(BaseOperator):
         except ValueError as err:
             raise AirflowException(f"cannot build the workflow request: {err}") from err
         memo = {"airflow_dag_id": window.dag_id, "airflow_run_id": window.run_id}
-        started, early = asyncio.run(self._start(settings, request, memo))
+        trigger = airflow_trigger(window.dag_id, window.run_id)
+        outcome, early = asyncio.run(self._start(settings, request, memo, trigger))
+        started = outcome.started
         url = settings.workflow_url(request.workflow_id)
         self.log.info(
             "%s %s %s on %s (task queue %s); Temporal Web UI: %s",
-            "started" if started else "joined existing",
+            outcome.describe(),
             request.workflow,
             request.workflow_id,
             settings.address,
@@ -76,6 +78,8 @@ class TemporalWorkflowOperator(BaseOperator):
             url,
         )
         echo = {"url": url, "started": started, "workflow_id": request.workflow_id}
+        if outcome.completed_run is not None:
+            echo["completed_run"] = outcome.completed_run
         if early is not None:
             return self.execute_complete(context, {**echo, **early})
         self.defer(
@@ -91,12 +95,12 @@ class TemporalWorkflowOperator(BaseOperator):
         )
 
     async def _start(
-        self, settings: TemporalSettings, request: WorkflowRequest, memo: dict[str, Any]
-    ) -> tuple[bool, dict[str, Any] | None]:
+        self, settings: TemporalSettings, request: WorkflowRequest, memo: dict[str, Any], trigger: dict[str, str]
+    ) -> tuple[StartOutcome, dict[str, Any] | None]:
         client = await connect(settings.address, settings.namespace)
-        started = await start_or_join(client, request, memo)
+        outcome = await start_or_join(client, request, memo, trigger)
         handle = client.get_workflow_handle(request.workflow_id)
-        return started, await settle(handle, self.wait_for, min(self.poll_seconds, 1.0), within=self.inline_seconds)
+        return outcome, await settle(handle, self.wait_for, min(self.poll_seconds, 1.0), within=self.inline_seconds)
 
     def execute_complete(self, context: Any, event: dict[str, Any]) -> dict[str, Any]:
         workflow_id, url = event.get("workflow_id"), event.get("url")
@@ -104,6 +108,9 @@ class TemporalWorkflowOperator(BaseOperator):
             raise AirflowException(f"{workflow_id}: {event.get('message', 'failed')} (see {url})")
         self.log.info("%s %s (%s)", workflow_id, event["state"], url)
         outcome = {"workflow_id": workflow_id, "url": url, "started": event.get("started"), "status": event.get("status")}
+        if event.get("completed_run"):
+            # The work was done before this run asked: nothing new started (see the workflow's memo for who).
+            outcome["already_done_by"] = event["completed_run"]
         if "result" in event:
             outcome["result"] = event["result"]
         if "promotion" in event:

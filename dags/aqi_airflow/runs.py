@@ -1,16 +1,27 @@
 """What an Airflow run asks Temporal for: the workflow id and input of each DAG, from the run's data interval.
 
-Pure functions of plain values (no Airflow, no Temporal), so the rules are tested on their own: the same
-interval always gives the same workflow id, which is what makes re-runs and backfills start nothing new.
+Pure functions of plain values (no Airflow, no Temporal), so the rules are tested on their own. The id is the
+work's own (aqi_airflow/work_ids.py, the same as TypeScript's core/work-ids/): the same interval always gives
+the same workflow id, so re-runs and backfills start nothing new, and a Temporal Schedule or `airq` asking
+for the same work joins the same run.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
+
+from aqi_airflow.work_ids import (
+    data_quality_work_id,
+    ingest_history_work_id,
+    ingest_hourly_work_id,
+    latest_monitor_work_id,
+    monitor_champions_work_id,
+    sensor_daily_rollup_work_id,
+    training_work_id,
+)
 
 HOUR = timedelta(hours=1)
 
@@ -57,9 +68,8 @@ def _safe(text: str) -> str:
 
 def workflow_id(window: RunWindow, suffix: str = "") -> str:
     """
-    `airflow-aqi_hourly-2024-03-01T0500--2024-03-01T0600`: derived from the DAG and the data interval, so every
-    re-run of the interval (clear, backfill again, `dags test`) names the same workflow. A run without an
-    interval (a manual trigger without a logical date) uses its run id instead.
+    `airflow-aqi_x-2024-03-01T0500--2024-03-01T0600`: an id of the DAG run itself, for a DAG whose work has no
+    shared id in work_ids.py (every DAG here has one). A run without an interval uses its run id instead.
     """
     if window.start is not None and window.end is not None:
         span = f"{_compact(window.start)}--{_compact(window.end)}"
@@ -79,10 +89,11 @@ def hourly_request(window: RunWindow, locations: list[str], task_queue: str) -> 
     start, end = _require_interval(window)
     if end - start != HOUR:
         raise ValueError(f"aqi_hourly covers one hour per run, got {start.isoformat()} .. {end.isoformat()}")
+    places, hour = sorted(set(locations)), iso_hour(start)
     return WorkflowRequest(
         workflow="ingestHourly",
-        workflow_id=workflow_id(window),
-        input={"locationIds": sorted(set(locations)), "hour": iso_hour(start)},
+        workflow_id=ingest_hourly_work_id(places, hour),
+        input={"locationIds": places, "hour": hour},
         task_queue=task_queue,
     )
 
@@ -90,10 +101,11 @@ def hourly_request(window: RunWindow, locations: list[str], task_queue: str) -> 
 def quality_request(window: RunWindow, locations: list[str], task_queue: str) -> WorkflowRequest:
     """`checkDataQuality` over [start, end) of the interval."""
     start, end = _require_interval(window)
+    places, first, end_hour = sorted(set(locations)), iso_hour(start), iso_hour(end)
     return WorkflowRequest(
         workflow="checkDataQuality",
-        workflow_id=workflow_id(window),
-        input={"locationIds": sorted(set(locations)), "from": iso_hour(start), "to": iso_hour(end)},
+        workflow_id=data_quality_work_id(places, first, end_hour),
+        input={"locationIds": places, "from": first, "to": end_hour},
         task_queue=task_queue,
     )
 
@@ -107,10 +119,11 @@ def sensor_rollup_request(window: RunWindow, task_queue: str) -> WorkflowRequest
     utc = start.astimezone(timezone.utc)
     if end - start != timedelta(days=1) or (utc.hour, utc.minute, utc.second, utc.microsecond) != (0, 0, 0, 0):
         raise ValueError(f"aqi_sensor_rollup covers one UTC day per run, got {start.isoformat()} .. {end.isoformat()}")
+    day = utc.strftime("%Y-%m-%d")
     return WorkflowRequest(
         workflow="sensorDailyRollup",
-        workflow_id=workflow_id(window),
-        input={"day": utc.strftime("%Y-%m-%d")},
+        workflow_id=sensor_daily_rollup_work_id(day),
+        input={"day": day},
         task_queue=task_queue,
     )
 
@@ -125,10 +138,14 @@ def monitoring_request(window: RunWindow, task_queue: str, window_days: int = 7)
         raise ValueError(f"aqi_monitoring: window_days must be 1 to 90, got {window_days}")
     request_input: dict[str, object] = {"windowDays": window_days}
     if window.end is not None:
-        request_input["to"] = window.end.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:00:00Z")
+        to = window.end.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:00:00Z")
+        request_input["to"] = to
+        work_id = monitor_champions_work_id(window_days, to)
+    else:
+        work_id = latest_monitor_work_id(window.run_id)
     return WorkflowRequest(
         workflow="monitorChampions",
-        workflow_id=workflow_id(window),
+        workflow_id=work_id,
         input=request_input,
         task_queue=task_queue,
     )
@@ -139,18 +156,17 @@ def history_request(
 ) -> WorkflowRequest:
     """
     `ingestHistory` for [first_hour, last_hour] (inclusive, like `airq backfill`). An `@once` DAG has no
-    useful interval: the id comes from the range and the locations, so asking for the same range twice joins
-    the first run.
+    useful interval: the id comes from the range and the locations, so asking for the same range twice (or
+    `airq backfill` of it) joins the first run. `dag_id` is kept for the callers; the id does not use it.
     """
     first = iso_hour(_parse_hour(first_hour, "from"))
     last = iso_hour(_parse_hour(last_hour, "to"))
     if last < first:
         raise ValueError(f"'to' ({last}) is before 'from' ({first})")
     places = sorted(set(locations))
-    span = f"{first[:13].replace(':', '')}--{last[:13].replace(':', '')}"
     return WorkflowRequest(
         workflow="ingestHistory",
-        workflow_id=f"airflow-{dag_id}-{'+'.join(places)}-{span}",
+        workflow_id=ingest_history_work_id(places, first, last),
         input={"locationIds": places, "from": first, "to": last},
         task_queue=task_queue,
     )
@@ -196,8 +212,9 @@ def training_request(
     training_task_queue: str,
 ) -> WorkflowRequest:
     """
-    `trainingPipeline` for the interval. The id also carries a short hash of the params, so a run with other
-    params (another algorithm, other windows) is a different pipeline, while a re-run of the same one joins it.
+    `trainingPipeline` for the interval. The id is the training's work id (work_ids.training_work_id: a hash
+    of what shapes the model), so a run with other params (another algorithm, other windows) is a different
+    pipeline, while a re-run of the same one, or `airq train` of the same request, joins it.
     """
     windows = training_windows(window, {key: params.get(key) for key in TrainingWindows.__dataclass_fields__})
     kind = str(params.get("kind") or "instant")
@@ -219,10 +236,9 @@ def training_request(
         body["modelName"] = str(params["model_name"])
     if params.get("approval_timeout"):
         body["approvalTimeout"] = str(params["approval_timeout"])
-    shape = repr(sorted(body.items())).encode()
     return WorkflowRequest(
         workflow="trainingPipeline",
-        workflow_id=workflow_id(window, f"-{hashlib.sha256(shape).hexdigest()[:8]}"),
+        workflow_id=training_work_id(body),
         input=body,
         task_queue=task_queue,
     )

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any
 
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowFailureError, WorkflowHandle
-from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from aqi_airflow.runs import WorkflowRequest
@@ -23,11 +25,38 @@ async def connect(address: str, namespace: str) -> Client:
     return await Client.connect(address, namespace=namespace)
 
 
-async def start_or_join(client: Client, request: WorkflowRequest, memo: dict[str, Any]) -> bool:
+# The workflows' signal recording who asked for the work (workflows/work-triggers.ts).
+TRIGGERED_BY = "triggeredBy"
+
+
+def airflow_trigger(dag_id: str, run_id: str, now: datetime | None = None) -> dict[str, str]:
+    """The trigger an Airflow run sends: {source: airflow, detail: <dag>/<run id>, at}."""
+    moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    return {"source": "airflow", "detail": f"{dag_id}/{run_id}", "at": moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")}
+
+
+@dataclass(frozen=True)
+class StartOutcome:
+    """What start_or_join did: started the run, joined the running one, or found the work done."""
+
+    started: bool
+    completed_run: str | None = None
+
+    def describe(self) -> str:
+        if self.completed_run is not None:
+            return f"already done by run {self.completed_run} of"
+        return "started" if self.started else "joined the existing run of"
+
+
+async def start_or_join(
+    client: Client, request: WorkflowRequest, memo: dict[str, Any], trigger: dict[str, str]
+) -> StartOutcome:
     """
-    Starts the workflow unless its id is taken: a running one is joined ("use existing") and a completed one
-    is kept ("allow duplicate failed only": only a failed, terminated or timed-out run is started again).
-    Returns True when the workflow behind the id was started by this DAG run (its memo names the run).
+    Signal-with-start of `triggeredBy`: starts the workflow unless its id is taken, and the run records the
+    trigger either way. A running one is joined (signal-with-start's "use existing"); a completed one is
+    kept ("allow duplicate failed only": only a failed, terminated or timed-out run is started again) and
+    takes no signal, so the outcome names it. `started` is True when the run behind the id was started by
+    this call (its memo's startedBy is this trigger).
     """
     try:
         handle = await client.start_workflow(
@@ -35,14 +64,16 @@ async def start_or_join(client: Client, request: WorkflowRequest, memo: dict[str
             request.input,
             id=request.workflow_id,
             task_queue=request.task_queue,
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
             id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
-            memo=memo,
+            memo={**memo, "startedBy": trigger},
+            start_signal=TRIGGERED_BY,
+            start_signal_args=[trigger],
         )
     except WorkflowAlreadyStartedError:
-        return False
+        description = await client.get_workflow_handle(request.workflow_id).describe()
+        return StartOutcome(started=False, completed_run=description.run_id)
     description = await handle.describe()
-    return (await description.memo()).get("airflow_run_id") == memo.get("airflow_run_id")
+    return StartOutcome(started=(await description.memo()).get("startedBy") == trigger)
 
 
 def failure_message(err: BaseException) -> str:

@@ -82,10 +82,7 @@ def wait_for_runs(count: int, timeout_s: float = 900) -> list[dict]:
 
 def test_a_two_day_backfill_starts_one_workflow_per_interval_and_a_second_one_none() -> None:
     last = FIRST + timedelta(hours=HOURS - 1)
-    ids = [
-        f"airflow-aqi_hourly-{(FIRST + timedelta(hours=h)):%Y-%m-%dT%H%M}--{(FIRST + timedelta(hours=h + 1)):%Y-%m-%dT%H%M}"
-        for h in range(HOURS)
-    ]
+    ids = [f"ingest-hourly-lyon-{(FIRST + timedelta(hours=h)):%Y-%m-%dT%H}" for h in range(HOURS)]
     wait_for_dag("aqi_hourly")
     assert backfill_runs() == [], "the stack's Airflow already has runs of this window: start from a fresh stack"
     for workflow_id in ids:

@@ -26,7 +26,7 @@ def test_hourly_ingests_the_interval_hour_once(dags: DagBag) -> None:
     # A run at 06:00 covers the interval 05:00-06:00: the readings of 05:00, plus the two hours before it
     # that the source may have revised.
     first, hour = datetime(2024, 3, 5, 3, tzinfo=UTC), datetime(2024, 3, 5, 5, tzinfo=UTC)
-    workflow_id = "airflow-aqi_hourly-2024-03-05T0500--2024-03-05T0600"
+    workflow_id = "ingest-hourly-lyon-2024-03-05T05"
     forget(workflow_id)
     delete_readings("lyon", first, hour)
     assert reading_count("lyon", first, hour) == 0
@@ -36,6 +36,9 @@ def test_hourly_ingests_the_interval_hour_once(dags: DagBag) -> None:
     description, memo = describe(workflow_id)
     assert description.status is not None and description.status.name == "COMPLETED"
     assert memo["airflow_run_id"] == run.run_id
+    assert [t["source"] for t in memo["triggers"]] == ["airflow"]
+    assert memo["triggers"][0]["detail"] == f"aqi_hourly/{run.run_id}"
+    assert description.search_attributes["AqiTrigger"] == ["airflow"]
     outcome = result(workflow_id)
     assert (outcome["from"], outcome["to"]) == ("2024-03-05T03:00:00Z", "2024-03-05T05:00:00Z")
     assert outcome["persisted"] == 3
@@ -51,7 +54,7 @@ def test_hourly_ingests_the_interval_hour_once(dags: DagBag) -> None:
 
 def test_a_failed_workflow_fails_the_task_with_its_own_message(dags: DagBag) -> None:
     dag = dags.dags["aqi_hourly"]
-    workflow_id = "airflow-aqi_hourly-2024-03-07T0000--2024-03-07T0100"
+    workflow_id = "ingest-hourly-atlantis-2024-03-07T00"
     forget(workflow_id)
     run = dag.test(logical_date=datetime(2024, 3, 7, 1, tzinfo=UTC), run_conf={"locations": ["atlantis"]})
     assert run.state == "failed"
@@ -73,7 +76,7 @@ def test_a_failed_workflow_fails_the_task_with_its_own_message(dags: DagBag) -> 
 
 def test_quality_reports_on_the_daily_interval(dags: DagBag) -> None:
     dag = dags.dags["aqi_quality"]
-    workflow_id = "airflow-aqi_quality-2024-03-05T0000--2024-03-06T0000"
+    workflow_id = "quality-lyon-2024-03-05T00-2024-03-06T00"
     forget(workflow_id)
     sql("DELETE FROM quality_reports WHERE run_id = %s", workflow_id)
     run = dag.test(logical_date=datetime(2024, 3, 6, tzinfo=UTC))
@@ -92,22 +95,23 @@ def test_quality_reports_on_the_daily_interval(dags: DagBag) -> None:
 
 def test_sensor_rollup_rolls_up_the_interval_day_once(dags: DagBag) -> None:
     dag = dags.dags["aqi_sensor_rollup"]
-    workflow_id = "airflow-aqi_sensor_rollup-2024-03-20T0000--2024-03-21T0000"
+    # Not 2024-03-20: `airq sensors rollup --day 2024-03-20` (operator-cli.test.ts) names that same work now.
+    workflow_id = "sensor-daily-rollup-2024-03-18"
     forget(workflow_id)
-    run = dag.test(logical_date=datetime(2024, 3, 21, tzinfo=UTC))
+    run = dag.test(logical_date=datetime(2024, 3, 19, tzinfo=UTC))
     assert run.state == "success"
     outcome = result(workflow_id)
-    assert outcome["day"] == "2024-03-20"
-    assert outcome["means"]["day"] == outcome["checks"]["day"] == "2024-03-20"
+    assert outcome["day"] == "2024-03-18"
+    assert outcome["means"]["day"] == outcome["checks"]["day"] == "2024-03-18"
 
-    assert dag.test(logical_date=datetime(2024, 3, 21, tzinfo=UTC)).state == "success"
+    assert dag.test(logical_date=datetime(2024, 3, 19, tzinfo=UTC)).state == "success"
     assert executions(workflow_id) == 1
 
 
 def test_history_backfills_the_requested_range(dags: DagBag) -> None:
     dag = dags.dags["aqi_history"]
     first, last = datetime(2024, 4, 10, 0, tzinfo=UTC), datetime(2024, 4, 10, 23, tzinfo=UTC)
-    workflow_id = "airflow-aqi_history-lyon-2024-04-10T00--2024-04-10T23"
+    workflow_id = "ingest-history-lyon-2024-04-10T00-2024-04-10T23"
     forget(workflow_id)
     delete_readings("lyon", first, last)
     conf = {"from": "2024-04-10T00:00:00Z", "to": "2024-04-10T23:00:00Z", "locations": ["lyon"]}
@@ -135,7 +139,7 @@ def test_training_hands_over_to_the_human_approval_in_temporal(dags: DagBag) -> 
         "approval_timeout": "10m",
     }
     logical = datetime(2025, 1, 5, tzinfo=UTC)
-    prefix = "airflow-aqi_training-2024-12-29T0000--2025-01-05T0000-"
+    prefix = "train-aqi-airflow-test-instant-2025-01-01-"
     for stale in {w for w in _training_ids() if w.startswith(prefix)}:
         forget(stale)
     run = dag.test(logical_date=logical, run_conf=conf)

@@ -32,10 +32,11 @@ def window(dag_id: str, start: datetime | None, hours: int = 1, run_id: str = "m
 
 def test_the_same_interval_always_names_the_same_workflow() -> None:
     start = datetime(2024, 3, 5, 5, tzinfo=UTC)
-    first = workflow_id(window("aqi_hourly", start, run_id="scheduled__a"))
-    again = workflow_id(window("aqi_hourly", start, run_id="backfill__b"))
-    assert first == again == "airflow-aqi_hourly-2024-03-05T0500--2024-03-05T0600"
-    assert workflow_id(window("aqi_hourly", start + timedelta(hours=1))) != first
+    first = hourly_request(window("aqi_hourly", start, run_id="scheduled__a"), ["lyon"], "q").workflow_id
+    again = hourly_request(window("aqi_hourly", start, run_id="backfill__b"), ["lyon"], "q").workflow_id
+    # The work's id, as `airq ingest-hour --hour 2024-03-05T05:00:00Z --locations lyon` and the schedule name it.
+    assert first == again == "ingest-hourly-lyon-2024-03-05T05"
+    assert hourly_request(window("aqi_hourly", start + timedelta(hours=1)), ["lyon"], "q").workflow_id != first
 
 
 def test_a_run_without_an_interval_is_named_after_its_run_id() -> None:
@@ -58,14 +59,14 @@ def test_hourly_ingests_the_hour_the_interval_starts_with() -> None:
 def test_quality_covers_the_whole_interval() -> None:
     request = quality_request(window("aqi_quality", datetime(2024, 3, 5, tzinfo=UTC), hours=24), ["lyon"], "q")
     assert request.input == {"locationIds": ["lyon"], "from": "2024-03-05T00:00:00Z", "to": "2024-03-06T00:00:00Z"}
-    assert request.workflow_id == "airflow-aqi_quality-2024-03-05T0000--2024-03-06T0000"
+    assert request.workflow_id == "quality-lyon-2024-03-05T00-2024-03-06T00"
 
 
 def test_sensor_rollup_takes_the_interval_day() -> None:
     request = sensor_rollup_request(window("aqi_sensor_rollup", datetime(2024, 2, 12, tzinfo=UTC), hours=24), "q")
     assert request.workflow == "sensorDailyRollup"
     assert request.input == {"day": "2024-02-12"}
-    assert request.workflow_id == "airflow-aqi_sensor_rollup-2024-02-12T0000--2024-02-13T0000"
+    assert request.workflow_id == "sensor-daily-rollup-2024-02-12"
     assert request.task_queue == "q"
     with pytest.raises(ValueError, match="one UTC day"):
         sensor_rollup_request(window("aqi_sensor_rollup", datetime(2024, 2, 12, 1, tzinfo=UTC), hours=24), "q")
@@ -78,7 +79,7 @@ def test_sensor_rollup_takes_the_interval_day() -> None:
 def test_history_ids_come_from_the_range_and_the_locations() -> None:
     one = history_request("aqi_history", "2024-04-10T00:00:00Z", "2024-04-10T23:00:00Z", ["paris", "lyon"], "q")
     two = history_request("aqi_history", "2024-04-10T00:00:00+00:00", "2024-04-10T23:00:00Z", ["lyon", "paris"], "q")
-    assert one.workflow_id == two.workflow_id == "airflow-aqi_history-lyon+paris-2024-04-10T00--2024-04-10T23"
+    assert one.workflow_id == two.workflow_id == "ingest-history-lyon+paris-2024-04-10T00-2024-04-10T23"
     assert one.input["from"] == "2024-04-10T00:00:00Z"
     with pytest.raises(ValueError, match="before"):
         history_request("aqi_history", "2024-04-10T00:00:00Z", "2024-04-09T00:00:00Z", ["lyon"], "q")
@@ -108,7 +109,11 @@ def test_training_requests_with_other_params_are_other_pipelines() -> None:
     forest = training_request(week, {"algorithm": "random-forest"}, "pipeline", "training")
     assert linear.workflow_id != forest.workflow_id
     assert linear.workflow_id == training_request(week, {"algorithm": "linear"}, "pipeline", "training").workflow_id
-    assert linear.workflow_id.startswith("airflow-aqi_training-2024-12-01T0000--2024-12-08T0000-")
+    assert linear.workflow_id.startswith("train-aqi-eaqi-instant-2024-12-08-")
+    # The approval's deadline decides about the model; it does not make it other work.
+    assert training_request(week, {"algorithm": "linear", "approval_timeout": "1h"}, "p", "t").workflow_id == (
+        linear.workflow_id
+    )
     assert linear.task_queue == "pipeline"
     assert linear.input["trainingTaskQueue"] == "training"
     assert "horizonHours" not in linear.input
@@ -142,7 +147,9 @@ def test_monitoring_ends_the_window_at_the_interval_end() -> None:
     request = monitoring_request(window("aqi_monitoring", datetime(2024, 12, 31, tzinfo=UTC), hours=24), "q")
     assert request.workflow == "monitorChampions"
     assert request.input == {"windowDays": 7, "to": "2025-01-01T00:00:00Z"}
-    assert request.workflow_id == "airflow-aqi_monitoring-2024-12-31T0000--2025-01-01T0000"
-    assert monitoring_request(window("aqi_monitoring", None), "q", 14).input == {"windowDays": 14}
+    assert request.workflow_id == "monitor-champions-7d-2025-01-01T00"
+    latest = monitoring_request(window("aqi_monitoring", None, run_id="manual__2024-12-31T10:00:00+00:00"), "q", 14)
+    assert latest.input == {"windowDays": 14}
+    assert latest.workflow_id == "monitor-champions-latest-manual__2024-12-31T10:00:00+00:00"
     with pytest.raises(ValueError, match="window_days"):
         monitoring_request(window("aqi_monitoring", None), "q", 0)

@@ -12,6 +12,7 @@ import type { Config } from '../../config';
 import { describeError } from '../../core/errors';
 import { dayMs } from '../../core/sensors/rollup-day';
 import { trainingRequest } from '../../core/training/request';
+import { triggerNow } from '../../core/work-ids/trigger';
 import { ingestHistory } from '../../workflows/ingest-history';
 import { sensorDailyRollup } from '../../workflows/sensor-daily-rollup';
 import {
@@ -45,7 +46,9 @@ export class CaptureRuns {
   /** Starts (or joins) one run with the project's start-or-join and waits until it has closed. */
   async run<I, R>(workflow: (input: I) => Promise<R>, caseName: string, input: NoInfer<I>) {
     const workflowId = `histories-${workflow.name}-${caseName}-${this.stamp}`;
-    const { handle } = await startOrJoin(this.client, this.config, workflow, workflowId, input);
+    // As every starter does: the start carries a trigger, which the workflow records (patched('work-triggers')).
+    const trigger = triggerNow('cli', 'histories capture');
+    const { handle } = await startOrJoin(this.client, this.config, workflow, workflowId, input, trigger);
     return closed(handle);
   }
 

@@ -299,4 +299,21 @@ export const workflowCases: Record<WorkflowType, WorkflowCases> = {
       },
     ],
   },
+  startScheduledWork: {
+    classify: (run) =>
+      run.ending === 'completed' && run.activities.includes('latestSourceHour') ? 'ingest-hourly' : undefined,
+    cases: [
+      // A schedule's starter run by hand (no scheduled time: its start time), starting the hour's ingest.
+      {
+        name: 'ingest-hourly',
+        start: (capture) =>
+          capture.run(workflows.startScheduledWork, 'ingest-hourly', {
+            work: 'ingestHourly',
+            scheduleId: 'histories-capture',
+            locationIds: ['lyon'],
+            taskQueue: capture.config.temporal.taskQueue,
+          }),
+      },
+    ],
+  },
 };

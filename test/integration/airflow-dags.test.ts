@@ -10,6 +10,7 @@ import path from 'node:path';
 import { createPool } from '../../adapters/postgres/pool';
 import { connectTemporal } from '../../adapters/temporal/client';
 import { repoRoot } from '../../config/runtime';
+import { ingestHourlyWorkId } from '../../core/work-ids/work-ids';
 import { stackLayout } from '../../stack/layout';
 import { airflowEnvironment, airflowService, airflowVenv } from '../../stack/services/airflow';
 
@@ -58,6 +59,7 @@ function runPytest(file: string): { status: number | null; output: string; repor
 describe('Airflow DAGs (pytest against the real Airflow and Temporal)', () => {
   test.each([
     ['the workflow ids and inputs each run asks for', 'test_runs.py'],
+    ['the shared work-id cases: Python writes the ids TypeScript writes', 'test_work_ids.py'],
     ['the DagBag imports every DAG without touching Temporal', 'test_dagbag.py'],
     ['dag.test() of each DAG lands its rows or report, once', 'test_dags.py'],
     ['a two-day aqi_hourly backfill: one workflow per interval, none the second time', 'test_backfill.py'],
@@ -83,10 +85,9 @@ function readmeAirflowCommands(): string[] {
     .filter((line) => line.length > 0);
 }
 
-/** `airflow-aqi_hourly-2024-03-14T0000--2024-03-14T0100`: the id the DAG gives an hourly interval. */
+/** `ingest-hourly-lyon-2024-03-14T00`: the work's id of an hourly interval (the DAG's default location, lyon). */
 function hourlyWorkflowId(start: Date): string {
-  const compact = (d: Date) => d.toISOString().slice(0, 16).replace(':', '');
-  return `airflow-aqi_hourly-${compact(start)}--${compact(new Date(start.getTime() + 3_600_000))}`;
+  return ingestHourlyWorkId(['lyon'], start.toISOString());
 }
 
 describe("the README's Airflow commands", () => {

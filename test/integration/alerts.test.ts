@@ -4,8 +4,8 @@ import { createPool } from '../../adapters/postgres/pool';
 import { connectTemporal } from '../../adapters/temporal/client';
 import { actOnIncident } from '../../adapters/temporal/incidents';
 import { startOrJoin } from '../../adapters/temporal/start-or-join';
-import { ingestHourlyWorkflowId } from '../../core/ingestion/workflow-ids';
 import { sensorIncidentWorkflowId } from '../../core/sensors/incident';
+import { ingestHourlyWorkId } from '../../core/work-ids/work-ids';
 import { ingestHourly } from '../../workflows/ingest-hourly';
 import { sensorIncident } from '../../workflows/sensor-incident';
 import type { ReceivedWebhook } from '../support/webhook-receiver';
@@ -94,7 +94,7 @@ describe('alerts from the real worker to a local webhook receiver (ALERT_WEBHOOK
     // npm start's stack has ingested 23:00 already (before its champions existed); 22:00 looks back over
     // the same evening, now with champions forecasting the next day.
     const hour = '2024-12-31T22:00:00Z';
-    const { handle } = await startOrJoin(temporal, config, ingestHourly, ingestHourlyWorkflowId(['lyon'], hour), {
+    const { handle } = await startOrJoin(temporal, config, ingestHourly, ingestHourlyWorkId(['lyon'], hour), {
       locationIds: ['lyon'],
       hour,
     });

@@ -15,7 +15,8 @@ import type { RawReadingMessage } from '../../core/air-quality/messages';
 import { sensorIncidentWorkflowId } from '../../core/sensors/incident';
 import { topics } from '../../core/topics';
 import { modelNameFor } from '../../core/training/promotion';
-import { trainingRequest, trainingWorkflowId } from '../../core/training/request';
+import { trainingRequest } from '../../core/training/request';
+import { trainingWorkId } from '../../core/work-ids/training';
 import { incidentStatusQuery, sensorIncident } from '../../workflows/sensor-incident';
 import { launchChromium } from '../support/chromium';
 
@@ -193,7 +194,7 @@ describe('the dashboard in Chromium', () => {
       params: { seed: 4242, randomForest: { nEstimators: 8, maxSamples: 400 } },
       tolerance: 1,
     });
-    const workflowId = trainingWorkflowId(request);
+    const workflowId = trainingWorkId(request);
     // npm start's own code, as in a terminal: it prints how to approve, then waits for anybody's decision.
     const npmStart = runBundledTraining(temporal, config, (line) => said.push(line), {
       interactive: true,

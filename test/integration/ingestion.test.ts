@@ -7,11 +7,7 @@ import { createPool } from '../../adapters/postgres/pool';
 import { createPostgresRepositories } from '../../adapters/postgres/repositories';
 import { connectTemporal } from '../../adapters/temporal/client';
 import { startOrJoin } from '../../adapters/temporal/start-or-join';
-import {
-  dataQualityWorkflowId,
-  ingestHistoryWorkflowId,
-  ingestHourlyWorkflowId,
-} from '../../core/ingestion/workflow-ids';
+import { dataQualityWorkId, ingestHistoryWorkId, ingestHourlyWorkId } from '../../core/work-ids/work-ids';
 import { checkDataQuality } from '../../workflows/check-data-quality';
 import { ingestHistory, ingestHistoryProgressQuery } from '../../workflows/ingest-history';
 import { ingestHourly } from '../../workflows/ingest-hourly';
@@ -51,7 +47,7 @@ describe('ingestHistory (backfill)', () => {
   const to = '2024-03-31T23:00:00Z';
 
   it('when run as a dry run, then it returns the chunk plan and writes nothing', async () => {
-    const id = `${ingestHistoryWorkflowId(['lyon'], from, to)}-dry-run`;
+    const id = `${ingestHistoryWorkId(['lyon'], from, to)}-dry-run`;
     const before = await count(from, to);
     const { handle } = await startOrJoin(client, config, ingestHistory, id, {
       locationIds: ['lyon'],
@@ -71,7 +67,7 @@ describe('ingestHistory (backfill)', () => {
   });
 
   it('when two months are backfilled, then every hour is stored once, and running it again changes nothing', async () => {
-    const id = ingestHistoryWorkflowId(['lyon'], from, to);
+    const id = ingestHistoryWorkId(['lyon'], from, to);
     const first = await startOrJoin(client, config, ingestHistory, id, { locationIds: ['lyon'], from, to });
     const result = await first.handle.result();
     const progress = await first.handle.query(ingestHistoryProgressQuery);
@@ -100,7 +96,7 @@ describe('ingestHistory (backfill)', () => {
       client,
       config,
       ingestHistory,
-      ingestHistoryWorkflowId(['lyon'], overlapFrom, overlapTo),
+      ingestHistoryWorkId(['lyon'], overlapFrom, overlapTo),
       {
         locationIds: ['lyon'],
         from: overlapFrom,
@@ -118,17 +114,11 @@ describe('ingestHistory (backfill)', () => {
   it('when the range is outside the data the source holds, then the run fails at once without retrying', async () => {
     const badFrom = '2019-01-01T00:00:00Z';
     const badTo = '2019-01-01T23:00:00Z';
-    const { handle } = await startOrJoin(
-      client,
-      config,
-      ingestHistory,
-      ingestHistoryWorkflowId(['lyon'], badFrom, badTo),
-      {
-        locationIds: ['lyon'],
-        from: badFrom,
-        to: badTo,
-      },
-    );
+    const { handle } = await startOrJoin(client, config, ingestHistory, ingestHistoryWorkId(['lyon'], badFrom, badTo), {
+      locationIds: ['lyon'],
+      from: badFrom,
+      to: badTo,
+    });
 
     const error = await handle.result().catch((err: unknown) => err);
 
@@ -147,7 +137,7 @@ describe('checkDataQuality', () => {
   it('when the backfilled window is checked, then a report is stored and its verdict is not a failure', async () => {
     const from = '2024-02-01T00:00:00Z';
     const to = '2024-03-01T00:00:00Z';
-    const { handle } = await startOrJoin(client, config, checkDataQuality, dataQualityWorkflowId(['lyon'], from, to), {
+    const { handle } = await startOrJoin(client, config, checkDataQuality, dataQualityWorkId(['lyon'], from, to), {
       locationIds: ['lyon'],
       from,
       to,
@@ -166,7 +156,7 @@ describe('checkDataQuality', () => {
   it('when the window has no data at all, then the run fails with a DataQualityError carrying the report id', async () => {
     const from = '2023-01-01T00:00:00Z';
     const to = '2023-01-02T00:00:00Z';
-    const { handle } = await startOrJoin(client, config, checkDataQuality, dataQualityWorkflowId(['paris'], from, to), {
+    const { handle } = await startOrJoin(client, config, checkDataQuality, dataQualityWorkId(['paris'], from, to), {
       locationIds: ['paris'],
       from,
       to,
@@ -183,7 +173,7 @@ describe('checkDataQuality', () => {
 describe('ingestHourly (through Kafka and the stream processor)', () => {
   it('when an hour is ingested, then its readings go through aqi.raw and are stored with their indices', async () => {
     const hour = '2024-12-31T23:00:00Z';
-    const { handle } = await startOrJoin(client, config, ingestHourly, ingestHourlyWorkflowId(['lyon'], hour), {
+    const { handle } = await startOrJoin(client, config, ingestHourly, ingestHourlyWorkId(['lyon'], hour), {
       locationIds: ['lyon'],
       hour,
     });
@@ -217,7 +207,7 @@ describe('ingestHourly (through Kafka and the stream processor)', () => {
       client,
       config,
       ingestHourly,
-      `revised-${ingestHourlyWorkflowId(['lyon'], hour)}`,
+      `revised-${ingestHourlyWorkId(['lyon'], hour)}`,
       {
         locationIds: ['lyon'],
         hour,
@@ -265,7 +255,7 @@ describe('ingestHistory on long ranges', () => {
   it('when a run reaches its chunk budget, then it continues as new and the chain ends with every chunk done', async () => {
     const from = '2024-04-01T00:00:00Z';
     const to = '2024-06-30T23:00:00Z';
-    const id = `continue-as-new-${ingestHistoryWorkflowId(['lyon'], from, to)}`;
+    const id = `continue-as-new-${ingestHistoryWorkId(['lyon'], from, to)}`;
     const { handle } = await startOrJoin(client, config, ingestHistory, id, {
       locationIds: ['lyon'],
       from,

@@ -6,9 +6,9 @@ import { createPool } from '../../adapters/postgres/pool';
 import { connectTemporal } from '../../adapters/temporal/client';
 import { startOrJoin } from '../../adapters/temporal/start-or-join';
 import { runMonitor } from '../../cli/monitor';
-import { ingestHourlyWorkflowId } from '../../core/ingestion/workflow-ids';
 import type { LiveAccuracy } from '../../core/monitoring/accuracy/live-accuracy';
 import { modelNameFor } from '../../core/training/promotion';
+import { ingestHourlyWorkId } from '../../core/work-ids/work-ids';
 import { ingestHourly } from '../../workflows/ingest-hourly';
 
 import { callApi, until } from './api-calls';
@@ -65,7 +65,7 @@ describe('live accuracy on the test stack', () => {
       client,
       config,
       ingestHourly,
-      `live-accuracy-${ingestHourlyWorkflowId(['lyon'], target)}`,
+      `live-accuracy-${ingestHourlyWorkId(['lyon'], target)}`,
       { locationIds: ['lyon'], hour: target },
     );
     const ingested = await handle.result();

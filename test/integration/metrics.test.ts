@@ -5,7 +5,7 @@ import { parseMetricSamples, sampleSum } from '../../adapters/metrics/samples';
 import { createPool } from '../../adapters/postgres/pool';
 import { connectTemporal } from '../../adapters/temporal/client';
 import { startOrJoin } from '../../adapters/temporal/start-or-join';
-import { ingestHistoryWorkflowId } from '../../core/ingestion/workflow-ids';
+import { ingestHistoryWorkId } from '../../core/work-ids/work-ids';
 import { ingestHistory } from '../../workflows/ingest-history';
 import { promqlQueries, sqlQueries } from '../support/monitoring-queries';
 import { metricReferences, scrapeMetrics, scrapeServes } from '../support/promql-metrics';
@@ -45,7 +45,7 @@ beforeAll(async () => {
   client = await connectTemporal(config);
   const from = '2019-01-01T00:00:00Z';
   const to = '2019-01-01T23:00:00Z';
-  const { handle } = await startOrJoin(client, config, ingestHistory, ingestHistoryWorkflowId(['lyon'], from, to), {
+  const { handle } = await startOrJoin(client, config, ingestHistory, ingestHistoryWorkId(['lyon'], from, to), {
     locationIds: ['lyon'],
     from,
     to,

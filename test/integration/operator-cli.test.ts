@@ -5,9 +5,7 @@ import { promisify } from 'node:util';
 import { connectTemporal } from '../../adapters/temporal/client';
 import { applySchedules, platformSchedules, removeSchedules } from '../../adapters/temporal/schedules';
 import { repoRoot } from '../../config/runtime';
-import { ingestHourly } from '../../workflows/ingest-hourly';
-import { monitorChampions } from '../../workflows/monitor-champions';
-import { sensorDailyRollup } from '../../workflows/sensor-daily-rollup';
+import { startScheduledWork } from '../../workflows/start-scheduled-work';
 
 import { testConfig, testProcessEnv } from './test-env';
 
@@ -43,13 +41,13 @@ describe('airq operator CLI', () => {
     expect(stdout).toContain('lyon 2024-06-01T00:00:00Z .. 2024-06-30T23:00:00Z');
   });
 
-  it('when a backfill range is repeated, then the second command joins the finished run', async () => {
+  it('when a backfill range is repeated, then the second command names the run that already did it', async () => {
     const args = ['backfill', '--from', '2024-07-01', '--to', '2024-07-02', '--locations', 'lyon'];
     await airq(...args);
 
     const { stdout } = await airq(...args);
 
-    expect(stdout).toContain('joined the existing run of ingest-history-lyon-2024-07-01T00-2024-07-02T23');
+    expect(stdout).toMatch(/already done by run \S+ of ingest-history-lyon-2024-07-01T00-2024-07-02T23/);
     expect(stdout).toMatch(/2\/2 chunks|1\/1 chunks/);
   });
 
@@ -67,13 +65,13 @@ describe('airq operator CLI', () => {
 });
 
 describe('airq sensors rollup', () => {
-  it('when a past day is asked, then it rolls it up and prints what it stored; twice, it joins the first run', async () => {
+  it('when a past day is asked, then it rolls it up and prints what it stored; twice, it names the first run', async () => {
     const first = await airq('sensors', 'rollup', '--day', '2024-03-20', '--json');
     const second = await airq('sensors', 'rollup', '--day', '2024-03-20');
 
     expect(first.stderr).toContain('started sensor-daily-rollup-2024-03-20');
     expect(JSON.parse(first.stdout)).toMatchObject({ day: '2024-03-20', means: { day: '2024-03-20' } });
-    expect(second.stdout).toContain('joined the existing run of sensor-daily-rollup-2024-03-20');
+    expect(second.stdout).toMatch(/already done by run \S+ of sensor-daily-rollup-2024-03-20/);
     expect(second.stdout).toMatch(/^2024-03-20: \d+ sensors, \d+ readings/m);
   });
 
@@ -110,17 +108,19 @@ describe('Temporal Schedules', () => {
         'updated aqi-sensor-daily-rollup',
         'updated aqi-champion-monitor',
       ]);
-      expect(hourly.action).toMatchObject({
+      // Each schedule starts the starter, which gives the work its own id (the one Airflow and airq use).
+      const starts = (work: string, scheduleId: string) => ({
         type: 'startWorkflow',
-        workflowType: ingestHourly.name,
-        args: [{ locationIds: ['lyon'] }],
+        workflowType: startScheduledWork.name,
+        args: [{ work, scheduleId, locationIds: ['lyon'], taskQueue: config.temporal.taskQueue }],
       });
-      expect(rollup.action).toMatchObject({ type: 'startWorkflow', workflowType: sensorDailyRollup.name, args: [{}] });
+      expect(hourly.action).toMatchObject(starts('ingestHourly', 'aqi-hourly-ingest'));
+      expect(rollup.action).toMatchObject(starts('sensorDailyRollup', 'aqi-sensor-daily-rollup'));
       expect(rollup.spec.calendars).toEqual([
         expect.objectContaining({ hour: [{ start: 1, end: 1, step: 1 }], minute: [{ start: 15, end: 15, step: 1 }] }),
       ]);
       const monitor = await client.schedule.getHandle('aqi-champion-monitor').describe();
-      expect(monitor.action).toMatchObject({ type: 'startWorkflow', workflowType: monitorChampions.name, args: [{}] });
+      expect(monitor.action).toMatchObject(starts('monitorChampions', 'aqi-champion-monitor'));
     } finally {
       await removeSchedules(
         client,

@@ -4,8 +4,8 @@ import { createPool } from '../../adapters/postgres/pool';
 import { connectTemporal } from '../../adapters/temporal/client';
 import { startBackfill } from '../../adapters/temporal/pipeline-runs';
 import { startOrJoin } from '../../adapters/temporal/start-or-join';
-import { sensorDailyRollupWorkflowId } from '../../core/sensors/rollup-day';
 import { topics } from '../../core/topics';
+import { sensorDailyRollupWorkId } from '../../core/work-ids/work-ids';
 import type { ingestHistory } from '../../workflows/ingest-history';
 import { sensorDailyRollup, type SensorDailyRollupResult } from '../../workflows/sensor-daily-rollup';
 import type { sensorIncident } from '../../workflows/sensor-incident';
@@ -82,7 +82,7 @@ describe('sensorDailyRollup on the stack', () => {
 
     const results: SensorDailyRollupResult[] = [];
     for (const day of days) {
-      const { handle } = await startOrJoin(temporal, config, sensorDailyRollup, sensorDailyRollupWorkflowId(day), {
+      const { handle } = await startOrJoin(temporal, config, sensorDailyRollup, sensorDailyRollupWorkId(day), {
         day,
       });
       results.push(await handle.result());
@@ -139,7 +139,7 @@ describe('sensorDailyRollup on the stack', () => {
     // The opening day again, as a second trigger (another workflow id) would run it.
     const again = await temporal.workflow.execute(sensorDailyRollup, {
       taskQueue: config.temporal.taskQueue,
-      workflowId: `${sensorDailyRollupWorkflowId(days[openedOn] as string)}-again`,
+      workflowId: `${sensorDailyRollupWorkId(days[openedOn] as string)}-again`,
       args: [{ day: days[openedOn] as string }],
     });
     expect(again.means).toMatchObject({ written: 0, removed: 0 });
