@@ -147,7 +147,14 @@ export function modelsView(root: HTMLElement, links: Links) {
                 h('td', {}, a.status?.version ?? '?'),
                 h('td', {}, a.status?.evaluation?.candidate?.mae.toFixed(2) ?? '—'),
                 h('td', {}, a.status?.deadline ?? ''),
-                h('td', {}, link(a.url, 'Temporal')),
+                h(
+                  'td',
+                  { 'data-testid': `approval-links-${a.workflowId}` },
+                  link(a.url, 'Temporal'),
+                  ...a.triggers.flatMap((t) =>
+                    t.url === undefined ? [] : [' · ', link(t.url, `Airflow ${t.detail.split('/')[0] ?? ''}`)],
+                  ),
+                ),
                 h(
                   'td',
                   {},

@@ -113,6 +113,9 @@ export const approvalsAnswer = z.object({
     z.object({
       workflowId: z.string(),
       url: z.string(),
+      triggers: z.array(
+        z.object({ source: z.string(), detail: z.string(), at: z.string(), url: z.optional(z.string()) }),
+      ),
       status: z.optional(
         z.object({
           modelName: z.string(),

@@ -4,6 +4,7 @@ import type { Config } from '../../config';
 import { promotionStatusQuery, trainingPipeline, type PromotionStatus } from '../../workflows/training-pipeline';
 
 import { workflowUrl } from './client';
+import { triggersOf, type TriggerView } from './run-triggers';
 
 /** A training run waiting for a person's decision, as its promotionStatus query tells it. */
 export interface PendingApproval {
@@ -11,6 +12,8 @@ export interface PendingApproval {
   url: string;
   startedAt: string;
   status?: PromotionStatus;
+  /** Who asked for the training (memo `triggers`), an Airflow run linked to its page. */
+  triggers: TriggerView[];
 }
 
 /** How long one run's promotionStatus query may take before the run is listed without it. */
@@ -22,18 +25,22 @@ const statusQueryTimeoutMs = 3000;
  */
 export async function listPendingApprovals(client: Client, config: Config, limit = 50): Promise<PendingApproval[]> {
   const query = `WorkflowType = "${trainingPipeline.name}" AND ExecutionStatus = "Running" AND PipelineStage = "awaiting_approval"`;
-  const found: { workflowId: string; startedAt: string }[] = [];
+  const found: { workflowId: string; startedAt: string; triggers: TriggerView[] }[] = [];
   for await (const run of client.workflow.list({ query, pageSize: limit })) {
-    found.push({ workflowId: run.workflowId, startedAt: run.startTime.toISOString() });
+    found.push({
+      workflowId: run.workflowId,
+      startedAt: run.startTime.toISOString(),
+      triggers: triggersOf(run.memo, config),
+    });
     if (found.length >= limit) break;
   }
   return Promise.all(
-    found.map(async ({ workflowId, startedAt }) => {
+    found.map(async ({ workflowId, startedAt, triggers }) => {
       const handle = client.workflow.getHandle<typeof trainingPipeline>(workflowId);
       const status = await client.connection
         .withDeadline(Date.now() + statusQueryTimeoutMs, () => handle.query(promotionStatusQuery))
         .catch(() => undefined);
-      return { workflowId, url: workflowUrl(config, workflowId), startedAt, ...(status ? { status } : {}) };
+      return { workflowId, url: workflowUrl(config, workflowId), startedAt, ...(status ? { status } : {}), triggers };
     }),
   );
 }

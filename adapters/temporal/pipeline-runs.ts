@@ -19,6 +19,7 @@ import {
 } from '../../workflows/training-pipeline';
 
 import { workflowUrl } from './client';
+import { triggersOf, type TriggerView } from './run-triggers';
 import { startOrJoin } from './start-or-join';
 import { answeredWithin, defaultUpdateWaitMs } from './update-wait';
 
@@ -95,6 +96,8 @@ export interface PipelineDescription {
   closedAt?: string;
   url: string;
   promotionStatus?: PromotionStatus;
+  /** Who asked for the work (memo `triggers`), an Airflow run linked to its page. */
+  triggers: TriggerView[];
 }
 
 /** How long the status of a training run waits for its promotionStatus query (answered by a worker). */
@@ -124,6 +127,7 @@ export async function describePipeline(
       ...(d.closeTime ? { closedAt: d.closeTime.toISOString() } : {}),
       url: workflowUrl(config, workflowId, d.runId),
       ...(promotionStatus ? { promotionStatus } : {}),
+      triggers: triggersOf(d.memo, config),
     };
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { promotionsQuery } from '../routes/promotions';
 
 import { invalid } from './errors';
+import { runTriggers } from './pipelines';
 import { answer, parameters } from './schema';
 
 const versionInLineup = z.looseObject({
@@ -31,6 +32,7 @@ const pendingApproval = z.looseObject({
   url: z.string(),
   startedAt: z.string(),
   status: z.looseObject({ stage: z.string(), modelName: z.string() }).optional(),
+  triggers: runTriggers,
 });
 const uiLinks = z.looseObject({
   temporal: z.looseObject({ ui: z.string(), workflows: z.string() }),

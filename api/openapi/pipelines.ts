@@ -1,11 +1,21 @@
 import { z } from 'zod';
 
 import { trainingRequest } from '../../core/training/request';
+import { triggerSources } from '../../core/work-ids/trigger';
 import { approvalBody, backfillBody, qualityBody } from '../routes/pipelines';
 
 import { error, forbidden, invalid, unauthenticated } from './errors';
 import { answer, json, secured } from './schema';
 
+/** Who asked for a run (its memo `triggers`), oldest first; an Airflow run carries its page in the Airflow UI. */
+export const runTriggers = z.array(
+  z.looseObject({
+    source: z.enum(triggerSources),
+    detail: z.string(),
+    at: z.string(),
+    url: z.string().optional(),
+  }),
+);
 const startedRun = z.looseObject({
   workflowId: z.string(),
   started: z.boolean(),
@@ -88,6 +98,7 @@ export const pipelinePaths = () => ({
             status: z.string(),
             url: z.string(),
             promotionStatus: z.looseObject({ stage: z.string(), modelName: z.string() }).optional(),
+            triggers: runTriggers,
           }),
         ),
         '404': error('no run with this workflow id: `PIPELINE_NOT_FOUND`'),

@@ -14,7 +14,7 @@ import { ingestHourlyWorkId } from '../../core/work-ids/work-ids';
 import { stackLayout } from '../../stack/layout';
 import { airflowEnvironment, airflowService, airflowVenv } from '../../stack/services/airflow';
 
-import { until } from './api-calls';
+import { callApi, until } from './api-calls';
 import { testConfig, testProcessEnv } from './test-env';
 
 const config = testConfig();
@@ -160,6 +160,17 @@ describe("the README's Airflow commands", () => {
       spawnSync(path.join(airflowVenv(layout), 'bin', 'airflow'), ['dags', 'pause', 'aqi_hourly'], { env });
 
       expect(Object.values(statuses)).toEqual(hours.map(() => 'COMPLETED'));
+      // Who asked is on the run, and the API links the Airflow run that did (the dashboard shows the link).
+      const backfilled = await callApi('GET', `/pipelines/${encodeURIComponent(hourlyWorkflowId(hours[1] as Date))}`);
+      expect(backfilled.body.triggers).toEqual([
+        expect.objectContaining({
+          source: 'airflow',
+          detail: expect.stringMatching(/^aqi_hourly\/backfill__2024-03-14T00:00:00/) as unknown,
+          url: expect.stringMatching(
+            new RegExp(`^${config.airflow.url}/dags/aqi_hourly/runs/backfill__2024-03-14T00%3A00%3A00`),
+          ) as unknown,
+        }),
+      ]);
     },
     25 * 60_000,
   );

@@ -229,6 +229,9 @@ describe('the dashboard in Chromium', () => {
         expect.stringMatching(new RegExp(`^model aqi-eaqi-instant: promoted version ${version},`)),
       ]);
       expect(champion.tags['aqi.workflow_id']).toBe(workflowId);
+      expect(waiting.triggers).toEqual([
+        expect.objectContaining({ source: 'start', detail: 'npm start: bundled training' }),
+      ]);
       const hooks = (await (await fetch(`http://127.0.0.1:${testWebhookReceiver.port}/received`)).json()) as {
         path: string;
         body: { key?: string };
