@@ -20,7 +20,8 @@ def approval_summary(outcome: dict[str, Any], api_url: str) -> list[str]:
     workflow_id = outcome["workflow_id"]
     promotion = outcome.get("promotion") or outcome.get("result") or {}
     stage = promotion.get("stage") or promotion.get("outcome") or outcome.get("status") or "unknown"
-    lines = [f"training run {workflow_id}: {stage}; model {promotion.get('modelName', '?')} version {promotion.get('version', '-')}"]
+    model = f"model {promotion.get('modelName', '?')} version {promotion.get('version', '-')}"
+    lines = [f"training run {workflow_id}: {stage}; {model}"]
     evaluation = promotion.get("evaluation") or {}
     baseline = evaluation.get("baseline") or {}
     champion = evaluation.get("champion") or {}

@@ -78,8 +78,8 @@ class DataWaitSensor(BaseSensorOperator):
 
 def _interval(context: Any) -> tuple[str, str]:
     start, end = context.get("data_interval_start"), context.get("data_interval_end")
-    if start is None or end is None:
-        raise AirflowFailException("this sensor waits for a data interval: trigger the run with a logical date")
+    if start is None or end is None or start >= end:
+        raise AirflowFailException("this sensor waits for the hours of a data interval, and the run has none")
     return start.isoformat(), end.isoformat()
 
 
