@@ -95,6 +95,13 @@ def start_workflow(workflow: str, body: dict[str, Any], workflow_id: str) -> Non
     run(go())
 
 
+def terminate(workflow_id: str, reason: str) -> None:
+    async def go() -> None:
+        await (await _client()).get_workflow_handle(workflow_id).terminate(reason=reason)
+
+    run(go())
+
+
 def backfill(location: str, first: datetime, last: datetime, workflow_id: str) -> None:
     """`ingestHistory` of [first, last] (inclusive) for one location, as `airq backfill` starts it; waits for it."""
     forget(workflow_id)
