@@ -12,6 +12,7 @@ from airflow.sdk import DAG, CronDataIntervalTimetable, Param
 
 from aqi_airflow.operator import TemporalWorkflowOperator
 from aqi_airflow.runs import hourly_request
+from aqi_airflow.sensors import SourceHourSensor
 from aqi_airflow.settings import default_locations
 
 with DAG(
@@ -26,10 +27,13 @@ with DAG(
     tags=["aqi", "ingestion", "temporal"],
     doc_md=__doc__,
 ):
-    TemporalWorkflowOperator(
+    # The source publishes an hour some minutes after it ends: wait for it in the triggerer, not in Temporal.
+    published = SourceHourSensor(task_id="wait_for_source_hour", poke_interval=60.0, timeout=6 * 3600)
+    ingest = TemporalWorkflowOperator(
         task_id="ingest_hour",
         build=lambda window, params, settings: hourly_request(
             window, params.get("locations") or default_locations(), settings.task_queue
         ),
         poll_seconds=2.0,
     )
+    published >> ingest

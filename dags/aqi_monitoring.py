@@ -4,7 +4,8 @@ Each run judges each model's champion on the 7 days of stored hours before the e
 against the champion's own training snapshot (found through its lineage tags): feature, prediction and target
 drift with Evidently's DataDriftPreset defaults. The reports go to MLflow (experiment `aqi-monitoring`, JSON and
 a self-contained HTML page per run), to `monitoring_reports` and to `GET /monitoring/reports`. The Temporal
-Schedule `aqi-champion-monitor` (02:00 UTC) does the same without Airflow; pick one scheduler.
+Schedule `aqi-champion-monitor` (02:00 UTC) does the same without Airflow; pick one scheduler. The run first
+waits (in the triggerer) until every hour of its day is stored for the `aqi_locations`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from airflow.sdk import DAG, CronDataIntervalTimetable, Param
 
 from aqi_airflow.operator import TemporalWorkflowOperator
 from aqi_airflow.runs import monitoring_request
+from aqi_airflow.sensors import WindowStoredSensor
 
 with DAG(
     dag_id="aqi_monitoring",
@@ -26,10 +28,13 @@ with DAG(
     tags=["aqi", "monitoring", "temporal"],
     doc_md=__doc__,
 ):
-    TemporalWorkflowOperator(
+    # The report's newest day must be in: a window with missing hours would judge the champion on fewer rows.
+    stored = WindowStoredSensor(task_id="wait_for_day_stored", poke_interval=60.0, timeout=12 * 3600)
+    monitor = TemporalWorkflowOperator(
         task_id="monitor_champions",
         build=lambda window, params, settings: monitoring_request(
             window, settings.task_queue, int(params.get("window_days", 7))
         ),
         poll_seconds=5.0,
     )
+    stored >> monitor

@@ -88,30 +88,38 @@ def failure_message(err: BaseException) -> str:
     return ": ".join(parts) or type(err).__name__
 
 
+async def observe(handle: WorkflowHandle[Any, Any], wait_for: str) -> dict[str, Any] | None:
+    """
+    One look at the workflow: its outcome as a JSON-friendly event once it has closed (or, with
+    wait_for="approval", once a training pipeline has reached a settled stage); None while it is still on its way.
+    """
+    description = await handle.describe()
+    status = description.status
+    if status in STILL_RUNNING:
+        if wait_for == "approval":
+            promotion = await handle.query("promotionStatus")
+            if isinstance(promotion, dict) and promotion.get("stage") in SETTLED_STAGES:
+                return {"state": "settled", "status": "RUNNING", "promotion": promotion}
+        return None
+    if status == WorkflowExecutionStatus.COMPLETED:
+        return {"state": "completed", "status": "COMPLETED", "result": await handle.result()}
+    try:
+        await handle.result()
+        message = f"workflow closed as {status.name if status else 'unknown'}"
+    except Exception as err:  # noqa: BLE001 - the failure is what we report
+        message = failure_message(err)
+    return {"state": "failed", "status": status.name if status else None, "message": message}
+
+
 async def settle(
     handle: WorkflowHandle[Any, Any], wait_for: str, poll_seconds: float, within: float | None = None
 ) -> dict[str, Any] | None:
-    """
-    Polls the workflow until it closes (or, with wait_for="approval", until a training pipeline reaches a
-    settled stage) and describes the outcome as a JSON-friendly event; None if that takes over `within` s.
-    """
+    """Polls `observe` until there is an outcome; None if that takes over `within` s."""
     deadline = None if within is None else asyncio.get_running_loop().time() + within
     while True:
-        description = await handle.describe()
-        if description.status in STILL_RUNNING:
-            if wait_for == "approval":
-                promotion = await handle.query("promotionStatus")
-                if isinstance(promotion, dict) and promotion.get("stage") in SETTLED_STAGES:
-                    return {"state": "settled", "status": "RUNNING", "promotion": promotion}
-            if deadline is not None and asyncio.get_running_loop().time() + poll_seconds > deadline:
-                return None
-            await asyncio.sleep(poll_seconds)
-            continue
-        if description.status == WorkflowExecutionStatus.COMPLETED:
-            return {"state": "completed", "status": "COMPLETED", "result": await handle.result()}
-        try:
-            await handle.result()
-            message = f"workflow closed as {description.status.name if description.status else 'unknown'}"
-        except Exception as err:  # noqa: BLE001 - the failure is what we report
-            message = failure_message(err)
-        return {"state": "failed", "status": description.status.name if description.status else None, "message": message}
+        event = await observe(handle, wait_for)
+        if event is not None:
+            return event
+        if deadline is not None and asyncio.get_running_loop().time() + poll_seconds > deadline:
+            return None
+        await asyncio.sleep(poll_seconds)

@@ -83,6 +83,35 @@ def delete_readings(location: str, first: datetime, last: datetime) -> None:
     sql("DELETE FROM readings WHERE location_id = %s AND observed_at BETWEEN %s AND %s", location, first, last)
 
 
+def start_workflow(workflow: str, body: dict[str, Any], workflow_id: str) -> None:
+    """Starts a workflow on the stack's pipeline task queue (a run of an id that was forgotten first)."""
+    connection = json.loads(stack_setting("AIRFLOW_CONN_TEMPORAL_DEFAULT"))
+
+    async def go() -> None:
+        await (await _client()).start_workflow(
+            workflow, body, id=workflow_id, task_queue=connection["extra"]["task_queue"]
+        )
+
+    run(go())
+
+
+def terminate(workflow_id: str, reason: str) -> None:
+    async def go() -> None:
+        await (await _client()).get_workflow_handle(workflow_id).terminate(reason=reason)
+
+    run(go())
+
+
+def backfill(location: str, first: datetime, last: datetime, workflow_id: str) -> None:
+    """`ingestHistory` of [first, last] (inclusive) for one location, as `airq backfill` starts it; waits for it."""
+    forget(workflow_id)
+    hour = "%Y-%m-%dT%H:00:00Z"
+    start_workflow(
+        "ingestHistory", {"locationIds": [location], "from": first.strftime(hour), "to": last.strftime(hour)}, workflow_id
+    )
+    result(workflow_id)
+
+
 def forget(workflow_id: str, timeout_s: float = 30) -> None:
     """Deletes every run of `workflow_id`, so a test re-run against a used stack starts from nothing."""
     from temporalio.api.common.v1 import WorkflowExecution

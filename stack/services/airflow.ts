@@ -24,7 +24,8 @@ export function airflowVenv(layout: StackLayout): string {
 /**
  * The environment every Airflow process of a stack runs with (standalone, the `airflow` CLI, the DAG tests):
  * its home in the state directory (config, logs), its metadata in the stack's PostgreSQL, this repository's DAGs, LocalExecutor,
- * the stack's Temporal as the `temporal_default` connection, and ports from the configuration.
+ * the stack's Temporal as the `temporal_default` connection, its PostgreSQL and source as `aqi_postgres` and
+ * `aqi_source`, and ports from the configuration.
  */
 export function airflowEnvironment(config: Config, layout: StackLayout): NodeJS.ProcessEnv {
   const venv = airflowVenv(layout);
@@ -70,7 +71,27 @@ export function airflowEnvironment(config: Config, layout: StackLayout): NodeJS.
         ui_url: config.temporal.uiUrl,
       },
     }),
+    // The sensors read the platform's readings and locations (dags/aqi_airflow/connections.py) and ask its
+    // source whether an hour is published.
+    AIRFLOW_CONN_AQI_POSTGRES: JSON.stringify({
+      conn_type: 'postgres',
+      host: pg.host,
+      port: pg.port,
+      login: pg.user,
+      password: pg.password,
+      schema: pg.database,
+    }),
+    AIRFLOW_CONN_AQI_SOURCE: JSON.stringify(sourceConnection(config.source.url)),
+    // Where the daily DAG's summary points approvers.
+    AIRFLOW_VAR_AQI_API_URL: config.api.url,
   };
+}
+
+/** The `aqi_source` connection (conn type http: scheme, host, port) of the source's base URL. */
+export function sourceConnection(url: string): { conn_type: string; schema: string; host: string; port?: number } {
+  const parsed = new URL(url);
+  const port = parsed.port === '' ? undefined : Number(parsed.port);
+  return { conn_type: 'http', schema: parsed.protocol.replace(':', ''), host: parsed.hostname, port };
 }
 
 // GET /api/v2/monitor/health: every component Airflow runs must report itself healthy.

@@ -63,6 +63,9 @@ describe('Airflow DAGs (pytest against the real Airflow and Temporal)', () => {
     ['the DagBag imports every DAG without touching Temporal', 'test_dagbag.py'],
     ['dag.test() of each DAG lands its rows or report, once', 'test_dags.py'],
     ['a two-day aqi_hourly backfill: one workflow per interval, none the second time', 'test_backfill.py'],
+    ["the sensors' rules, the trigger's ends and the approval summary", 'test_sensors.py'],
+    ['each sensor under dag.test(): waits until the data lands, or times out naming it', 'test_sensors_stack.py'],
+    ['aqi_daily: deferred while a day is missing, on after the backfill; a day never complete fails', 'test_daily.py'],
   ])('%s (dags/tests/%s)', (_title, file) => {
     const { status, output, report } = runPytest(file);
     if (status !== 0)
