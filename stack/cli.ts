@@ -172,7 +172,7 @@ Air-quality platform is running (${((Date.now() - started) / 1000).toFixed(1)} s
   Alerts            ${alertsGoToInbox(config) ? `${config.alerts.inbox.url}  (the local alert inbox: ALERT_WEBHOOKS is empty)` : `${config.alerts.targets.map((t) => t.id).join(', ')} (ALERT_WEBHOOKS)`}
   PostgreSQL        ${String(status.postgres?.url ?? config.postgres.url)}
   Kafka             ${config.kafka.brokers.join(',')}
-${withAirflow ? `  Airflow UI        ${config.airflow.url}  (login ${airflowAdminUser} / ${config.airflow.adminPassword}; DAGs aqi_history, aqi_hourly, aqi_quality, aqi_training)\n` : ''}  Logs              ${stack.layout.logsDir}
+${withAirflow ? `  Airflow UI        ${config.airflow.url}  (login ${airflowAdminUser} / ${config.airflow.adminPassword}; DAGs aqi_hourly, aqi_daily, aqi_quality, aqi_training, aqi_history, aqi_monitoring, aqi_sensor_rollup)\n` : ''}  Logs              ${stack.layout.logsDir}
 More: npx airq --help (locations, sensors, incidents, import, backfill, ingest-hour, quality, schedules, train, approve, rollback, promotions, monitor).
 Stop everything with: npm stop
 Air quality data by Open-Meteo.com (CAMS), CC BY 4.0.`);

@@ -8,6 +8,7 @@ const dags = {
   history: 'aqi_history',
   quality: 'aqi_quality',
   training: 'aqi_training',
+  daily: 'aqi_daily',
   sensorRollup: 'aqi_sensor_rollup',
   monitoring: 'aqi_monitoring',
 } as const;
