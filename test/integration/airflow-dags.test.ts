@@ -3,7 +3,7 @@
  * project's venv beside the stack the global setup started (Temporal, workers, replay source, PostgreSQL).
  * Each pytest file is one test here; its output is shown when it fails.
  */
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -13,9 +13,20 @@ import { repoRoot } from '../../config/runtime';
 import { ingestHourlyWorkId } from '../../core/work-ids/work-ids';
 import { stackLayout } from '../../stack/layout';
 import { airflowEnvironment, airflowService, airflowVenv } from '../../stack/services/airflow';
+import type { ingestHourly } from '../../workflows/ingest-hourly';
 
 import { callApi, until } from './api-calls';
-import { testConfig, testProcessEnv } from './test-env';
+import { stackCommand, testConfig, testProcessEnv } from './test-env';
+import {
+  airqIngestHour,
+  forget,
+  replayHour,
+  runsOf,
+  signalsOf,
+  spawnCollecting,
+  triggerHourlySchedule,
+  workQueueWorker,
+} from './work-starters';
 
 const config = testConfig();
 const layout = stackLayout(config);
@@ -173,5 +184,65 @@ describe("the README's Airflow commands", () => {
       expect(triggers[0]?.url).toBe(`${config.airflow.url}/dags/aqi_hourly/runs/${encodeURIComponent(runId ?? '')}`);
     },
     25 * 60_000,
+  );
+});
+
+describe('one hour asked for by airq, a Temporal Schedule and a real aqi_hourly run', () => {
+  it(
+    'when all three ask while the work is open, then one workflow records the three triggers and the Airflow task succeeds',
+    async () => {
+      const client = await connectTemporal(config);
+      const workQueue = `aqi-dag-triggers-${Date.now()}`;
+      const scheduleId = `aqi-dag-triggers-${Date.now()}`;
+      const children: ChildProcess[] = [];
+      try {
+        // The replay source's newest hour: the one a schedule's starter plans (and the trigger test's hour).
+        const hour = await replayHour(config);
+        const workflowId = ingestHourlyWorkId(['lyon'], hour);
+        await forget(client, config, workflowId);
+
+        // airq starts it on a task queue nobody serves yet, so the work stays open while the others ask.
+        const cli = airqIngestHour(hour, workQueue);
+        children.push(cli.child);
+        await until('airq has asked', async () => ((await signalsOf(client, workflowId)) >= 1 ? true : undefined));
+        await triggerHourlySchedule(client, config, scheduleId, workQueue);
+        await until('the schedule has asked', async () =>
+          (await signalsOf(client, workflowId)) >= 2 ? true : undefined,
+        );
+        // The DAG itself: its source sensor, then its operator's start, which joins the open run.
+        const logicalDate = new Date(Date.parse(hour) + 3_600_000).toISOString().replace('.000Z', '+00:00');
+        const dag = stackCommand('airflow', 'dags', 'test', 'aqi_hourly', logicalDate);
+        const airflowRun = spawnCollecting(dag.command, dag.args, dag.env);
+        children.push(airflowRun.child);
+        await until(
+          'the Airflow run has asked',
+          async () => ((await signalsOf(client, workflowId)) >= 3 ? true : undefined),
+          { timeoutMs: 300_000, intervalMs: 1000 },
+        );
+
+        children.push(workQueueWorker(workQueue));
+        const handle = client.workflow.getHandle<typeof ingestHourly>(workflowId);
+        await handle.result();
+        const [asked, dagRun] = await Promise.all([cli.done, airflowRun.done]);
+
+        expect(asked.code).toBe(0);
+        if (dagRun.code !== 0)
+          throw new Error(`dags test exited ${String(dagRun.code)}:\n${dagRun.output.slice(-8000)}`);
+        const description = await handle.describe();
+        const triggers = description.memo?.triggers as { source: string; detail: string }[];
+        expect(triggers.map((t) => t.source)).toEqual(['cli', 'schedule', 'airflow']);
+        expect(triggers[2]?.detail).toMatch(/^aqi_hourly\/manual__/);
+        expect(description.searchAttributes.AqiTrigger).toEqual(['airflow', 'cli', 'schedule']);
+        expect(await runsOf(client, workflowId)).toBe(1);
+      } finally {
+        for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+        await client.schedule
+          .getHandle(scheduleId)
+          .delete()
+          .catch(() => undefined);
+        await client.connection.close();
+      }
+    },
+    15 * 60_000,
   );
 });

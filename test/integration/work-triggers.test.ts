@@ -5,10 +5,10 @@
  * asked, so the run is open, deterministically, when they arrive; the schedule's starter itself runs on the
  * stack's worker. Then the completed case: asking again starts nothing and names the run that did it.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
-import { ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 
 import { connectTemporal } from '../../adapters/temporal/client';
@@ -17,10 +17,18 @@ import { ingestHourlyWorkId } from '../../core/work-ids/work-ids';
 import { stackLayout } from '../../stack/layout';
 import { airflowVenv } from '../../stack/services/airflow';
 import type { ingestHourly } from '../../workflows/ingest-hourly';
-import { startScheduledWork } from '../../workflows/start-scheduled-work';
 
 import { until } from './api-calls';
-import { testConfig, testProcessEnv } from './test-env';
+import { testConfig } from './test-env';
+import {
+  airqIngestHour,
+  forget,
+  replayHour,
+  runsOf,
+  signalsOf,
+  triggerHourlySchedule,
+  workQueueWorker,
+} from './work-starters';
 
 const config = testConfig();
 const layout = stackLayout(config);
@@ -43,31 +51,6 @@ afterAll(async () => {
     .catch(() => undefined);
   await client.connection.close();
 });
-
-/** The replay source's newest hour: what a schedule's starter takes when the source is behind the clock. */
-async function replayHour(): Promise<string> {
-  const health = (await (await fetch(`${config.source.url}/health`)).json()) as { now: string };
-  return `${health.now.slice(0, 13)}:00:00Z`;
-}
-
-/** Deletes every run of the id (a run of the same hour by another suite on this stack), so the test starts clean. */
-async function forget(workflowId: string): Promise<void> {
-  for await (const run of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
-    await client.workflowService.deleteWorkflowExecution({
-      namespace: config.temporal.namespace,
-      workflowExecution: { workflowId, runId: run.runId },
-    });
-  }
-  await until('the old runs gone', async () => ((await runsOf(workflowId)) === 0 ? true : undefined), {
-    timeoutMs: 60_000,
-  });
-}
-
-async function runsOf(workflowId: string): Promise<number> {
-  let n = 0;
-  for await (const _run of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) n++;
-  return n;
-}
 
 /** The DAG's own start path (aqi_airflow.runs + temporal_calls) for aqi_hourly's interval of `hour`. */
 function airflowStart(hour: string): { started: boolean; completed_run: string | null; workflow_id: string } {
@@ -96,69 +79,32 @@ asyncio.run(main())
   return JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as ReturnType<typeof airflowStart>;
 }
 
-/** `airq ingest-hour` as a user runs it, its work on the test's task queue; resolves when it exits. */
-function airqIngestHour(hour: string): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string }> } {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(repoRoot, 'cli', 'airq.ts'), 'ingest-hour', '--hour', hour, '--locations', 'lyon'],
-    { cwd: repoRoot, env: { ...testProcessEnv(), TEMPORAL_TASK_QUEUE: workQueue }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  started.push(child);
-  let stdout = '';
-  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  const done = new Promise<{ code: number | null; stdout: string }>((resolve) =>
-    child.on('exit', (code) => resolve({ code, stdout })),
-  );
-  return { child, done };
-}
-
-async function signalsOf(workflowId: string): Promise<number> {
-  const history = await client.workflow.getHandle(workflowId).fetchHistory();
-  return (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes).length;
-}
-
 describe('one workflow per piece of work, whoever starts it', () => {
   it('when Airflow, a schedule and airq ask for the same hour, then one run records the three; asked again once done, it starts nothing', async () => {
-    const hour = await replayHour();
+    const hour = await replayHour(config);
     const workflowId = ingestHourlyWorkId(['lyon'], hour);
-    await forget(workflowId);
+    await forget(client, config, workflowId);
 
     // 1. Airflow starts it (nothing polls its task queue yet, so it stays open).
     const airflow = airflowStart(hour);
     expect(airflow).toEqual({ workflow_id: workflowId, started: true, completed_run: null });
 
     // 2. airq joins it (and waits for its result, as it does).
-    const cli = airqIngestHour(hour);
-    await until('airq has asked', async () => ((await signalsOf(workflowId)) >= 2 ? true : undefined), {
+    const cli = airqIngestHour(hour, workQueue);
+    started.push(cli.child);
+    await until('airq has asked', async () => ((await signalsOf(client, workflowId)) >= 2 ? true : undefined), {
       timeoutMs: 60_000,
     });
 
     // 3. A schedule's starter (on the stack's worker) joins it.
-    await client.schedule.create({
-      scheduleId,
-      spec: { cronExpressions: ['0 0 1 1 *'] },
-      action: {
-        type: 'startWorkflow',
-        workflowType: startScheduledWork,
-        taskQueue: config.temporal.taskQueue,
-        workflowId: `scheduled-${scheduleId}`,
-        args: [{ work: 'ingestHourly', scheduleId, locationIds: ['lyon'], taskQueue: workQueue }],
-      },
-      policies: { overlap: ScheduleOverlapPolicy.ALLOW_ALL },
-    });
-    await client.schedule.getHandle(scheduleId).trigger();
-    await until('the schedule has asked', async () => ((await signalsOf(workflowId)) >= 3 ? true : undefined), {
+    await triggerHourlySchedule(client, config, scheduleId, workQueue);
+    await until('the schedule has asked', async () => ((await signalsOf(client, workflowId)) >= 3 ? true : undefined), {
       timeoutMs: 120_000,
       intervalMs: 500,
     });
 
     // 4. Only now does a worker serve the work's task queue.
-    const worker = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'workers', 'pipeline-worker.ts')], {
-      cwd: repoRoot,
-      env: { ...testProcessEnv(), TEMPORAL_TASK_QUEUE: workQueue, WORKER_METRICS_PORT: '0' },
-      stdio: 'ignore',
-    });
+    const worker = workQueueWorker(workQueue);
     started.push(worker);
     const handle = client.workflow.getHandle<typeof ingestHourly>(workflowId);
     const result = await handle.result();
@@ -166,7 +112,7 @@ describe('one workflow per piece of work, whoever starts it', () => {
 
     expect(result.persisted).toBe(result.published);
     expect(asked.code).toBe(0);
-    expect(asked.stdout).toContain(`joined the existing run of ${workflowId}`);
+    expect(asked.output).toContain(`joined the existing run of ${workflowId}`);
     const description = await handle.describe();
     const triggers = description.memo?.triggers as { source: string; detail: string }[];
     expect(triggers.map((t) => t.source)).toEqual(['airflow', 'cli', 'schedule']);
@@ -183,16 +129,17 @@ describe('one workflow per piece of work, whoever starts it', () => {
       },
       { timeoutMs: 30_000, intervalMs: 500 },
     );
-    expect(await runsOf(workflowId)).toBe(1);
+    expect(await runsOf(client, workflowId)).toBe(1);
 
     // 5. Done: asking again starts nothing, says which run did it, and adds nothing to that run.
-    const again = airqIngestHour(hour);
+    const again = airqIngestHour(hour, workQueue);
+    started.push(again.child);
     const second = await again.done;
     expect(second.code).toBe(0);
-    expect(second.stdout).toContain(`already done by run ${description.runId} of ${workflowId}`);
+    expect(second.output).toContain(`already done by run ${description.runId} of ${workflowId}`);
     expect(airflowStart(hour)).toEqual({ workflow_id: workflowId, started: false, completed_run: description.runId });
-    expect(await runsOf(workflowId)).toBe(1);
-    expect(await signalsOf(workflowId)).toBe(3);
+    expect(await runsOf(client, workflowId)).toBe(1);
+    expect(await signalsOf(client, workflowId)).toBe(3);
     const closedStatus = temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED;
     expect((await handle.describe()).raw.workflowExecutionInfo?.status).toBe(closedStatus);
   });
