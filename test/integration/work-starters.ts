@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
-import { ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import { isGrpcServiceError, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 
 import type { Config } from '../../config';
 import { repoRoot } from '../../config/runtime';
@@ -101,8 +101,14 @@ export async function forget(client: Client, config: Config, workflowId: string)
   });
 }
 
-/** How many signals (triggers) the run's history holds. */
+/** How many signals (triggers) the run's history holds; 0 while no run has the id yet. */
 export async function signalsOf(client: Client, workflowId: string): Promise<number> {
-  const history = await client.workflow.getHandle(workflowId).fetchHistory();
-  return (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes).length;
+  try {
+    const history = await client.workflow.getHandle(workflowId).fetchHistory();
+    return (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes).length;
+  } catch (err) {
+    // fetchHistory answers gRPC's NOT_FOUND (5) as it is.
+    if (isGrpcServiceError(err) && err.code === 5) return 0;
+    throw err;
+  }
 }
