@@ -55,7 +55,7 @@ afterAll(async () => {
 /** The DAG's own start path (aqi_airflow.runs + temporal_calls) for aqi_hourly's interval of `hour`. */
 function airflowStart(hour: string): { started: boolean; completed_run: string | null; workflow_id: string } {
   const script = `
-import asyncio, json, sys
+import asyncio, json, os, sys
 from datetime import datetime, timedelta
 sys.path.insert(0, "dags")
 from aqi_airflow.runs import RunWindow, hourly_request
@@ -67,16 +67,29 @@ async def main():
     client = await connect(sys.argv[3], sys.argv[4])
     memo = {"airflow_dag_id": window.dag_id, "airflow_run_id": window.run_id}
     outcome = await start_or_join(client, request, memo, airflow_trigger(window.dag_id, window.run_id))
-    print(json.dumps({"workflow_id": request.workflow_id, "started": outcome.started, "completed_run": outcome.completed_run}))
+    print(json.dumps({"workflow_id": request.workflow_id, "started": outcome.started, "completed_run": outcome.completed_run}), flush=True)
 asyncio.run(main())
+# Printed and flushed: leave without the interpreter's teardown of the SDK's native runtime.
+os._exit(0)
 `;
-  const result = spawnSync(
-    path.join(airflowVenv(layout), 'bin', 'python'),
-    ['-c', script, hour, workQueue, config.temporal.address, config.temporal.namespace],
-    { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 },
-  );
-  if (result.status !== 0) throw new Error(`the Airflow start path failed: ${result.stderr}`);
-  return JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as ReturnType<typeof airflowStart>;
+  for (let attempt = 1; ; attempt++) {
+    const result = spawnSync(
+      path.join(airflowVenv(layout), 'bin', 'python'),
+      ['-c', script, hour, workQueue, config.temporal.address, config.temporal.namespace],
+      { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 },
+    );
+    if (result.status === 0) {
+      return JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as ReturnType<typeof airflowStart>;
+    }
+    const said = `status ${String(result.status)}, signal ${String(result.signal)}${result.error ? `, ${result.error.message}` : ''}`;
+    // Seen once in a CI run: the process ended within seconds with no status and nothing on stderr (a signal).
+    // Asking is idempotent (what this test is about), so such an end is asked once more; any other fails.
+    if (attempt === 1 && result.status === null && result.stderr === '') {
+      console.warn(`the Airflow start path ended without a status (${said}); asking once more`);
+      continue;
+    }
+    throw new Error(`the Airflow start path failed (${said}):\n${result.stderr}\n${result.stdout}`);
+  }
 }
 
 describe('one workflow per piece of work, whoever starts it', () => {
