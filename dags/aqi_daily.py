@@ -19,8 +19,7 @@ from aqi_airflow.operator import TemporalWorkflowOperator
 from aqi_airflow.runs import quality_request, training_request
 from aqi_airflow.sensors import WindowStoredSensor
 from aqi_airflow.settings import default_locations
-
-ISO_HOUR_OR_NULL = {"type": ["null", "string"], "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:00:00Z$"}
+from aqi_airflow.training_params import training_params
 
 with DAG(
     dag_id="aqi_daily",
@@ -31,15 +30,7 @@ with DAG(
     params={
         "locations": Param(None, type=["null", "array"], description="Location ids; default: aqi_locations"),
         "stored_wait_minutes": Param(None, type=["null", "number"], minimum=0, description="Sensor timeout; 12 h"),
-        "kind": Param("instant", enum=["instant", "forecast"]),
-        "horizon_hours": Param(None, type=["null", "integer"], minimum=1, maximum=72),
-        "algorithm": Param("random-forest", enum=["random-forest", "boosted-trees", "linear", "persistence"]),
-        "train_from": Param(None, **ISO_HOUR_OR_NULL),
-        "validation_from": Param(None, **ISO_HOUR_OR_NULL),
-        "test_from": Param(None, **ISO_HOUR_OR_NULL),
-        "test_to": Param(None, **ISO_HOUR_OR_NULL),
-        "model_name": Param(None, type=["null", "string"], description="Registered model; default: the kind's"),
-        "approval_timeout": Param(None, type=["null", "string"], description="e.g. 72h (the workflow's default)"),
+        **training_params(),
     },
     # Retries live in Temporal (activities retry with backoff); a failed workflow has used them up.
     default_args={"retries": 0},

@@ -13,8 +13,7 @@ from airflow.sdk import DAG, CronDataIntervalTimetable, Param
 
 from aqi_airflow.operator import TemporalWorkflowOperator
 from aqi_airflow.runs import training_request
-
-ISO_HOUR_OR_NULL = {"type": ["null", "string"], "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:00:00Z$"}
+from aqi_airflow.training_params import training_params
 
 with DAG(
     dag_id="aqi_training",
@@ -23,16 +22,8 @@ with DAG(
     start_date=pendulum.datetime(2024, 1, 1, tz="UTC"),
     max_active_runs=1,
     params={
-        "kind": Param("instant", enum=["instant", "forecast"]),
-        "horizon_hours": Param(None, type=["null", "integer"], minimum=1, maximum=72),
-        "algorithm": Param("random-forest", enum=["random-forest", "boosted-trees", "linear", "persistence"]),
         "locations": Param(["lyon"], type="array", minItems=1),
-        "train_from": Param(None, **ISO_HOUR_OR_NULL),
-        "validation_from": Param(None, **ISO_HOUR_OR_NULL),
-        "test_from": Param(None, **ISO_HOUR_OR_NULL),
-        "test_to": Param(None, **ISO_HOUR_OR_NULL),
-        "model_name": Param(None, type=["null", "string"], description="Registered model; default: the kind's"),
-        "approval_timeout": Param(None, type=["null", "string"], description="e.g. 72h (the workflow's default)"),
+        **training_params(),
     },
     tags=["aqi", "training", "temporal"],
     doc_md=__doc__,
