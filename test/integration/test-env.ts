@@ -42,6 +42,17 @@ export function testStackPorts(offset: number) {
   };
 }
 
+/** Derived addresses emptied, so they follow the ports given, whatever the developer's .env says. */
+export const derivedAddressesFromPorts = {
+  TEMPORAL_ADDRESS: '',
+  TEMPORAL_UI_URL: '',
+  POSTGRES_HOST: '',
+  KAFKA_BROKERS: '',
+  MLFLOW_TRACKING_URI: '',
+  API_PUBLIC_URL: '',
+  REPLAY_URL: '',
+};
+
 export const testEnv = {
   AQI_STATE_DIR: offset === 0 ? '.stack-test' : `.stack-test-${offset}`,
   LOG_LEVEL: 'warn',
@@ -59,14 +70,7 @@ export const testEnv = {
   ALERT_WEBHOOKS: ['json=/alerts', 'slack=/slack', 'json=/gone']
     .map((t) => t.replace('=', `=http://127.0.0.1:${String(18977 + offset)}`))
     .join(','),
-  // Derived addresses must follow the ports above, whatever the developer's .env says.
-  TEMPORAL_ADDRESS: '',
-  TEMPORAL_UI_URL: '',
-  POSTGRES_HOST: '',
-  KAFKA_BROKERS: '',
-  MLFLOW_TRACKING_URI: '',
-  API_PUBLIC_URL: '',
-  REPLAY_URL: '',
+  ...derivedAddressesFromPorts,
 };
 
 /** The suite's webhook receiver (see `webhook-receiver.ts`): its port and how each path answers. */

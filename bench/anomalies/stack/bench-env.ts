@@ -1,4 +1,4 @@
-import { testStackPorts } from '../../../test/integration/test-env';
+import { derivedAddressesFromPorts, testStackPorts } from '../../../test/integration/test-env';
 
 /** The environment of the bench's own stack: the test stack's ports shifted by an offset, a scratch state. */
 
@@ -17,13 +17,7 @@ export function benchEnv(scratch: string, thresholds: string): NodeJS.ProcessEnv
     // The test stack's ports shifted by the offset.
     ...testStackPorts(offset),
     AQI_SOURCE: 'replay',
-    TEMPORAL_ADDRESS: '',
-    TEMPORAL_UI_URL: '',
-    POSTGRES_HOST: '',
-    KAFKA_BROKERS: '',
-    MLFLOW_TRACKING_URI: '',
-    API_PUBLIC_URL: '',
-    REPLAY_URL: '',
+    ...derivedAddressesFromPorts,
     SENSOR_DETECTOR_THRESHOLDS: thresholds,
   };
 }
