@@ -13,6 +13,7 @@ import {
   panelsOf,
   promqlQueries,
   readYaml,
+  recordingRules,
   sqlQueries,
 } from './support/monitoring-queries';
 import { metricReferences } from './support/promql-metrics';
@@ -80,6 +81,34 @@ describe('deploy/prometheus', () => {
     expect(rules.length).toBeGreaterThanOrEqual(8);
     expect(incomplete.map((rule) => rule.alert)).toEqual([]);
     expect(new Set(rules.map((rule) => rule.alert)).size).toBe(rules.length);
+  });
+
+  it('when a recording rule is read, then its name is level:metric:operations over a metric, and some query reads it', () => {
+    const records = recordingRules();
+    const read = new Set(
+      promqlQueries()
+        .filter((query) => !records.some((rule) => query.where === `alerts.yml: ${rule.record}`))
+        .flatMap((query) => metricReferences(query.text).map((ref) => ref.name)),
+    );
+
+    const malformed = records.filter(
+      (rule) => !/^[a-z_]+:[a-z_]+:[a-z0-9_]+$/.test(rule.record) || metricReferences(rule.expr).length === 0,
+    );
+
+    expect(records.length).toBeGreaterThanOrEqual(5);
+    expect(malformed.map((rule) => rule.record)).toEqual([]);
+    expect(records.map((rule) => rule.record).filter((name) => !read.has(name))).toEqual([]);
+  });
+
+  it("when a query counts a Temporal SDK counter over a window, then it reads a recording rule (which counts a series' first event)", () => {
+    const records = new Set(recordingRules().map((rule) => `alerts.yml: ${rule.record}`));
+
+    const direct = promqlQueries()
+      .filter((query) => !records.has(query.where))
+      .filter((query) => /\b(?:increase|rate)\s*\(\s*temporal_\w+_total\b/.test(query.text))
+      .map((query) => query.where);
+
+    expect(direct).toEqual([]);
   });
 });
 

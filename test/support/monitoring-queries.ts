@@ -4,8 +4,8 @@ import path from 'node:path';
 import { parse } from 'yaml';
 
 /**
- * What Prometheus and Grafana are told to query (deploy/): every PromQL expression of the alert rules and
- * of the dashboards' Prometheus panels, and every SQL of their PostgreSQL panels, each with where it is.
+ * What Prometheus and Grafana are told to query (deploy/): every PromQL expression of the recording and
+ * alert rules and of the dashboards' Prometheus panels, and every SQL of their PostgreSQL panels, each with where it is.
  */
 export const deployDir = path.resolve(__dirname, '..', '..', 'deploy');
 export const dashboardsDir = path.join(deployDir, 'grafana', 'dashboards');
@@ -41,9 +41,25 @@ export function readYaml(file: string): unknown {
   return parse(readFileSync(file, 'utf8'));
 }
 
-export function alertRules(): AlertRule[] {
-  const rules = readYaml(path.join(deployDir, 'prometheus', 'alerts.yml')) as { groups: { rules: AlertRule[] }[] };
+export interface RecordingRule {
+  record: string;
+  expr: string;
+}
+
+function rulesFile(): (AlertRule | RecordingRule)[] {
+  const rules = readYaml(path.join(deployDir, 'prometheus', 'alerts.yml')) as {
+    groups: { rules: (AlertRule | RecordingRule)[] }[];
+  };
   return rules.groups.flatMap((group) => group.rules);
+}
+
+export function alertRules(): AlertRule[] {
+  return rulesFile().filter((rule): rule is AlertRule => 'alert' in rule);
+}
+
+/** The series Prometheus records itself from the processes' metrics (no process serves them). */
+export function recordingRules(): RecordingRule[] {
+  return rulesFile().filter((rule): rule is RecordingRule => 'record' in rule);
 }
 
 export function dashboards(): { file: string; dashboard: Dashboard }[] {
@@ -62,6 +78,7 @@ export function panelsOf(dashboard: Dashboard): Panel[] {
 }
 
 export function promqlQueries(): Query[] {
+  const fromRecords = recordingRules().map((rule) => ({ where: `alerts.yml: ${rule.record}`, text: rule.expr }));
   const fromAlerts = alertRules().map((rule) => ({ where: `alerts.yml: ${rule.alert}`, text: rule.expr }));
   const fromDashboards = dashboards().flatMap(({ file, dashboard }) =>
     panelsOf(dashboard).flatMap((panel) =>
@@ -70,7 +87,7 @@ export function promqlQueries(): Query[] {
         .map((target) => ({ where: `${file}: ${panel.title ?? '(untitled)'}`, text: target.expr as string })),
     ),
   );
-  return [...fromAlerts, ...fromDashboards];
+  return [...fromRecords, ...fromAlerts, ...fromDashboards];
 }
 
 export function sqlQueries(): Query[] {
