@@ -59,8 +59,10 @@ export async function ensureJars(options: {
         );
       }
       const target = path.join(options.dir, file);
-      writeFileSync(`${target}.part`, bytes);
-      renameSync(`${target}.part`, target);
+      // A part file of this process's own: two processes sharing the directory may fetch the same jar.
+      const part = `${target}.${process.pid}.part`;
+      writeFileSync(part, bytes);
+      renameSync(part, target);
     }
   };
   await Promise.all(Array.from({ length: 6 }, worker));

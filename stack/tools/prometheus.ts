@@ -9,6 +9,8 @@ import type { Config } from '../../config';
 import { repoRoot } from '../../config/runtime';
 import { AppError } from '../../core/errors';
 
+import { withInstallLock } from './install-lock';
+
 /**
  * The Prometheus release docker-compose.yml deploys (`prom/prometheus:v…`, a test compares the two), built
  * here for the integration tests. Its image and release archives come from registries this project cannot
@@ -42,6 +44,7 @@ const downloaded = z.object({ Dir: z.string().min(1) });
  * the binaries are in place: a few minutes on two cores, about 4 GB while building. The module's go.mod has
  * `replace` directives, which `go install …@version` refuses, so the downloaded module is built as the main
  * module, as its own Makefile does; without the `builtinassets` tag there is no web UI, only the HTTP API.
+ * The build holds the tool's install lock (a second process sharing the tools directory waits for it).
  */
 export async function ensurePrometheus(
   config: Pick<Config, 'toolsDir' | 'tools'>,
@@ -50,8 +53,21 @@ export async function ensurePrometheus(
   const binaries = prometheusBinaries(config);
   const home = path.dirname(path.dirname(binaries.prometheus));
   const marker = path.join(home, '.installed');
-  if (existsSync(marker) && readFileSync(marker, 'utf8').trim() === prometheusVersion) return binaries;
+  const installed = () => existsSync(marker) && readFileSync(marker, 'utf8').trim() === prometheusVersion;
+  if (installed()) return binaries;
+  return withInstallLock(path.dirname(home), `prometheus-${prometheusVersion}`, progress, async () => {
+    if (!installed()) await buildPrometheus(config, binaries, progress);
+    return binaries;
+  });
+}
 
+async function buildPrometheus(
+  config: Pick<Config, 'tools'>,
+  binaries: PrometheusBinaries,
+  progress: (message: string) => void,
+): Promise<void> {
+  const home = path.dirname(path.dirname(binaries.prometheus));
+  const marker = path.join(home, '.installed');
   const build = `${home}.build`;
   progress(`building Prometheus ${prometheusVersion} with Go into ${home} (first run only; a few minutes)`);
   const started = Date.now();
@@ -100,7 +116,6 @@ export async function ensurePrometheus(
   }
   writeFileSync(marker, `${prometheusVersion}\n`);
   progress(`built Prometheus ${prometheusVersion} in ${Math.round((Date.now() - started) / 1000)} s`);
-  return binaries;
 }
 
 /** Runs go at a low priority: the build may share the machine with a starting stack. Resolves to stdout. */
