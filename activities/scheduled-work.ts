@@ -15,7 +15,7 @@ export function createScheduledWorkActivities({ temporal }: ScheduledWorkDeps) {
   return {
     /**
      * Signal-with-start of the planned work with the schedule as its trigger. A retried attempt may signal
-     * the run twice: the trigger is then listed twice, the work still runs once.
+     * the run twice with the same trigger, which the run lists once (`withTrigger`); the work runs once.
      */
     async startScheduledWorkRun(input: { plan: PlannedWork; taskQueue: string; trigger: WorkTrigger }) {
       return startPlannedWork(temporal, input.plan, input.taskQueue, input.trigger);

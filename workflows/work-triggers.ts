@@ -33,6 +33,8 @@ export function recordTriggers(): void {
       return;
     }
     recorded = withTrigger(recorded, trigger);
+    // Upserted even when a repeated trigger left the list as it was: a signal makes the same commands in
+    // every history, whatever the list became.
     upsertMemo({ triggers: recorded });
     upsertSearchAttributes([{ key: searchAttributes.trigger, value: triggerSourcesOf(recorded) }]);
   });

@@ -27,6 +27,13 @@ describe('work triggers', () => {
     expect(recorded.at(-1)?.detail).toBe(`#${maxRecordedTriggers + 9}`);
   });
 
+  it('when the same trigger comes again (a retried signal), then it is listed once; another at the same time is not the same', () => {
+    const first = trigger('schedule', 1);
+    const recorded = withTrigger(withTrigger([first], { ...first }), { ...first, detail: 'other schedule' });
+
+    expect(recorded).toEqual([first, { ...first, detail: 'other schedule' }]);
+  });
+
   it('when sources repeat, then the search attribute lists each once, sorted', () => {
     const recorded = [trigger('schedule', 1), trigger('airflow', 2), trigger('schedule', 3), trigger('cli', 4)];
     expect(triggerSourcesOf(recorded)).toEqual(['airflow', 'cli', 'schedule']);

@@ -37,8 +37,13 @@ export function parseTrigger(payload: unknown): WorkTrigger | undefined {
 /** How many triggers a run's memo keeps: the first (who started it) and the newest after it. */
 export const maxRecordedTriggers = 50;
 
-/** The list after one more trigger: appended, the oldest joiners dropped past the cap (never the first). */
+/**
+ * The list after one more trigger: appended, the oldest joiners dropped past the cap (never the first). The
+ * same trigger again (source, detail and time alike: a starter's retried signal) is not listed twice.
+ */
 export function withTrigger(recorded: readonly WorkTrigger[], trigger: WorkTrigger): WorkTrigger[] {
+  const again = recorded.some((t) => t.source === trigger.source && t.detail === trigger.detail && t.at === trigger.at);
+  if (again) return [...recorded];
   const all = [...recorded, trigger];
   return all.length <= maxRecordedTriggers ? all : [all[0] as WorkTrigger, ...all.slice(-(maxRecordedTriggers - 1))];
 }
