@@ -13,15 +13,14 @@ import { repoRoot } from '../config/runtime';
 import { AppError } from '../core/errors';
 import { trainingRequest } from '../core/training/request';
 import { startOutcome, triggerNow } from '../core/work-ids/trigger';
-import { rollbackModel } from '../workflows/rollback-model';
 import {
   approvePromotionSignal,
   promotionStatusQuery,
   type DecisionTaken,
   type PromotionStatus,
-  type trainingPipeline,
-  type TrainingPipelineResult,
-} from '../workflows/training-pipeline';
+} from '../workflows/promotion-approval';
+import { rollbackModel } from '../workflows/rollback-model';
+import { type trainingPipeline, type TrainingPipelineResult } from '../workflows/training-pipeline';
 
 import { cliActor } from './locations';
 

@@ -15,7 +15,8 @@ import {
 
 import { monitorChampion } from './monitor-champion';
 import { monitorChampions } from './monitor-champions';
-import { promotionStatusQuery, type trainingPipeline } from './training-pipeline';
+import { promotionStatusQuery } from './promotion-approval';
+import { type trainingPipeline } from './training-pipeline';
 
 /** monitorChampion and monitorChampions on the time-skipping test server with fake registry and report activities. */
 let ts: TimeSkipping;

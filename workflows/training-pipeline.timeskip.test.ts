@@ -19,13 +19,8 @@ import {
   type TimeSkipping,
 } from '../test/workflows/time-skipping';
 
-import {
-  approvePromotionSignal,
-  approvePromotionUpdate,
-  promotionStatusQuery,
-  trainingPipeline,
-  type TrainingPipelineInput,
-} from './training-pipeline';
+import { approvePromotionSignal, approvePromotionUpdate, promotionStatusQuery } from './promotion-approval';
+import { trainingPipeline, type TrainingPipelineInput } from './training-pipeline';
 
 /**
  * trainingPipeline on Temporal's time-skipping test server, every branch, with fake activities: the

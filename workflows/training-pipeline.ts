@@ -7,8 +7,9 @@
  *      as "rejected by evaluation" and asks nobody.
  *   5. Register: one model version per run, lineage tags, alias `challenger`.
  *   6. Await approval: the `approvePromotion` update (answers accepted or refused at once) or signal (Web UI,
- *      `temporal workflow signal`), both under the rules of core/training/promotion.ts, until the deadline
- *      (then "expired"). People are alerted when it starts to wait and again before the deadline.
+ *      `temporal workflow signal`), both under the rules of core/training/promotion.ts (handlers in
+ *      ./promotion-approval.ts), until the deadline (then "expired"). People are alerted when it starts to
+ *      wait and again before the deadline.
  *   7. Promote: alias `champion` (the old one becomes `previous`).
  *   8. Deploy: the API reloads and confirms it serves the version.
  * Every decision is audited (table `model_promotions` and model-version tags). The `promotionStatus` query
@@ -18,14 +19,10 @@
 import {
   ApplicationFailure,
   condition,
-  defineQuery,
-  defineSignal,
-  defineUpdate,
   executeChild,
   isCancellation,
   patched,
   proxyActivities,
-  setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -41,17 +38,12 @@ import {
   pipelineFailedAlert,
 } from '../core/alerts/pipeline-alerts';
 import type { RetrainTrigger } from '../core/monitoring/retraining/request';
-import {
-  admitDecision,
-  durationMs,
-  modelNameFor,
-  type ApprovalDecision,
-  type PipelineStage,
-} from '../core/training/promotion';
+import { durationMs, modelNameFor, type PipelineStage } from '../core/training/promotion';
 import { searchAttributes } from '../temporal/search-attributes';
 
 import { tell } from './alerting';
 import { checkDataQuality } from './check-data-quality';
+import { acceptApprovals, type PromotionStatus, type ReceivedDecision } from './promotion-approval';
 import { recordTriggers } from './work-triggers';
 
 export interface TrainingPipelineInput {
@@ -81,26 +73,6 @@ export interface TrainingPipelineInput {
   trigger?: RetrainTrigger;
 }
 
-export interface InvalidSignal {
-  receivedAt: string;
-  reason: string;
-}
-
-export interface PromotionStatus {
-  stage: PipelineStage;
-  modelName: string;
-  runId?: string;
-  version?: string;
-  evaluation?: EvaluationSummary;
-  /** When the request for approval expires (while awaiting approval and after). */
-  deadline?: string;
-  decision?: ApprovalDecision & { receivedAt: string };
-  invalidSignals: InvalidSignal[];
-  deploy?: { confirmed: boolean; detail: string };
-  /** Why the run was started, when the monitor's evidence did: the approver sees the report that caused it. */
-  trigger?: RetrainTrigger;
-}
-
 export interface TrainingPipelineResult {
   outcome: 'promoted' | 'rejected' | 'expired' | 'rejected_by_evaluation';
   modelName: string;
@@ -109,24 +81,10 @@ export interface TrainingPipelineResult {
   dataset: DatasetRef;
   qualityReportId: number;
   evaluation: EvaluationSummary;
-  decision?: ApprovalDecision & { receivedAt: string };
+  decision?: ReceivedDecision;
   previousChampion?: string;
   deploy?: { confirmed: boolean; detail: string };
 }
-
-/** What the `approvePromotion` update answers once the decision is taken: the decision and the stage after it. */
-export interface DecisionTaken extends ApprovalDecision {
-  receivedAt: string;
-  /** `promoting` after an approval, `rejected` after a rejection. */
-  stage: PipelineStage;
-}
-
-// One name, two message kinds: the update answers its caller (accepted, or refused by the validator with the
-// reason, which leaves no trace in history); the signal is what the Web UI and `temporal workflow signal`
-// send, and a refused one is kept in promotionStatus.invalidSignals.
-export const approvePromotionUpdate = defineUpdate<DecisionTaken, [ApprovalDecision]>('approvePromotion');
-export const approvePromotionSignal = defineSignal<[unknown]>('approvePromotion');
-export const promotionStatusQuery = defineQuery<PromotionStatus>('promotionStatus');
 
 // Registry and database calls: quick, retried with backoff while MLflow or PostgreSQL restarts.
 const lifecycle = proxyActivities<TrainingActivities>({
@@ -190,39 +148,7 @@ async function runTrainingPipeline(
     invalidSignals: [],
     ...(input.trigger === undefined ? {} : { trigger: input.trigger }),
   };
-  let decision: (ApprovalDecision & { receivedAt: string }) | undefined;
-  setHandler(promotionStatusQuery, () => status);
-  const admit = (payload: unknown) => admitDecision(payload, { stage: status.stage, decision });
-  const take = (admitted: ApprovalDecision) => {
-    decision = { ...admitted, receivedAt: new Date().toISOString() };
-    status.decision = decision;
-    return decision;
-  };
-  setHandler(approvePromotionSignal, (payload: unknown) => {
-    const admitted = admit(payload);
-    if (!admitted.ok) return rememberInvalid(status, { receivedAt: new Date().toISOString(), reason: admitted.reason });
-    take(admitted.decision);
-  });
-  // Handlers add no command (no activity, timer or child): histories recorded before the update replay as they are.
-  setHandler(
-    approvePromotionUpdate,
-    async (payload) => {
-      const admitted = admit(payload);
-      // The validator ran just before, in the same activation; this only guards the handler's own invariant.
-      if (!admitted.ok) throw ApplicationFailure.nonRetryable(admitted.reason, 'ApprovalRefused');
-      const taken = take(admitted.decision);
-      // The main path leaves awaiting_approval in this same workflow task (to promoting or rejected).
-      await condition(() => status.stage !== 'awaiting_approval');
-      return { ...taken, stage: status.stage };
-    },
-    {
-      // Reads state, never changes it: a refusal is not written to history and answers the caller at once.
-      validator: (payload) => {
-        const admitted = admit(payload);
-        if (!admitted.ok) throw ApplicationFailure.nonRetryable(admitted.reason, 'ApprovalRefused');
-      },
-    },
-  );
+  const decisionTaken = acceptApprovals(status);
   const enter = (stage: PipelineStage) => {
     status.stage = stage;
     upsertSearchAttributes([{ key: searchAttributes.stage, value: stage }]);
@@ -324,7 +250,7 @@ async function runTrainingPipeline(
   };
   alerts.push(tell(approvalPendingAlert(approvalFacts)));
   const decided = await awaitDecision(
-    () => decision !== undefined,
+    () => decisionTaken() !== undefined,
     durationMs(timeout),
     () => alerts.push(tell(approvalExpiringAlert({ ...approvalFacts, at: nowIso() }))),
   );
@@ -334,13 +260,13 @@ async function runTrainingPipeline(
     requestedAt: requestedAt.toISOString(),
     details: { runId: run.runId, holdoutMae: evaluation.candidate.mae, invalidSignals: status.invalidSignals },
   };
-  if (!decided || decision === undefined) {
+  const made = decisionTaken();
+  if (!decided || made === undefined) {
     enter('expired');
     upsertSearchAttributes([{ key: searchAttributes.promotionStatus, value: 'expired' }]);
     await lifecycle.recordDecision({ ...audit, decision: 'expired', decidedAt: new Date().toISOString() });
     return { ...base, outcome: 'expired', version };
   }
-  const made = decision;
   const byWhom = {
     approver: made.approver,
     decidedAt: made.receivedAt,
@@ -412,9 +338,4 @@ export async function deploy(modelName: string, version: string): Promise<{ conf
     const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err);
     return { confirmed: false, detail: `the API did not confirm (it polls the aliases and will pick it up): ${cause}` };
   }
-}
-
-function rememberInvalid(status: PromotionStatus, signal: InvalidSignal): void {
-  // Bounded, so a flood of bad signals cannot grow the workflow's state without limit.
-  status.invalidSignals = [...status.invalidSignals, signal].slice(-20);
 }

@@ -1,7 +1,8 @@
 import type { Client } from '@temporalio/client';
 
 import type { Config } from '../../config';
-import { promotionStatusQuery, trainingPipeline, type PromotionStatus } from '../../workflows/training-pipeline';
+import { promotionStatusQuery, type PromotionStatus } from '../../workflows/promotion-approval';
+import { trainingPipeline } from '../../workflows/training-pipeline';
 
 import { workflowUrl } from './client';
 import { triggersOf, type TriggerView } from './run-triggers';

@@ -12,11 +12,10 @@ import { ingestHistory } from '../../workflows/ingest-history';
 import {
   approvePromotionUpdate,
   promotionStatusQuery,
-  trainingPipeline,
   type DecisionTaken,
   type PromotionStatus,
-  type TrainingPipelineInput,
-} from '../../workflows/training-pipeline';
+} from '../../workflows/promotion-approval';
+import { trainingPipeline, type TrainingPipelineInput } from '../../workflows/training-pipeline';
 
 import { workflowUrl } from './client';
 import { triggersOf, type TriggerView } from './run-triggers';

@@ -14,6 +14,7 @@ import { dayMs } from '../../core/sensors/rollup-day';
 import { trainingRequest } from '../../core/training/request';
 import { triggerNow } from '../../core/work-ids/trigger';
 import { ingestHistory } from '../../workflows/ingest-history';
+import { approvePromotionSignal } from '../../workflows/promotion-approval';
 import { sensorDailyRollup } from '../../workflows/sensor-daily-rollup';
 import {
   acknowledgeIncidentUpdate,
@@ -22,7 +23,7 @@ import {
   resolveIncidentUpdate,
   sensorIncident,
 } from '../../workflows/sensor-incident';
-import { approvePromotionSignal, trainingPipeline } from '../../workflows/training-pipeline';
+import { trainingPipeline } from '../../workflows/training-pipeline';
 import { seedRollupScenario } from '../support/sensor-rollup-seed';
 
 /** The model the capture's training runs register, so the served models never move. */

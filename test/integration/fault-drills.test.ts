@@ -13,12 +13,8 @@ import { bundledExports } from '../../config/bundled-data';
 import { parseOpenMeteoCsv } from '../../core/air-quality/open-meteo/csv';
 import { topics } from '../../core/topics';
 import { defaultGroupId } from '../../workers/stream/processor';
-import {
-  approvePromotionSignal,
-  promotionStatusQuery,
-  trainingPipeline,
-  type PromotionStatus,
-} from '../../workflows/training-pipeline';
+import { approvePromotionSignal, promotionStatusQuery, type PromotionStatus } from '../../workflows/promotion-approval';
+import { trainingPipeline } from '../../workflows/training-pipeline';
 
 import { until } from './api-calls';
 import { startApiCluster, stopApiCluster } from './api-cluster-process';

@@ -6,7 +6,8 @@ import { sendApproval, trainingInput, untilDecisionPoint } from '../../adapters/
 import { startOrJoin } from '../../adapters/temporal/start-or-join';
 import { runMonitor } from '../../cli/monitor';
 import { trainingRequest } from '../../core/training/request';
-import { promotionStatusQuery, trainingPipeline } from '../../workflows/training-pipeline';
+import { promotionStatusQuery } from '../../workflows/promotion-approval';
+import { trainingPipeline } from '../../workflows/training-pipeline';
 
 import { testConfig } from './test-env';
 

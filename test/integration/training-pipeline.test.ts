@@ -14,15 +14,14 @@ import { AppError, describeError } from '../../core/errors';
 import { appProcesses } from '../../stack/app-processes';
 import { stackLayout } from '../../stack/layout';
 import { isAlive } from '../../stack/processes';
-import { rollbackModel } from '../../workflows/rollback-model';
 import {
   approvePromotionSignal,
   approvePromotionUpdate,
   promotionStatusQuery,
-  trainingPipeline,
   type PromotionStatus,
-  type TrainingPipelineInput,
-} from '../../workflows/training-pipeline';
+} from '../../workflows/promotion-approval';
+import { rollbackModel } from '../../workflows/rollback-model';
+import { trainingPipeline, type TrainingPipelineInput } from '../../workflows/training-pipeline';
 
 import { supervisedPid, testConfig, testEnv, testProcessEnv } from './test-env';
 

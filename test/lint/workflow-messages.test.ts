@@ -19,7 +19,8 @@ const byDefinition = `import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 
 import { ingestHourly } from '../workflows/ingest-hourly';
-import { approvePromotionUpdate, promotionStatusQuery, trainingPipeline } from '../workflows/training-pipeline';
+import { approvePromotionUpdate, promotionStatusQuery } from '../workflows/promotion-approval';
+import { trainingPipeline } from '../workflows/training-pipeline';
 
 export async function decideByDefinition(client: Client, pool: Pool): Promise<unknown[]> {
   const handle = await client.workflow.start(trainingPipeline, { taskQueue: 'q', workflowId: 'w', args: [] });
