@@ -26,6 +26,7 @@ import { restoreFromCheckpoints } from '../../core/sensors/detector/restore-chec
 import type { SensorDeadLetter } from '../../core/sensors/messages';
 import type { SensorReading } from '../../core/sensors/reading';
 import type { DetectorThresholds } from '../../core/sensors/thresholds';
+import { commitChunk, lagAfter, startConsuming } from '../batch-commit';
 import { pauseBeforeRetry } from '../batch-retry';
 import type { ConsumedRecord } from '../stream/dead-letter';
 
@@ -377,27 +378,14 @@ export function createSensorDetector(deps: SensorDetectorDeps): SensorDetector {
       await flushOutbox().catch((err: unknown) =>
         logger.warn({ err: describeError(err) }, 'outbox not published yet; the next flush retries'),
       );
-      payload.resolveOffset(last);
-      await payload.commitOffsetsIfNecessary(payload.uncommittedOffsets());
-      await payload.heartbeat();
-      deps.observer?.partitionLag(
-        batch.partition,
-        Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(last) - 1n)),
-      );
+      await commitChunk(payload, last);
+      deps.observer?.partitionLag(batch.partition, lagAfter(batch, last));
     }
   }
 
   return {
     async start() {
-      await producer.connect();
-      await consumer.connect();
-      await consumer.subscribe({ topics: [topics.raw], fromBeginning: true });
-      await consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: 3,
-        eachBatch,
-      });
+      await startConsuming({ producer, consumer }, topics.raw, { partitionsConsumedConcurrently: 3, eachBatch });
       outboxTimer = setInterval(() => {
         flushOutbox().catch((err: unknown) => logger.warn({ err: describeError(err) }, 'outbox flush failed'));
       }, deps.outboxIntervalMs ?? 5000);
