@@ -1,6 +1,6 @@
-import type { Consumer, Producer } from 'kafkajs';
+import type { Batch, Consumer, KafkaMessage, Producer } from 'kafkajs';
 
-import { commitChunk, lagAfter, startConsuming } from './batch-commit';
+import { batchChunks, commitChunk, lagAfter, startConsuming } from './batch-commit';
 
 describe('batch commits', () => {
   it('when started, then both clients connect before the consumer subscribes and runs without committing itself', async () => {
@@ -21,6 +21,25 @@ describe('batch commits', () => {
       ['subscribe', { topics: ['sensors.raw'], fromBeginning: true }],
       ['run', { autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 2, eachBatch }],
     ]);
+  });
+
+  it('splits a batch into chunks of at most maxMessages, each with its last offset, until the consumer stops', () => {
+    const messages = ['10', '11', '12', '13', '14'].map((offset) => ({ offset }) as KafkaMessage);
+    let running = true;
+    const payload = { batch: { messages } as Batch, isRunning: () => running, isStale: () => false };
+
+    const chunks = [];
+    for (const { chunk, last } of batchChunks(payload, 2)) {
+      chunks.push({ offsets: chunk.map((m) => m.offset), last });
+      if (chunks.length === 2) running = false;
+    }
+
+    expect(chunks).toEqual([
+      { offsets: ['10', '11'], last: '11' },
+      { offsets: ['12', '13'], last: '13' },
+    ]);
+    expect([...batchChunks({ ...payload, isRunning: () => true }, 2)].map((c) => c.last)).toEqual(['11', '13', '14']);
+    expect([...batchChunks({ ...payload, isRunning: () => true, isStale: () => true }, 2)]).toEqual([]);
   });
 
   it('when a chunk is committed, then its last offset is resolved, the uncommitted offsets committed, then a heartbeat', async () => {

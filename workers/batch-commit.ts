@@ -1,4 +1,4 @@
-import type { Batch, Consumer, EachBatchHandler, EachBatchPayload, Producer } from 'kafkajs';
+import type { Batch, Consumer, EachBatchHandler, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
 
 /**
  * At-least-once consumption in chunks, as the stream processor and the sensor detector consume: kafkajs
@@ -21,6 +21,22 @@ export async function startConsuming(
     partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
     eachBatch: options.eachBatch,
   });
+}
+
+/**
+ * A fetched batch's records in chunks of at most `maxMessages`, each with its last offset. Stops before the
+ * next chunk once the consumer is stopping or kafkajs marks the batch stale: what is left is fetched again.
+ */
+export function* batchChunks(
+  payload: Pick<EachBatchPayload, 'batch' | 'isRunning' | 'isStale'>,
+  maxMessages: number,
+): Generator<{ chunk: KafkaMessage[]; last: string }> {
+  const { messages } = payload.batch;
+  for (let i = 0; i < messages.length; i += maxMessages) {
+    if (!payload.isRunning() || payload.isStale()) return;
+    const chunk = messages.slice(i, i + maxMessages);
+    yield { chunk, last: (chunk[chunk.length - 1] as KafkaMessage).offset };
+  }
 }
 
 /** Marks the chunk ending at `lastOffset` as consumed: resolves and commits its offsets, then heartbeats. */

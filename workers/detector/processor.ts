@@ -26,7 +26,7 @@ import { restoreFromCheckpoints } from '../../core/sensors/detector/restore-chec
 import type { SensorDeadLetter } from '../../core/sensors/messages';
 import type { SensorReading } from '../../core/sensors/reading';
 import type { DetectorThresholds } from '../../core/sensors/thresholds';
-import { commitChunk, lagAfter, startConsuming } from '../batch-commit';
+import { batchChunks, commitChunk, lagAfter, startConsuming } from '../batch-commit';
 import { pauseBeforeRetry } from '../batch-retry';
 import type { ConsumedRecord } from '../stream/dead-letter';
 
@@ -354,10 +354,7 @@ export function createSensorDetector(deps: SensorDetectorDeps): SensorDetector {
 
   async function eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
-    for (let i = 0; i < batch.messages.length; i += maxMessages) {
-      if (!payload.isRunning() || payload.isStale()) return;
-      const chunk = batch.messages.slice(i, i + maxMessages);
-      const last = (chunk[chunk.length - 1] as KafkaMessage).offset;
+    for (const { chunk, last } of batchChunks(payload, maxMessages)) {
       // A large chunk on a busy machine can outlast the session timeout: keep the membership alive meanwhile
       // (kafkajs sends at most one heartbeat per heartbeat interval, and none during a rebalance).
       const beating = setInterval(() => void payload.heartbeat().catch(() => undefined), heartbeatEveryMs);

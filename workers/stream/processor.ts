@@ -13,7 +13,7 @@ import type { Logger } from '../../adapters/logger';
 import { loadReadingHistory } from '../../adapters/postgres/readings-history';
 import type { DeadLetter, RawReadingMessage, TransformedReadingMessage } from '../../core/air-quality/messages';
 import { AppError, describeError } from '../../core/errors';
-import { commitChunk, lagAfter, startConsuming } from '../batch-commit';
+import { batchChunks, commitChunk, lagAfter, startConsuming } from '../batch-commit';
 import { pauseBeforeRetry } from '../batch-retry';
 
 import { toDeadLetter } from './dead-letter';
@@ -154,10 +154,7 @@ export function createStreamProcessor(deps: StreamProcessorDeps): StreamProcesso
 
   async function eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
-    for (let i = 0; i < batch.messages.length; i += maxMessages) {
-      if (!payload.isRunning() || payload.isStale()) return;
-      const chunk = batch.messages.slice(i, i + maxMessages);
-      const last = (chunk[chunk.length - 1] as KafkaMessage).offset;
+    for (const { chunk, last } of batchChunks(payload, maxMessages)) {
       const started = performance.now();
       let result: StreamTotals;
       try {
