@@ -1,18 +1,12 @@
 import type { HistoryChunk } from '../core/ingestion/chunks';
 import { namesOf, recording, type HistoryActivities } from '../test/workflows/activity-fakes';
-import { startTimeSkipping, withWorkers, workflowIdFor, type TimeSkipping } from '../test/workflows/time-skipping';
+import { timeSkippingForFile, withWorkers, workflowIdFor } from '../test/workflows/time-skipping';
 
 import { ingestHistory } from './ingest-history';
 
 /** ingestHistory's continue-as-new on the time-skipping test server, with fake source and chunk activities. */
-let ts: TimeSkipping;
 jest.setTimeout(60_000);
-beforeAll(async () => {
-  ts = await startTimeSkipping();
-});
-afterAll(async () => {
-  await ts?.env.teardown();
-});
+const ts = timeSkippingForFile();
 
 const months: HistoryChunk[] = [
   { locationId: 'lyon', from: '2024-01-01T00:00:00Z', to: '2024-01-31T23:00:00Z' },

@@ -5,13 +5,7 @@ import type { AlertActivities } from '../activities/alerts';
 import type { ChampionRef, DriftReportOutcome, MonitoringActivities } from '../activities/monitoring';
 import type { RetrainingActivities, RetrainPlan } from '../activities/retraining';
 import { lifecycleDefaults, namesOf, recording } from '../test/workflows/activity-fakes';
-import {
-  eventually,
-  startTimeSkipping,
-  withWorkers,
-  workflowIdFor,
-  type TimeSkipping,
-} from '../test/workflows/time-skipping';
+import { eventually, timeSkippingForFile, withWorkers, workflowIdFor } from '../test/workflows/time-skipping';
 
 import { monitorChampion } from './monitor-champion';
 import { monitorChampions } from './monitor-champions';
@@ -19,14 +13,8 @@ import { promotionStatusQuery } from './promotion-approval';
 import { type trainingPipeline } from './training-pipeline';
 
 /** monitorChampion and monitorChampions on the time-skipping test server with fake registry and report activities. */
-let ts: TimeSkipping;
 jest.setTimeout(60_000);
-beforeAll(async () => {
-  ts = await startTimeSkipping();
-});
-afterAll(async () => {
-  await ts?.env.teardown();
-});
+const ts = timeSkippingForFile();
 
 const run = {
   runId: 'mon-1',

@@ -1,17 +1,11 @@
 import { lifecycleDefaults, namesOf, recording } from '../test/workflows/activity-fakes';
-import { startTimeSkipping, withWorkers, workflowIdFor, type TimeSkipping } from '../test/workflows/time-skipping';
+import { timeSkippingForFile, withWorkers, workflowIdFor } from '../test/workflows/time-skipping';
 
 import { rollbackModel } from './rollback-model';
 
 /** rollbackModel on the time-skipping test server with fake registry, audit and deploy activities. */
-let ts: TimeSkipping;
 jest.setTimeout(60_000);
-beforeAll(async () => {
-  ts = await startTimeSkipping();
-});
-afterAll(async () => {
-  await ts?.env.teardown();
-});
+const ts = timeSkippingForFile();
 
 describe('rollbackModel on the time-skipping test server', () => {
   it('when an operator rolls back, then champion goes back to previous as read once, audited and deployed, in order', async () => {

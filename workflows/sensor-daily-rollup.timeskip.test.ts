@@ -8,13 +8,7 @@ import { defaultDetectorThresholds } from '../core/sensors/thresholds';
 import { fakeIncidents, fakeSensorRollup, logOnlyAlerts } from '../test/support/repository-fakes';
 import { asFlagged, rollupScenario, syntheticReferenceAt } from '../test/support/sensor-rollup-scenario';
 import { recording } from '../test/workflows/activity-fakes';
-import {
-  eventually,
-  startTimeSkipping,
-  withWorkers,
-  workflowIdFor,
-  type TimeSkipping,
-} from '../test/workflows/time-skipping';
+import { eventually, timeSkippingForFile, withWorkers, workflowIdFor } from '../test/workflows/time-skipping';
 
 import { sensorDailyRollup } from './sensor-daily-rollup';
 import { incidentStatusQuery } from './sensor-incident';
@@ -23,14 +17,8 @@ import { incidentStatusQuery } from './sensor-incident';
  * sensorDailyRollup on the time-skipping test server: the real rollup activities over in-memory storage
  * (and the real incident activities for the incidents it starts), or fakes for the recovery path.
  */
-let ts: TimeSkipping;
 jest.setTimeout(90_000);
-beforeAll(async () => {
-  ts = await startTimeSkipping();
-});
-afterAll(async () => {
-  await ts?.env.teardown();
-});
+const ts = timeSkippingForFile();
 
 const days = ['2024-03-01', '2024-03-02', '2024-03-03', '2024-03-04'];
 

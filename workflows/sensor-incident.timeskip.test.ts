@@ -2,13 +2,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 
 import { createIncidentActivities } from '../activities/incidents';
 import { fakeIncidents, logOnlyAlerts } from '../test/support/repository-fakes';
-import {
-  eventually,
-  startTimeSkipping,
-  withWorkers,
-  workflowIdFor,
-  type TimeSkipping,
-} from '../test/workflows/time-skipping';
+import { eventually, timeSkippingForFile, withWorkers, workflowIdFor } from '../test/workflows/time-skipping';
 
 import {
   acknowledgeIncidentSignal,
@@ -24,14 +18,8 @@ import {
  * sensorIncident on the time-skipping test server, with the real incident activities over an in-memory
  * repository: escalation at its real delay, acknowledge and resolve by update and signal, recovery.
  */
-let ts: TimeSkipping;
 jest.setTimeout(60_000);
-beforeAll(async () => {
-  ts = await startTimeSkipping();
-});
-afterAll(async () => {
-  await ts?.env.teardown();
-});
+const ts = timeSkippingForFile();
 
 const input: SensorIncidentInput = {
   anomalyId: '0123456789abcdef0123456789abcdef',

@@ -12,11 +12,10 @@ import {
 } from '../test/workflows/activity-fakes';
 import {
   eventually,
-  startTimeSkipping,
+  timeSkippingForFile,
   withWorkers,
   workflowIdFor,
   type TaskQueues,
-  type TimeSkipping,
 } from '../test/workflows/time-skipping';
 
 import { approvePromotionSignal, approvePromotionUpdate, promotionStatusQuery } from './promotion-approval';
@@ -51,14 +50,8 @@ const throughPromotion = [
   'deployToApi',
 ];
 
-let ts: TimeSkipping;
 jest.setTimeout(60_000);
-beforeAll(async () => {
-  ts = await startTimeSkipping();
-});
-afterAll(async () => {
-  await ts?.env.teardown();
-});
+const ts = timeSkippingForFile();
 
 type Pipeline = WorkflowHandle<typeof trainingPipeline>;
 

@@ -2,7 +2,7 @@ import { startOrJoinWork } from '../adapters/temporal/start-or-join';
 import type { WorkTrigger } from '../core/work-ids/trigger';
 import { ingestHourlyWorkId } from '../core/work-ids/work-ids';
 import { namesOf, recording } from '../test/workflows/activity-fakes';
-import { startTimeSkipping, withWorkers, type TimeSkipping } from '../test/workflows/time-skipping';
+import { timeSkippingForFile, withWorkers } from '../test/workflows/time-skipping';
 
 import { ingestHourly } from './ingest-hourly';
 import { startScheduledWork } from './start-scheduled-work';
@@ -12,14 +12,8 @@ import { triggeredBySignal } from './work-triggers';
  * Who asked for a run, on the time-skipping test server: three starters of one hour through the project's
  * start-or-join (signal-with-start), the run held open by its persist step until all three have asked.
  */
-let ts: TimeSkipping;
 jest.setTimeout(60_000);
-beforeAll(async () => {
-  ts = await startTimeSkipping();
-});
-afterAll(async () => {
-  await ts?.env.teardown();
-});
+const ts = timeSkippingForFile();
 
 const trigger = (source: WorkTrigger['source'], detail: string, minute: number): WorkTrigger => ({
   source,

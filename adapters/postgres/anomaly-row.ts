@@ -24,3 +24,33 @@ export function anomalyRowValues(anomaly: SensorAnomaly, closedAt: string | unde
     closedAt ?? null,
   ];
 }
+
+/** The `sensor_anomalies` columns a read turns back into the anomaly event (`anomalyFromRow`). */
+export interface AnomalyRow {
+  id: string;
+  sensor_id: string;
+  type: SensorAnomaly['type'];
+  measurement: string | null;
+  severity: SensorAnomaly['severity'];
+  score: number;
+  window_start: Date;
+  window_end: Date;
+  evidence: Record<string, unknown>;
+  detected_at: Date;
+}
+
+/** The anomaly event a stored row holds: the inverse of `anomalyRowValues` (a null measurement is absent). */
+export function anomalyFromRow(r: AnomalyRow): SensorAnomaly {
+  return {
+    schema: 'sensors.anomaly/v1',
+    id: r.id,
+    sensor_id: r.sensor_id,
+    type: r.type,
+    ...(r.measurement === null ? {} : { measurement: r.measurement }),
+    severity: r.severity,
+    score: r.score,
+    window: { start: r.window_start.toISOString(), end: r.window_end.toISOString() },
+    evidence: r.evidence,
+    detected_at: r.detected_at.toISOString(),
+  };
+}

@@ -10,7 +10,7 @@ import { referenceHoursFromReadings, type ReferenceHour } from '../../core/senso
 import { sensorMeasurementNames, type SensorMeasurementName } from '../../core/sensors/reading';
 import { openMeteoNameOf, referencePollutants } from '../../core/sensors/simulator/reference';
 
-import { anomalyRowValues, insertAnomalySql } from './anomaly-row';
+import { anomalyFromRow, anomalyRowValues, insertAnomalySql, type AnomalyRow } from './anomaly-row';
 import { withTransaction } from './transaction';
 
 /**
@@ -180,19 +180,6 @@ export async function loadReferenceHours(
   );
 }
 
-interface AnomalyRow {
-  id: string;
-  sensor_id: string;
-  type: SensorAnomaly['type'];
-  measurement: string | null;
-  severity: SensorAnomaly['severity'];
-  score: number;
-  window_start: Date;
-  window_end: Date;
-  evidence: Record<string, unknown>;
-  detected_at: Date;
-}
-
 /** The drift and neighbour anomalies open at `at`: detected by then, and not closed by then. */
 export async function openHourlyAnomalies(pool: pg.Pool, at: string): Promise<SensorAnomaly[]> {
   const { rows } = await pool.query<AnomalyRow>(
@@ -202,18 +189,7 @@ export async function openHourlyAnomalies(pool: pg.Pool, at: string): Promise<Se
      ORDER BY sensor_id, type, measurement, window_start`,
     [hourlyAnomalyTypes, at],
   );
-  return rows.map((r) => ({
-    schema: 'sensors.anomaly/v1',
-    id: r.id,
-    sensor_id: r.sensor_id,
-    type: r.type,
-    ...(r.measurement === null ? {} : { measurement: r.measurement }),
-    severity: r.severity,
-    score: r.score,
-    window: { start: r.window_start.toISOString(), end: r.window_end.toISOString() },
-    evidence: r.evidence,
-    detected_at: r.detected_at.toISOString(),
-  }));
+  return rows.map(anomalyFromRow);
 }
 
 /**

@@ -6,7 +6,7 @@ import type { DetectorChanges } from '../../core/sensors/detector/checkpoint-cod
 import type { SensorReading } from '../../core/sensors/reading';
 import type { SensorSighting } from '../../core/sensors/registry';
 
-import { anomalyRowValues, insertAnomalySql } from './anomaly-row';
+import { anomalyFromRow, anomalyRowValues, insertAnomalySql, type AnomalyRow } from './anomaly-row';
 import { recordSightings } from './sensors';
 import { withTransaction } from './transaction';
 
@@ -242,34 +242,13 @@ export async function listSensorAnomalies(
   sensorId: string,
   limit = 50,
 ): Promise<(SensorAnomaly & { closed_at: string | null })[]> {
-  const { rows } = await pool.query<{
-    id: string;
-    sensor_id: string;
-    type: SensorAnomaly['type'];
-    measurement: string | null;
-    severity: SensorAnomaly['severity'];
-    score: number;
-    window_start: Date;
-    window_end: Date;
-    evidence: Record<string, unknown>;
-    detected_at: Date;
-    closed_at: Date | null;
-  }>(
+  const { rows } = await pool.query<AnomalyRow & { closed_at: Date | null }>(
     `SELECT id, sensor_id, type, measurement, severity, score, window_start, window_end, evidence, detected_at, closed_at
      FROM sensor_anomalies WHERE sensor_id = $1 ORDER BY window_start DESC, id LIMIT $2`,
     [sensorId, limit],
   );
   return rows.map((r) => ({
-    schema: 'sensors.anomaly/v1',
-    id: r.id,
-    sensor_id: r.sensor_id,
-    type: r.type,
-    ...(r.measurement ? { measurement: r.measurement } : {}),
-    severity: r.severity,
-    score: r.score,
-    window: { start: r.window_start.toISOString(), end: r.window_end.toISOString() },
-    evidence: r.evidence,
-    detected_at: r.detected_at.toISOString(),
+    ...anomalyFromRow(r),
     closed_at: r.closed_at ? r.closed_at.toISOString() : null,
   }));
 }

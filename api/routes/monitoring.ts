@@ -6,6 +6,7 @@ import { findMonitoringReport, listMonitoringReports } from '../../adapters/post
 import { liveAccuracy } from '../../adapters/postgres/prediction-log';
 import { isoHour } from '../../core/training/request';
 
+import { listLimit } from './list-limit';
 import { invalidBody } from './predict';
 
 /** The query of GET /monitoring/reports (its OpenAPI parameters come from it). */
@@ -15,13 +16,7 @@ export const monitoringReportsQuery = z.strictObject({
     .regex(/^[a-z0-9][a-z0-9-]{0,99}$/, 'a registered model name such as aqi-eaqi-instant')
     .optional()
     .describe('Only the reports of this model'),
-  limit: z
-    .string()
-    .regex(/^[0-9]{1,3}$/, 'a whole number from 1 to 200')
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(200))
-    .optional()
-    .describe('At most this many reports (default 50), newest first'),
+  limit: listLimit('At most this many reports (default 50), newest first'),
 });
 /** The query of GET /monitoring/accuracy (its OpenAPI parameters come from it). */
 export const monitoringAccuracyQuery = z.strictObject({

@@ -7,18 +7,13 @@ import { workflowUrl } from '../../adapters/temporal/client';
 import type { Config } from '../../config';
 import { locationId } from '../../core/air-quality/messages';
 
+import { listLimit } from './list-limit';
 import { invalidBody } from './predict';
 
 /** The query of GET /quality/reports. */
 export const qualityReportsQuery = z.strictObject({
   location: locationId.optional().describe('Only the reports whose window covers this location'),
-  limit: z
-    .string()
-    .regex(/^[0-9]{1,3}$/, 'a whole number from 1 to 200')
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(200))
-    .optional()
-    .describe('At most this many reports (default 50), newest window first'),
+  limit: listLimit('At most this many reports (default 50), newest window first'),
 });
 
 /** The data-quality verdicts the checkDataQuality runs stored, each with the Web UI link of its run. */

@@ -1,9 +1,5 @@
-import type { Client } from '@temporalio/client';
-
 import { createMlflowClient } from '../../adapters/mlflow/client';
 import { findMonitoringReport } from '../../adapters/postgres/monitoring-reports';
-import { createPool } from '../../adapters/postgres/pool';
-import { connectTemporal } from '../../adapters/temporal/client';
 import { startOrJoin } from '../../adapters/temporal/start-or-join';
 import { runMonitor } from '../../cli/monitor';
 import type { LiveAccuracy } from '../../core/monitoring/accuracy/live-accuracy';
@@ -12,6 +8,7 @@ import { ingestHourlyWorkId } from '../../core/work-ids/work-ids';
 import { ingestHourly } from '../../workflows/ingest-hourly';
 
 import { callApi, until } from './api-calls';
+import { stackClients } from './stack-clients';
 import { testConfig } from './test-env';
 
 /**
@@ -37,15 +34,7 @@ const accuracyOf = async (query: string): Promise<LiveAccuracy[]> => {
 };
 
 describe('live accuracy on the test stack', () => {
-  const pool = createPool(config, { max: 2 });
-  let client: Client;
-  beforeAll(async () => {
-    client = await connectTemporal(config);
-  });
-  afterAll(async () => {
-    await client.connection.close();
-    await pool.end();
-  });
+  const stack = stackClients(config);
 
   it("when a served forecast's hour is ingested, then its actual resolves it and the MAE per version and horizon is shown beside the holdout", async () => {
     const champion = await mlflow.getVersionByAlias(forecast24, 'champion');
@@ -62,7 +51,7 @@ describe('live accuracy on the test stack', () => {
     expect(waiting).toMatchObject({ modelVersion: champion?.version, horizonHours: 24, resolved: 0, pending: 1 });
 
     const { handle } = await startOrJoin(
-      client,
+      stack.client,
       config,
       ingestHourly,
       `live-accuracy-${ingestHourlyWorkId(['lyon'], target)}`,
@@ -77,7 +66,7 @@ describe('live accuracy on the test stack', () => {
       ]),
     );
     expect(ingested.scoring?.resolved).toBeGreaterThanOrEqual(1);
-    const { rows } = await pool.query<{ actual: number }>(
+    const { rows } = await stack.pool.query<{ actual: number }>(
       `SELECT reported_european_aqi AS actual FROM readings WHERE location_id = 'lyon' AND observed_at = $1`,
       [target],
     );
@@ -101,14 +90,14 @@ describe('live accuracy on the test stack', () => {
 
     // The drift report of the week ending after that hour carries the same accuracy (no retrain: one window).
     const monitored = await runMonitor(
-      client,
+      stack.client,
       config,
       { modelName: forecast24, to: '2024-06-17T00:00:00Z', retraining: { driftWindows: 12 } },
       Date.now(),
     );
     const [report] = monitored.results;
     expect(report?.retraining).toMatchObject({ action: 'none' });
-    const stored = await findMonitoringReport(pool, report?.reportId ?? 0);
+    const stored = await findMonitoringReport(stack.pool, report?.reportId ?? 0);
     expect(stored.accuracy).toEqual([expect.objectContaining({ horizonHours: 24, holdoutMae })]);
     expect(stored.accuracy?.[0]?.resolved).toBeGreaterThanOrEqual(1);
     const listed = await callApi('GET', `/monitoring/reports/${report?.reportId ?? 0}`);

@@ -1,7 +1,3 @@
-import type { Client } from '@temporalio/client';
-
-import { createPool } from '../../adapters/postgres/pool';
-import { connectTemporal } from '../../adapters/temporal/client';
 import { sendApproval, trainingInput, untilDecisionPoint } from '../../adapters/temporal/pipeline-runs';
 import { startOrJoin } from '../../adapters/temporal/start-or-join';
 import { runMonitor } from '../../cli/monitor';
@@ -9,6 +5,7 @@ import { trainingRequest } from '../../core/training/request';
 import { promotionStatusQuery } from '../../workflows/promotion-approval';
 import { trainingPipeline } from '../../workflows/training-pipeline';
 
+import { stackClients } from './stack-clients';
 import { testConfig } from './test-env';
 
 /**
@@ -26,15 +23,7 @@ const day = 86_400_000;
 jest.setTimeout(600_000);
 
 describe('retraining on evidence on the test stack', () => {
-  const pool = createPool(config, { max: 2 });
-  let client: Client;
-  beforeAll(async () => {
-    client = await connectTemporal(config);
-  });
-  afterAll(async () => {
-    await client.connection.close();
-    await pool.end();
-  });
+  const stack = stackClients(config);
 
   it('when drift persists over three disjoint weeks, then one retrain starts for two triggers and waits for a person, naming the report', async () => {
     // A champion: trained on the bundled year with a small forest, approved.
@@ -44,18 +33,21 @@ describe('retraining on evidence on the test stack', () => {
       params: { seed: 11, randomForest: { nEstimators: 10, maxSamples: 500 } },
       tolerance: 1,
     });
-    const trained = await startOrJoin(client, config, trainingPipeline, `retrain-evidence-champion-${Date.now()}`, {
-      ...trainingInput(config, request),
-      modelName,
-    });
+    const trained = await startOrJoin(
+      stack.client,
+      config,
+      trainingPipeline,
+      `retrain-evidence-champion-${Date.now()}`,
+      { ...trainingInput(config, request), modelName },
+    );
     expect((await untilDecisionPoint(trained.handle, () => undefined))?.stage).toBe('awaiting_approval');
-    await sendApproval(client, trained.handle.workflowId, { approver: 'retrain-test', decision: 'approve' });
+    await sendApproval(stack.client, trained.handle.workflowId, { approver: 'retrain-test', decision: 'approve' });
     expect((await trained.handle.result()).outcome).toBe('promoted');
 
     // Four monitor runs, each a trigger of its own (ids stamped a day apart).
     const start = Date.now();
     const monitor = async (to: string, n: number) =>
-      (await runMonitor(client, config, { modelName, to }, start + n * day)).results[0];
+      (await runMonitor(stack.client, config, { modelName, to }, start + n * day)).results[0];
     // The third ends with the data, so the retrain's latest windows are the champion's own: the same seeded
     // model, which meets the gate. The fourth, an earlier week, is one more trigger within the cooldown.
     const first = await monitor('2024-12-18T00:00:00Z', 1);
@@ -71,7 +63,7 @@ describe('retraining on evidence on the test stack', () => {
     expect(retrainId).toBe(`retrain-${modelName}-v1-dataset-drift-20250101T00Z`);
     expect(fourth?.retraining).toMatchObject({ action: 'joined', workflowId: retrainId });
 
-    const retrain = client.workflow.getHandle<typeof trainingPipeline>(retrainId);
+    const retrain = stack.client.workflow.getHandle<typeof trainingPipeline>(retrainId);
     const status = await untilDecisionPoint(retrain, () => undefined);
     expect(status).toMatchObject({
       stage: 'awaiting_approval',
@@ -85,7 +77,7 @@ describe('retraining on evidence on the test stack', () => {
       },
     });
     expect((await retrain.describe()).memo?.retrainTrigger).toMatchObject({ report: third?.links?.html });
-    const { rows } = await pool.query<{ outcome: string; training_workflow_id: string }>(
+    const { rows } = await stack.pool.query<{ outcome: string; training_workflow_id: string }>(
       'SELECT outcome, training_workflow_id FROM retraining_triggers WHERE model_name = $1 ORDER BY id',
       [modelName],
     );
@@ -94,12 +86,12 @@ describe('retraining on evidence on the test stack', () => {
       { outcome: 'joined', training_workflow_id: retrainId },
     ]);
     const runs: string[] = [];
-    for await (const run of client.workflow.list({ query: `WorkflowId = '${retrainId}'` })) runs.push(run.runId);
+    for await (const run of stack.client.workflow.list({ query: `WorkflowId = '${retrainId}'` })) runs.push(run.runId);
     expect(runs).toHaveLength(1);
     expect((await retrain.query(promotionStatusQuery)).stage).toBe('awaiting_approval');
 
     // Left alone it would wait 72 h: the person says no.
-    await sendApproval(client, retrainId, { approver: 'retrain-test', decision: 'reject', comment: 'test over' });
+    await sendApproval(stack.client, retrainId, { approver: 'retrain-test', decision: 'reject', comment: 'test over' });
     expect((await retrain.result()).outcome).toBe('rejected');
   });
 });

@@ -17,7 +17,7 @@ export interface TimeSkipping {
   workflowBundle: WorkflowBundle;
 }
 
-export async function startTimeSkipping(): Promise<TimeSkipping> {
+async function startTimeSkipping(): Promise<TimeSkipping> {
   // The SDK's warnings (each failing fake activity attempt, the training worker polling no workflows) would
   // flood the output; a failure the test did not plan shows in its assertions.
   const logger = new DefaultLogger('ERROR');
@@ -36,6 +36,33 @@ export async function startTimeSkipping(): Promise<TimeSkipping> {
     ),
   });
   return { env, workflowBundle };
+}
+
+/**
+ * Registers the calling test file's hooks: the server and bundle start before its first test and the server
+ * is torn down after its last. The object returned reads them, so use it inside tests and hooks only; at the
+ * file's top level it throws.
+ */
+export function timeSkippingForFile(): TimeSkipping {
+  let started: TimeSkipping | undefined;
+  beforeAll(async () => {
+    started = await startTimeSkipping();
+  });
+  afterAll(async () => {
+    await started?.env.teardown();
+  });
+  const current = (): TimeSkipping => {
+    if (!started) throw new Error('the time-skipping server starts in beforeAll: read it inside a test or hook');
+    return started;
+  };
+  return {
+    get env() {
+      return current().env;
+    },
+    get workflowBundle() {
+      return current().workflowBundle;
+    },
+  };
 }
 
 export interface TaskQueues {

@@ -26,6 +26,7 @@ import { restoreFromCheckpoints } from '../../core/sensors/detector/restore-chec
 import type { SensorDeadLetter } from '../../core/sensors/messages';
 import type { SensorReading } from '../../core/sensors/reading';
 import type { DetectorThresholds } from '../../core/sensors/thresholds';
+import { batchChunks, commitChunk, lagAfter, startConsuming } from '../batch-commit';
 import { pauseBeforeRetry } from '../batch-retry';
 import type { ConsumedRecord } from '../stream/dead-letter';
 
@@ -353,10 +354,7 @@ export function createSensorDetector(deps: SensorDetectorDeps): SensorDetector {
 
   async function eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
-    for (let i = 0; i < batch.messages.length; i += maxMessages) {
-      if (!payload.isRunning() || payload.isStale()) return;
-      const chunk = batch.messages.slice(i, i + maxMessages);
-      const last = (chunk[chunk.length - 1] as KafkaMessage).offset;
+    for (const { chunk, last } of batchChunks(payload, maxMessages)) {
       // A large chunk on a busy machine can outlast the session timeout: keep the membership alive meanwhile
       // (kafkajs sends at most one heartbeat per heartbeat interval, and none during a rebalance).
       const beating = setInterval(() => void payload.heartbeat().catch(() => undefined), heartbeatEveryMs);
@@ -377,27 +375,14 @@ export function createSensorDetector(deps: SensorDetectorDeps): SensorDetector {
       await flushOutbox().catch((err: unknown) =>
         logger.warn({ err: describeError(err) }, 'outbox not published yet; the next flush retries'),
       );
-      payload.resolveOffset(last);
-      await payload.commitOffsetsIfNecessary(payload.uncommittedOffsets());
-      await payload.heartbeat();
-      deps.observer?.partitionLag(
-        batch.partition,
-        Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(last) - 1n)),
-      );
+      await commitChunk(payload, last);
+      deps.observer?.partitionLag(batch.partition, lagAfter(batch, last));
     }
   }
 
   return {
     async start() {
-      await producer.connect();
-      await consumer.connect();
-      await consumer.subscribe({ topics: [topics.raw], fromBeginning: true });
-      await consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: 3,
-        eachBatch,
-      });
+      await startConsuming({ producer, consumer }, topics.raw, { partitionsConsumedConcurrently: 3, eachBatch });
       outboxTimer = setInterval(() => {
         flushOutbox().catch((err: unknown) => logger.warn({ err: describeError(err) }, 'outbox flush failed'));
       }, deps.outboxIntervalMs ?? 5000);

@@ -13,6 +13,7 @@ import type { Logger } from '../../adapters/logger';
 import { loadReadingHistory } from '../../adapters/postgres/readings-history';
 import type { DeadLetter, RawReadingMessage, TransformedReadingMessage } from '../../core/air-quality/messages';
 import { AppError, describeError } from '../../core/errors';
+import { batchChunks, commitChunk, lagAfter, startConsuming } from '../batch-commit';
 import { pauseBeforeRetry } from '../batch-retry';
 
 import { toDeadLetter } from './dead-letter';
@@ -153,10 +154,7 @@ export function createStreamProcessor(deps: StreamProcessorDeps): StreamProcesso
 
   async function eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
-    for (let i = 0; i < batch.messages.length; i += maxMessages) {
-      if (!payload.isRunning() || payload.isStale()) return;
-      const chunk = batch.messages.slice(i, i + maxMessages);
-      const last = (chunk[chunk.length - 1] as KafkaMessage).offset;
+    for (const { chunk, last } of batchChunks(payload, maxMessages)) {
       const started = performance.now();
       let result: StreamTotals;
       try {
@@ -179,10 +177,8 @@ export function createStreamProcessor(deps: StreamProcessorDeps): StreamProcesso
         throw err;
       }
       failures = 0;
-      payload.resolveOffset(last);
-      await payload.commitOffsetsIfNecessary(payload.uncommittedOffsets());
-      await payload.heartbeat();
-      const lag = Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(last) - 1n));
+      await commitChunk(payload, last);
+      const lag = lagAfter(batch, last);
       metrics.record({ ...result, topic: batch.topic, partition: batch.partition, lag });
       const oldest = Math.min(...chunk.map((record) => Number(record.timestamp)));
       deps.observer?.chunkCommitted({
@@ -198,12 +194,7 @@ export function createStreamProcessor(deps: StreamProcessorDeps): StreamProcesso
 
   return {
     async start() {
-      await producer.connect();
-      await consumer.connect();
-      await consumer.subscribe({ topics: [topics.raw], fromBeginning: true });
-      await consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
+      await startConsuming({ producer, consumer }, topics.raw, {
         partitionsConsumedConcurrently: deps.batch?.partitionsConsumedConcurrently ?? 3,
         eachBatch,
       });
