@@ -10,14 +10,7 @@ import type pg from 'pg';
 
 import type { Logger } from '../../adapters/logger';
 import { listLocations } from '../../adapters/postgres/locations';
-import {
-  commitDetectorChunk,
-  deleteOutbox,
-  loadPartitionOffset,
-  loadPartitionState,
-  pendingOutbox,
-  type OutboxMessage,
-} from '../../adapters/postgres/sensor-stream';
+import { commitDetectorChunk, loadPartitionOffset, loadPartitionState } from '../../adapters/postgres/sensor-stream';
 import { listSensors } from '../../adapters/postgres/sensors';
 import { describeError } from '../../core/errors';
 import type { SensorAnomaly } from '../../core/sensors/anomaly';
@@ -32,6 +25,7 @@ import type { ConsumedRecord } from '../stream/dead-letter';
 
 import { chunkOutputs } from './chunk-outputs';
 import { decodeSensorRecord, toSensorDeadLetter } from './decode';
+import { createOutboxPublisher } from './outbox-publisher';
 import { refreshedEvery } from './refreshed';
 
 /**
@@ -131,7 +125,6 @@ interface PartitionState {
   nextOffset: bigint;
 }
 
-const maxMessagesPerSend = 500;
 const heartbeatEveryMs = 3000;
 
 export function createSensorDetector(deps: SensorDetectorDeps): SensorDetector {
@@ -164,7 +157,6 @@ export function createSensorDetector(deps: SensorDetectorDeps): SensorDetector {
   const consumer: Consumer = kafka.consumer({ groupId, maxBytesPerPartition: 4 * 1024 * 1024 });
   let failures = 0;
   let outboxTimer: NodeJS.Timeout | undefined;
-  let flushing: Promise<number> | undefined;
 
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     if (payload.restart) return;
@@ -302,55 +294,15 @@ export function createSensorDetector(deps: SensorDetectorDeps): SensorDetector {
     }
   }
 
-  async function publish(rows: (OutboxMessage & { id: string })[]): Promise<string[]> {
-    const done: string[] = [];
-    // Up to `maxMessagesPerSend` messages a request, whatever their topics: one round trip to the broker
-    // carries a chunk's processed readings and its anomalies together.
-    const messages = rows.filter((row) => !row.target.startsWith('incident:'));
-    for (let i = 0; i < messages.length; i += maxMessagesPerSend) {
-      const slice = messages.slice(i, i + maxMessagesPerSend);
-      const byTopic = new Map<string, { key: string | null; value: string }[]>();
-      for (const m of slice) {
-        const list = byTopic.get(m.target);
-        if (list === undefined) byTopic.set(m.target, [{ key: m.key, value: m.payload }]);
-        else list.push({ key: m.key, value: m.payload });
-      }
-      await producer.sendBatch({ topicMessages: [...byTopic].map(([topic, list]) => ({ topic, messages: list })) });
-      done.push(...slice.map((m) => m.id));
-    }
-    for (const row of rows.filter((r) => r.target.startsWith('incident:'))) {
-      try {
-        await deps.deliverIncident(row.target, row.payload);
-        done.push(row.id);
-      } catch (err) {
-        // Temporal away: the entry stays in the outbox for the next flush; nothing else waits on it.
-        logger.warn({ err: describeError(err), target: row.target, anomalyId: row.key }, 'incident not delivered yet');
-        break;
-      }
-    }
-    return done;
-  }
-
-  async function flushOnce(): Promise<number> {
-    const owned = [...partitions.keys()];
-    if (owned.length === 0) return 0;
-    let published = 0;
-    for (;;) {
-      const started = performance.now();
-      const rows = await pendingOutbox(pool, owned);
-      if (rows.length === 0) return published;
-      const done = await publish(rows);
-      await deleteOutbox(pool, done);
-      deps.observer?.outboxPublished({ messages: done.length, seconds: (performance.now() - started) / 1000 });
-      published += done.length;
-      if (done.length < rows.length) return published;
-    }
-  }
-
-  const flushOutbox = (): Promise<number> =>
-    (flushing ??= flushOnce().finally(() => {
-      flushing = undefined;
-    }));
+  const outbox = createOutboxPublisher({
+    pool,
+    producer,
+    logger,
+    deliverIncident: deps.deliverIncident,
+    ownedPartitions: () => [...partitions.keys()],
+    ...(deps.observer ? { observer: deps.observer } : {}),
+  });
+  const flushOutbox = () => outbox.flush();
 
   async function eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
