@@ -8,7 +8,7 @@ import { parse, stringify } from 'yaml';
 import { z } from 'zod';
 
 import { ensurePrometheus, prometheusVersion, type PrometheusBinaries } from '../../stack/tools/prometheus';
-import { alertRules, deployDir, promqlQueries } from '../support/monitoring-queries';
+import { alertRules, deployDir, promqlQueries, recordingRules } from '../support/monitoring-queries';
 import { labelReferences, metricReferences } from '../support/promql-metrics';
 
 import { testConfig, testPrometheusPort, testStateDir } from './test-env';
@@ -228,7 +228,7 @@ describe('Prometheus over the test stack', () => {
     );
   });
 
-  it('when it evaluates the alert rules, then every rule of alerts.yml is loaded and evaluates without an error', async () => {
+  it('when it evaluates the rules, then every alert and recording rule of alerts.yml is loaded and evaluates without an error', async () => {
     const answer = await until(
       'every rule evaluated',
       () => api(rulesAnswer, '/api/v1/rules'),
@@ -237,10 +237,9 @@ describe('Prometheus over the test stack', () => {
 
     const rules = (answer.data?.groups ?? []).flatMap((g) => g.rules);
     expect(rules.map((r) => r.name).sort()).toEqual(
-      alertRules()
-        .map((r) => r.alert)
-        .sort(),
+      [...alertRules().map((r) => r.alert), ...recordingRules().map((r) => r.record)].sort(),
     );
+    expect(rules.filter((r) => r.type === 'recording').map((r) => r.name)).toHaveLength(recordingRules().length);
     expect(rules.filter((r) => r.health !== 'ok').map((r) => `${r.name}: ${r.health} ${r.lastError ?? ''}`)).toEqual(
       [],
     );
