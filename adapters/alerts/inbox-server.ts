@@ -1,6 +1,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import escapeHtml from 'escape-html';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 
@@ -101,9 +102,6 @@ function readEntries(file: string, logger: Logger): InboxEntry[] {
   }
   return entries;
 }
-
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 function inboxPage(entries: readonly InboxEntry[]): string {
   const rows = entries

@@ -1,3 +1,5 @@
+import escapeHtml from 'escape-html';
+
 import type { LiveAccuracy } from '../accuracy/live-accuracy';
 import type { ColumnDrift } from '../drift/report';
 
@@ -9,9 +11,6 @@ import { predictionColumn, targetColumn, type ChampionDriftReport } from './repo
  * no image and no link to fetch, so it opens offline from an MLflow download or a mail attachment. Per
  * column: the method, the score, the threshold and the decision, with reference and current on shared bins.
  */
-
-export const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 /** A score as the report prints it: four decimals, or three significant digits below 0.001. */
 export const formatScore = (value: number): string =>
