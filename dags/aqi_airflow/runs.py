@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from aqi_airflow.hours import HOUR, utc_hour
 from aqi_airflow.work_ids import (
     data_quality_work_id,
     ingest_history_work_id,
@@ -22,8 +23,6 @@ from aqi_airflow.work_ids import (
     sensor_daily_rollup_work_id,
     training_work_id,
 )
-
-HOUR = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -52,10 +51,7 @@ class WorkflowRequest:
 
 def iso_hour(moment: datetime) -> str:
     """`2024-03-01T05:00:00Z`: the form every workflow input takes; refuses anything but a whole UTC hour."""
-    utc = moment.astimezone(timezone.utc)
-    if utc.minute or utc.second or utc.microsecond:
-        raise ValueError(f"{moment.isoformat()} is not on the hour")
-    return utc.strftime("%Y-%m-%dT%H:00:00Z")
+    return utc_hour(moment).strftime("%Y-%m-%dT%H:00:00Z")
 
 
 def _compact(moment: datetime) -> str:

@@ -87,43 +87,36 @@ def _locations(context: Any, locations: list[str] | None) -> list[str]:
     return sorted(set(locations or context["params"].get("locations") or default_locations()))
 
 
-class SourceHourSensor(DataWaitSensor):
+class IntervalDataSensor(DataWaitSensor):
+    """The shared part of the data sensors: the locations (else the run's, else aqi_locations) and the interval."""
+
+    def __init__(self, *, locations: list[str] | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.locations = locations
+
+    def spec(self, context: Any) -> dict[str, Any]:
+        start, end = _interval(context)
+        return {
+            "postgres": platform_postgres(),
+            "locations": _locations(context, self.locations),
+            "start": start,
+            "end": end,
+        }
+
+
+class SourceHourSensor(IntervalDataSensor):
     """The source (aqi_source: the live API or the replay server) has published every hour of the interval."""
 
     check = "source_hours"
 
-    def __init__(self, *, locations: list[str] | None = None, **kwargs: Any):
-        super().__init__(**kwargs)
-        self.locations = locations
-
     def spec(self, context: Any) -> dict[str, Any]:
-        start, end = _interval(context)
-        return {
-            "postgres": platform_postgres(),
-            "source_url": platform_source(),
-            "locations": _locations(context, self.locations),
-            "start": start,
-            "end": end,
-        }
+        return {**super().spec(context), "source_url": platform_source()}
 
 
-class WindowStoredSensor(DataWaitSensor):
+class WindowStoredSensor(IntervalDataSensor):
     """Every hour of the interval is stored (table readings, aqi_postgres) for every location."""
 
     check = "window_stored"
-
-    def __init__(self, *, locations: list[str] | None = None, **kwargs: Any):
-        super().__init__(**kwargs)
-        self.locations = locations
-
-    def spec(self, context: Any) -> dict[str, Any]:
-        start, end = _interval(context)
-        return {
-            "postgres": platform_postgres(),
-            "locations": _locations(context, self.locations),
-            "start": start,
-            "end": end,
-        }
 
 
 class TemporalWorkflowSensor(DataWaitSensor):
